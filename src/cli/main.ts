@@ -1,0 +1,79 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ExitCode, UsageError } from './errors';
+import { readAllStdin, type CliIO } from './io';
+import { COMMANDS } from './commands/registry';
+
+const VERSION = '0.1.0';
+
+export function usage(): string {
+  const lines = ['Usage: oli <command> [options]', '', 'Commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'Run `oli <command> --help` for its options. Exit codes: 0 ok, 1 a problem found, 2 usage or connection error.');
+  return lines.join('\n');
+}
+
+/** Runs the CLI with the given argv (without node and script); returns the exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage() + '\n');
+    return name ? ExitCode.ok : ExitCode.usage;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(VERSION + '\n');
+    return ExitCode.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`oli: unknown command '${name}'. Run 'oli --help' for the list.\n`);
+    return ExitCode.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.help + '\n');
+    return ExitCode.ok;
+  }
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options as ParseArgsConfig['options'], allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError(`${(err as Error).message.split('\n')[0]}. Run 'oli ${name} --help'.`);
+    }
+    return await command.run(parsed.values as Record<string, unknown>, parsed.positionals, io);
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+/** Turns any error into one line on stderr; only unexpected errors (bugs) get a stack, and only with OLI_DEBUG=1. */
+export function reportError(err: unknown, io: CliIO): number {
+  const e = err as { name?: string; message?: string; exitCode?: number; stack?: string; userMessage?: () => string };
+  const message = typeof e?.userMessage === 'function' ? e.userMessage() : (e?.message ?? String(err));
+  io.stderr(`oli: ${message}\n`);
+  if (io.env.OLI_DEBUG === '1' && e?.stack) io.stderr(e.stack + '\n');
+  return typeof e?.exitCode === 'number' ? e.exitCode : ExitCode.usage;
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error('cancelled by the user (Ctrl+C)'));
+  });
+  const io: CliIO = {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    readStdin: readAllStdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.exitCode = reportError(err, io);
+    },
+  );
+}

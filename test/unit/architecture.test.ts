@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PURE_LAYERS = ['src/core', 'src/oracle', 'src/sandbox', 'src/cli'];
+const VSCODE_IMPORT = /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/;
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (/\.(ts|js|mjs|cjs)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+describe('architecture', () => {
+  it('nothing under src/core, src/oracle, src/sandbox or src/cli imports vscode', () => {
+    const offenders = PURE_LAYERS.flatMap(walk).filter((f) => VSCODE_IMPORT.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the guard recognises every import form it looks for', () => {
+    for (const s of [`import * as vscode from 'vscode'`, `const v = require("vscode")`, `await import('vscode')`]) {
+      assert.ok(VSCODE_IMPORT.test(s), s);
+    }
+    assert.ok(!VSCODE_IMPORT.test(`import { x } from './vscodeish'`));
+  });
+
+  it('no default exports in src (named exports only)', () => {
+    const offenders = walk('src').filter((f) => /^export default /m.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(offenders, []);
+  });
+});

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const PLAN_FILE_NAME = 'oracle-learning.json';
+
+export const PROVIDER_IDS = [
+  'coursera',
+  'skillsoft-percipio',
+  'go1',
+  'udemy-business',
+  'edflex',
+  'linkedin-learning',
+  'bizlibrary',
+  'intuition',
+  'opensesame',
+] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+const environmentName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'letters, digits, ".", "_" or "-", at most 40 characters');
+
+const podUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must start with https:// (or http:// for a local sandbox)')
+  .refine((u) => !/\/\/[^/]*@/.test(u), 'must not contain a user name or password')
+  .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(u), 'plain http:// is only allowed for a local sandbox on 127.0.0.1/localhost');
+
+export const environmentSchema = z.strictObject({
+  url: podUrl.describe('Pod URL, e.g. https://abcd-dev1.fa.us2.oraclecloud.com'),
+  caFile: z.string().optional().describe('Extra CA certificate file (PEM), relative to the plan file'),
+  proxy: z.string().url().optional().describe('HTTPS proxy URL for this environment'),
+  production: z.boolean().optional().describe('Marks a production pod: applying asks for confirmation'),
+});
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+
+const jobDefinitionId = z.string().regex(/^JobDefinition:\/\/\S+$/, 'an ESS job definition id starts with JobDefinition://');
+
+export const scheduledProcessesSchema = z.strictObject({
+  loadAndSynchronizeExternalCourseData: jobDefinitionId.optional(),
+  bulkIngestToOscs: jobDefinitionId.optional(),
+  processLearningExperienceStatements: jobDefinitionId.optional(),
+  processCatalogItemDeactivationsAndDeletions: jobDefinitionId.optional(),
+  reconcileUserGroups: jobDefinitionId.optional(),
+});
+export type ScheduledProcessIds = z.infer<typeof scheduledProcessesSchema>;
+export type ScheduledProcessKey = keyof ScheduledProcessIds;
+
+const noWhitespaceEdges = (s: string) => s === s.trim();
+
+export const planFileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    provider: z.enum(PROVIDER_IDS),
+    auth: z.enum(['jwt', 'oauth']).describe('jwt: trusted issuer + certificate under API Authentication; oauth: OCI IAM confidential application'),
+    environments: z.record(environmentName, environmentSchema).refine((e) => Object.keys(e).length > 0, 'at least one environment'),
+    defaultEnvironment: environmentName.optional(),
+    integrationUser: z.strictObject({
+      userName: z.string().min(1).max(100).refine(noWhitespaceEdges, 'no leading or trailing spaces'),
+      email: z.string().email(),
+      givenName: z.string().min(1).optional(),
+      familyName: z.string().min(1).optional(),
+    }),
+    jobRole: z.strictObject({
+      name: z.string().min(1).describe('Role code, e.g. XX_COURSERA_CONTENT_PROVIDER_JOB'),
+      displayName: z.string().optional(),
+    }),
+    learnerIdentifier: z.enum(['email', 'username']),
+    jwt: z
+      .strictObject({
+        issuer: z.string().min(1).describe('Trusted issuer exactly as the provider gave it'),
+        certificate: z.string().min(1).describe('Path to the provider public certificate (.cer/.pem), relative to the plan file'),
+      })
+      .optional(),
+    oauth: z
+      .strictObject({
+        clientId: z.string().min(1),
+        tokenUrl: z.string().url(),
+        scope: z.string().min(1),
+      })
+      .optional()
+      .describe('OCI IAM confidential application; its secret is kept in the credential store, never here'),
+    catalogProfile: z.string().min(1),
+    visibility: z.enum(['public', 'private']),
+    scheduledProcesses: scheduledProcessesSchema.default({}),
+    ess: z
+      .strictObject({
+        application: z.string().default('EarHcmEss'),
+        product: z.string().optional(),
+        startTime: z.string().regex(/^\d{2}:\d{2}$/).default('02:00').describe('Daily start time (UTC) of the first scheduled process'),
+      })
+      .default({ application: 'EarHcmEss', startTime: '02:00' }),
+    identitySample: z.string().optional().describe('CSV or text file of learner identifiers checked by the learner-identity step'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.auth === 'jwt' && !p.jwt) ctx.addIssue({ code: 'custom', path: ['jwt'], message: 'auth "jwt" needs a "jwt" section (issuer, certificate)' });
+    if (p.auth === 'oauth' && !p.oauth) ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'auth "oauth" needs an "oauth" section (clientId, tokenUrl, scope)' });
+    if (p.defaultEnvironment && !p.environments[p.defaultEnvironment])
+      ctx.addIssue({ code: 'custom', path: ['defaultEnvironment'], message: `no environment named "${p.defaultEnvironment}"` });
+    const secretish = JSON.stringify(p).match(/"(password|clientSecret|client_secret|secret|privateKey)"\s*:/i);
+    if (secretish) ctx.addIssue({ code: 'custom', path: [], message: `the plan file must not hold secrets ("${secretish[1]}")` });
+  });
+export type PlanFile = z.infer<typeof planFileSchema>;
+
+export class PlanFileError extends Error {
+  override readonly name = 'PlanFileError';
+  readonly exitCode = 2;
+  constructor(
+    readonly path: string,
+    readonly reason: 'missing' | 'unreadable' | 'invalid-json' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Formats zod issues as "path: message" lines. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+export function parsePlan(text: string, path = PLAN_FILE_NAME): PlanFile {
+  if (text.length > 1_000_000) throw new PlanFileError(path, 'invalid', `${path} is larger than 1 MB; a plan file is a few kilobytes.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new PlanFileError(path, 'invalid-json', `${path} is not valid JSON (${(err as Error).message}). Fix the syntax or recreate it with 'oli init'.`);
+  }
+  const parsed = planFileSchema.safeParse(json);
+  if (!parsed.success) throw new PlanFileError(path, 'invalid', `${path} is not a valid plan: ${formatIssues(parsed.error)}.`);
+  return parsed.data;
+}
+
+export async function loadPlan(path: string): Promise<PlanFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new PlanFileError(path, 'missing', `No plan file at ${path}. Create one with 'oli init' (or the "Create Plan" command in VS Code).`);
+    throw new PlanFileError(path, 'unreadable', `Cannot read ${path}: ${(err as Error).message}.`);
+  }
+  return parsePlan(text, path);
+}
+
+export function serializePlan(plan: PlanFile): string {
+  const checked = planFileSchema.parse(plan);
+  return JSON.stringify({ $schema: './node_modules/oracle-learning-integrations/schemas/oracle-learning.schema.json', ...checked }, null, 2) + '\n';
+}
+
+export async function savePlan(path: string, plan: PlanFile): Promise<void> {
+  await writeFile(path, serializePlan(plan), 'utf8');
+}
+
+export function planPath(workspaceRoot: string): string {
+  return join(workspaceRoot, PLAN_FILE_NAME);
+}
+
+/** The environment to use: the named one, else the default, else the only one. */
+export function resolveEnvironment(plan: PlanFile, name?: string): { name: string; config: EnvironmentConfig } {
+  const names = Object.keys(plan.environments);
+  const chosen = name ?? plan.defaultEnvironment ?? (names.length === 1 ? names[0] : undefined);
+  if (!chosen) throw new PlanFileError('', 'invalid', `Several environments (${names.join(', ')}); choose one with --env NAME.`);
+  const config = plan.environments[chosen];
+  if (!config) throw new PlanFileError('', 'invalid', `No environment "${chosen}" in the plan (known: ${names.join(', ')}).`);
+  return { name: chosen, config };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { STEP_IDS } from './stepIds';
+import { attestationSchema, stepResultSchema, type Attestation, type StepResult } from './result';
+
+export const STATE_DIR = '.oracle-learning';
+
+const historyEntrySchema = z.strictObject({
+  at: z.string(),
+  action: z.enum(['status', 'apply', 'attest', 'unattest', 'dry-run']),
+  step: z.enum(STEP_IDS).optional(),
+  status: z.string().optional(),
+  by: z.string().optional(),
+  requests: z.number().int().nonnegative().optional(),
+  detail: z.string().optional(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const environmentStateSchema = z.strictObject({
+  version: z.literal(1),
+  environment: z.string(),
+  attestations: z.partialRecord(z.enum(STEP_IDS), attestationSchema),
+  lastResults: z.partialRecord(z.enum(STEP_IDS), stepResultSchema),
+  history: z.array(historyEntrySchema),
+});
+/** Per-environment state: attestations, last results, history. Never secrets. */
+export type EnvironmentState = z.infer<typeof environmentStateSchema>;
+
+const MAX_HISTORY = 500;
+
+export function emptyState(environment: string): EnvironmentState {
+  return { version: 1, environment, attestations: {}, lastResults: {}, history: [] };
+}
+
+export function statePath(workspaceRoot: string, environment: string): string {
+  return join(workspaceRoot, STATE_DIR, `${environment}.state.json`);
+}
+
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+  readonly exitCode = 2;
+}
+
+export async function loadState(path: string, environment: string): Promise<EnvironmentState> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(environment);
+    throw new StateFileError(`Cannot read ${path}: ${(err as Error).message}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new StateFileError(`${path} is not valid JSON. Delete it to start over (attestations in it will be lost).`);
+  }
+  const parsed = environmentStateSchema.safeParse(json);
+  if (!parsed.success) throw new StateFileError(`${path} is not a valid state file (${parsed.error.issues[0]?.message}). Delete it to start over.`);
+  return parsed.data;
+}
+
+/** Writes atomically (temp file + rename). */
+export async function saveState(path: string, state: EnvironmentState): Promise<void> {
+  const trimmed = { ...state, history: state.history.slice(-MAX_HISTORY) };
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(trimmed, null, 2) + '\n', 'utf8');
+  await rename(tmp, path);
+}
+
+export function recordResults(state: EnvironmentState, results: StepResult[], action: HistoryEntry['action'], requests?: number): void {
+  const at = new Date().toISOString();
+  for (const r of results) {
+    state.lastResults[r.id] = r;
+  }
+  state.history.push({ at, action, ...(requests !== undefined ? { requests } : {}), detail: results.map((r) => `${r.id}=${r.status}`).join(' ') });
+}
+
+export function attestStep(state: EnvironmentState, step: (typeof STEP_IDS)[number], attestation: Attestation): void {
+  state.attestations[step] = attestation;
+  state.history.push({ at: attestation.at, action: 'attest', step, by: attestation.by, detail: attestation.note });
+}

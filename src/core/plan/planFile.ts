@@ -16,6 +16,8 @@ export const PROVIDER_IDS = [
   'opensesame',
 ] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
+/** AICC-based providers: their credentials go on Configure External Providers, not in the plan. */
+export const AICC_PROVIDERS: readonly ProviderId[] = ['bizlibrary', 'intuition', 'opensesame'];
 
 const environmentName = z
   .string()
@@ -73,6 +75,7 @@ export const planFileSchema = z
       .strictObject({
         issuer: z.string().min(1).describe('Trusted issuer exactly as the provider gave it'),
         certificate: z.string().min(1).describe('Path to the provider public certificate (.cer/.pem), relative to the plan file'),
+        sampleToken: z.string().optional().describe('Optional path to a JWT the provider sent (or gave as a sample); checked against the issuer and certificate'),
       })
       .optional(),
     oauth: z
@@ -96,8 +99,9 @@ export const planFileSchema = z
     identitySample: z.string().optional().describe('CSV or text file of learner identifiers checked by the learner-identity step'),
   })
   .superRefine((p, ctx) => {
-    if (p.auth === 'jwt' && !p.jwt) ctx.addIssue({ code: 'custom', path: ['jwt'], message: 'auth "jwt" needs a "jwt" section (issuer, certificate)' });
-    if (p.auth === 'oauth' && !p.oauth) ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'auth "oauth" needs an "oauth" section (clientId, tokenUrl, scope)' });
+    const xapi = !AICC_PROVIDERS.includes(p.provider);
+    if (xapi && p.auth === 'jwt' && !p.jwt) ctx.addIssue({ code: 'custom', path: ['jwt'], message: 'auth "jwt" needs a "jwt" section (issuer, certificate)' });
+    if (xapi && p.auth === 'oauth' && !p.oauth) ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'auth "oauth" needs an "oauth" section (clientId, tokenUrl, scope)' });
     if (p.defaultEnvironment && !p.environments[p.defaultEnvironment])
       ctx.addIssue({ code: 'custom', path: ['defaultEnvironment'], message: `no environment named "${p.defaultEnvironment}"` });
     const secretish = JSON.stringify(p).match(/"(password|clientSecret|client_secret|secret|privateKey)"\s*:/i);
@@ -149,7 +153,7 @@ export async function loadPlan(path: string): Promise<PlanFile> {
 
 export function serializePlan(plan: PlanFile): string {
   const checked = planFileSchema.parse(plan);
-  return JSON.stringify({ $schema: './node_modules/oracle-learning-integrations/schemas/oracle-learning.schema.json', ...checked }, null, 2) + '\n';
+  return JSON.stringify(checked, null, 2) + '\n';
 }
 
 export async function savePlan(path: string, plan: PlanFile): Promise<void> {

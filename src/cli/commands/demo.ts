@@ -1,0 +1,234 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { ExitCode, UsageError } from '../errors';
+import type { CliCommand } from './registry';
+import { PlanEngine } from '../../core/plan/engine';
+import { emptyState } from '../../core/plan/stateStore';
+import { savePlan, type PlanFile } from '../../core/plan/planFile';
+import { selfSignedRsa } from '../../core/plan/oracleJwt';
+import { checkIdentities } from '../../core/plan/identity';
+import { adminAuth, clientFor } from '../../core/plan/context';
+import { loadKit } from '../../core/plan/verificationKit';
+import type { StepResult } from '../../core/plan/result';
+import type { EnvironmentCredentials } from '../../core/model/credentials';
+import { scimUserSchema, primaryWorkEmail } from '../../oracle/scimUsers';
+import { submitEssRequest, waitForEssRequest } from '../../oracle/ess';
+import { listLearnerLearningRecords } from '../../oracle/learning';
+import { CourseraSimulator, type ProgressEvent, type ProviderIdentity } from '../../sandbox/coursera';
+import { SandboxAdmin } from '../../sandbox/courseraScenario';
+
+const demoInput = z.object({ auth: z.enum(['jwt', 'oauth']).default('jwt'), json: z.boolean().optional(), keep: z.boolean().optional() });
+
+export interface DemoResult {
+  steps: { id: string; status: string }[];
+  completions: { learner: string; contentId: string; title: string; status: string; completionDate?: string; actualEffortSeconds?: number; score?: number }[];
+}
+
+/** The whole Coursera setup against an embedded sandbox, then Coursera's side, then a completion read back. */
+export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: string) => void, keep = false): Promise<DemoResult> {
+  const { startSandbox } = await import('../../sandbox/server');
+  const sandbox = await startSandbox({ port: 0, users: 200, essStepMs: 150 });
+  const dir = await mkdtemp(join(tmpdir(), 'oli-demo-'));
+  try {
+    const admin = new SandboxAdmin(sandbox.url);
+    const info = await admin.info();
+    say('oli', `Sandbox pod at ${sandbox.url} (an emulator; stand-ins are labelled). Working folder ${dir}.`);
+
+    // Coursera's side: its key pair and certificate (it keeps the key, gives Oracle the certificate).
+    const coursera = selfSignedRsa('Coursera demo issuer', 365);
+    const issuer = 'https://coursera.demo.invalid/oracle-learning';
+    await writeFile(join(dir, 'coursera.cer'), coursera.certificatePem);
+    const oauthClient = { clientId: `coursera-demo-${randomBytes(3).toString('hex')}`, clientSecret: randomBytes(24).toString('base64url') };
+
+    const credentials: EnvironmentCredentials = { admin: { kind: 'basic', username: sandbox.admin.userName, password: sandbox.admin.password } };
+    if (auth === 'oauth') credentials.providerClient = { kind: 'oauth-client', ...oauthClient };
+
+    // Three learners the provider will report on, taken from the pod and checked to resolve cleanly.
+    const adminClient = clientFor(planStub(sandbox.url), dir, 'sandbox', adminAuth('sandbox', credentials));
+    const page = await adminClient.scimList('/hcmRestApi/scim/Users', scimUserSchema, { count: 40, maxItems: 40, attributes: 'userName,emails,active' });
+    const candidates = page.resources.filter((u) => u.active && primaryWorkEmail(u) && u.userName !== sandbox.admin.userName).map((u) => primaryWorkEmail(u)!);
+    const checked = await checkIdentities(adminClient, candidates, 'email');
+    const bad = new Set(checked.problems.map((p) => p.value.toLowerCase()));
+    const learners = candidates.filter((e) => !bad.has(e.toLowerCase())).slice(0, 3);
+    if (learners.length < 3) throw new Error('The sandbox tenant did not offer three clean learners.');
+    await writeFile(join(dir, 'learners.csv'), `email\n${learners.join('\n')}\n`);
+
+    const plan: PlanFile = {
+      version: 1,
+      provider: 'coursera',
+      auth,
+      environments: { sandbox: { url: sandbox.url } },
+      defaultEnvironment: 'sandbox',
+      integrationUser: { userName: 'user.coursera', email: 'user.coursera@example.com', givenName: 'Coursera', familyName: 'Integration' },
+      jobRole: { name: 'XX_COURSERA_CONTENT_PROVIDER_JOB', displayName: 'Coursera Content Provider' },
+      learnerIdentifier: 'email',
+      ...(auth === 'jwt' ? { jwt: { issuer, certificate: 'coursera.cer' } } : { oauth: { clientId: oauthClient.clientId, tokenUrl: `${sandbox.url}/oauth2/v1/token`, scope: info.scope } }),
+      catalogProfile: 'Coursera Catalog',
+      visibility: 'public',
+      scheduledProcesses: {},
+      ess: { application: 'EarHcmEss', startTime: '02:00' },
+      identitySample: 'learners.csv',
+    };
+    await savePlan(join(dir, 'oracle-learning.json'), plan);
+    say('oli', `Plan written: Coursera, ${auth} variant, learners identified by work email.`);
+
+    const engine = new PlanEngine({ plan, planDir: dir, environment: 'sandbox', credentials, state: emptyState('sandbox'), actor: 'demo.admin', onProgress: () => undefined });
+    const first = await engine.status();
+    say('oli', `Initial status: ${summarize(first)}.`);
+
+    const ui = (text: string) => say('admin (Oracle UI, simulated by a sandbox hook)', text);
+    ui('Coursera account confirmed; SSO configured in the identity provider; self-paced learning and Redwood enabled.');
+    await admin.settings({ sso: true, selfPacedLearning: true });
+    await engine.attest('provider-account', 'Coursera for Business contract DEMO-001 allows the Oracle Learning integration.');
+    await engine.attest('sso', 'SAML app "Coursera" in the IdP; learner sign-in tested.');
+    await engine.attest('self-paced-learning', 'Self-paced learning, Redwood learner pages and 24D catalog management enabled.');
+
+    ui(`Security Console: job role ${plan.jobRole.name} created with only ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY.`);
+    await admin.createRole({ name: plan.jobRole.name, displayName: plan.jobRole.displayName!, category: 'JOB', duties: ['ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY'] });
+    await engine.attest('job-role', 'Role hierarchy holds only Learning Content Provider; allowed from all IPs.');
+
+    say('oli', 'apply integration-user (SCIM): create user.coursera without a person, add the job role.');
+    await engine.apply('integration-user');
+
+    ui('Configure External Providers: Coursera enabled with user.coursera, catalog profile, public visibility; validated.');
+    await admin.configureExternalProvider({ provider: 'Coursera', userName: plan.integrationUser.userName, catalogProfile: plan.catalogProfile, visibility: plan.visibility, learnerIdentifier: 'email' });
+    await engine.attest('external-provider', 'Validated on Configure External Providers; default attribute mappings kept.');
+
+    let identity: ProviderIdentity;
+    if (auth === 'jwt') {
+      ui(`Security Console > API Authentication: trusted issuer "${issuer}", token type JWT, Coursera certificate as alias COURSERA_DEMO.`);
+      await admin.registerApiAuthentication({ issuer, alias: 'COURSERA_DEMO', certificate: coursera.certificatePem });
+      say('oli', 'apply api-authentication: a test issuer and certificate for the verification call.');
+      await engine.apply('api-authentication');
+      const kit = await loadKit(dir, 'sandbox');
+      if (kit) {
+        ui(`API Authentication: test issuer "${kit.issuer}" registered with the verification certificate ${kit.alias}.`);
+        await admin.registerApiAuthentication({ issuer: kit.issuer, alias: kit.alias, certificate: kit.certificatePem });
+      }
+      await engine.attest('api-authentication', `Issuer and certificate COURSERA_DEMO registered; verification call with the test issuer returned 200.`);
+      identity = { kind: 'jwt', issuer, privateKeyPem: coursera.privateKeyPem, certificatePem: coursera.certificatePem, userName: plan.integrationUser.userName };
+    } else {
+      ui(`OCI IAM: confidential application ${oauthClient.clientId} (client credentials) acting as ${plan.integrationUser.userName}.`);
+      await admin.registerOAuthClient({ ...oauthClient, userName: plan.integrationUser.userName });
+      identity = { kind: 'oauth', tokenUrl: plan.oauth!.tokenUrl, clientId: oauthClient.clientId, clientSecret: oauthClient.clientSecret, scope: info.scope };
+    }
+
+    const ids = info.jobDefinitions;
+    ui('Scheduled Processes: "Load and Synchronize External Course Data" runs daily at 01:00; each Learning process was submitted once.');
+    await admin.submitInScheduledProcesses(ids.loadAndSynchronizeExternalCourseData!, { frequency: 'DAILY', interval: 1, startTime: tomorrowAt(1) });
+    for (const key of ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions', 'reconcileUserGroups']) await admin.submitInScheduledProcesses(ids[key]!);
+
+    say('oli', 'apply --all: every automatic step (ESS daily schedules, discovered job ids).');
+    const applied = await engine.apply('all');
+    for (const p of applied.performed) say('oli', `  changed: ${p.split('\n')[0]}`);
+
+    const final = await engine.status();
+    say('oli', `Final status: ${summarize(final)}.`);
+
+    // Coursera's side.
+    const sim = new CourseraSimulator(sandbox.url, identity);
+    const item = { externalContentId: 'coursera-course-machine-learning', title: 'Machine Learning (Coursera)', contentUrl: 'https://www.coursera.org/learn/machine-learning', expectedEffortInHours: 60 };
+    say('Coursera simulator', `Pushes catalog item "${item.title}" through digitalLearningProviders.`);
+    await sim.pushCatalogItem(item);
+    const now = Date.now();
+    const events: ProgressEvent[] = learners.flatMap((email, i): ProgressEvent[] => [
+      { learner: { by: 'email', email }, contentId: item.externalContentId, title: item.title, verb: 'initialized', timestamp: new Date(now - 86_400_000 * (3 - i)).toISOString() },
+      ...(i < 2
+        ? [{ learner: { by: 'email' as const, email }, contentId: item.externalContentId, title: item.title, verb: 'completed' as const, timestamp: new Date(now - 3_600_000 * (i + 1)).toISOString(), durationSeconds: 5400 + i * 600, scaledScore: 0.9 - i * 0.1 }]
+        : []),
+    ]);
+    say('Coursera simulator', `Sends ${events.length} xAPI statements (start and completion) to the stand-in statements endpoint.`);
+    await sim.sendStatements(events);
+
+    const processId = ids.processLearningExperienceStatements!;
+    say('oli', 'Runs "Process Learning Experience Statements" now (ESS REST submit) and waits for it.');
+    const request = await submitEssRequest(adminClient, { jobDefinitionId: processId, application: 'EarHcmEss' });
+    const done = await waitForEssRequest(adminClient, request.requestId, { pollMs: 100, timeoutMs: 30_000 });
+    say('oli', `ESS request ${done.requestId}: ${done.state}.`);
+
+    const records = await listLearnerLearningRecords(adminClient, { q: `ExternalContentId='${item.externalContentId}'` });
+    const completions = records.map((r) => {
+      const c = r.completionDetails?.[0];
+      return {
+        learner: String(r.LearnerEmail ?? r.LearnerUserName ?? r.LearnerId),
+        contentId: String(r.ExternalContentId ?? item.externalContentId),
+        title: String(r.LearningItemTitle ?? item.title),
+        status: String(r.AssignmentStatus),
+        ...(c?.CompletionDate ? { completionDate: String(c.CompletionDate) } : {}),
+        ...(c?.ActualEffortInSeconds != null ? { actualEffortSeconds: Number(c.ActualEffortInSeconds) } : {}),
+        ...(c?.Score != null ? { score: Number(c.Score) } : {}),
+      };
+    });
+    return { steps: final.map((r) => ({ id: r.id, status: r.status })), completions, ...(keep ? { folder: dir } : {}) };
+  } finally {
+    await sandbox.close();
+    if (!keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function planStub(url: string): PlanFile {
+  return {
+    version: 1,
+    provider: 'coursera',
+    auth: 'jwt',
+    environments: { sandbox: { url } },
+    integrationUser: { userName: 'x', email: 'x@example.com' },
+    jobRole: { name: 'x' },
+    learnerIdentifier: 'email',
+    jwt: { issuer: 'x', certificate: 'x' },
+    catalogProfile: 'x',
+    visibility: 'public',
+    scheduledProcesses: {},
+    ess: { application: 'EarHcmEss', startTime: '02:00' },
+  };
+}
+
+function tomorrowAt(hour: number): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + 1);
+  d.setUTCHours(hour, 0, 0, 0);
+  return d.toISOString();
+}
+
+function summarize(results: StepResult[]): string {
+  const counts: Record<string, number> = {};
+  for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return Object.entries(counts)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+}
+
+export const demoCommand: CliCommand = {
+  name: 'demo',
+  summary: 'Run the whole Coursera setup against an embedded sandbox, end to end',
+  help: `Usage: oli demo [--auth jwt|oauth] [--json] [--keep]
+
+Starts an embedded sandbox pod, writes a plan in a temporary folder and runs the whole Coursera
+setup: automatic steps through Oracle's APIs; guided steps by acting as the admin through the
+sandbox's test-only hooks (printed as such) and attesting them. Then it plays Coursera (a catalog
+item and learners' xAPI statements, signed with its own key and issuer or its OAuth token), runs
+"Process Learning Experience Statements" and reads the completions back through
+learnerLearningRecords. --keep leaves the folder (plan, state, report material) in place.`,
+  options: { auth: { type: 'string' }, json: { type: 'boolean' }, keep: { type: 'boolean' } },
+  async run(values, _positionals, io) {
+    const parsed = demoInput.safeParse(values);
+    if (!parsed.success) throw new UsageError('--auth is jwt or oauth.');
+    const { auth, json, keep } = parsed.data;
+    const say = (who: string, text: string) => io.stderr(`[${who}] ${text}\n`);
+    const result = await runDemo(auth, json ? say : (who, text) => io.stdout(`[${who}] ${text}\n`), keep === true);
+    const ok = result.steps.every((s) => ['done', 'attested', 'not-applicable'].includes(s.status)) && result.completions.some((c) => c.completionDate);
+    if (json) io.stdout(JSON.stringify(result, null, 2) + '\n');
+    else {
+      io.stdout('\nSteps:\n');
+      for (const s of result.steps) io.stdout(`  ${s.id.padEnd(24)} ${s.status}\n`);
+      io.stdout('\nCompletions read back through learnerLearningRecords:\n');
+      for (const c of result.completions)
+        io.stdout(`  ${c.learner.padEnd(34)} ${c.status.padEnd(22)} ${c.completionDate ?? ''}${c.actualEffortSeconds != null ? `  effort ${c.actualEffortSeconds}s` : ''}${c.score != null ? `  score ${c.score}` : ''}\n`);
+      io.stdout(ok ? '\nDemo complete: every step done, attested or not applicable, and completions landed.\n' : '\nDemo finished with problems (see above).\n');
+    }
+    return ok ? ExitCode.ok : ExitCode.problem;
+  },
+};

@@ -1,0 +1,54 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ExitCode, UsageError } from '../errors';
+import { EnvCredentialStore } from '../../core/model/credentials';
+import { adminAuth, clientFor } from '../../core/plan/context';
+import { checkIdentities, readIdentifiers, type IdentifierKind } from '../../core/plan/identity';
+import type { CliCommand } from './registry';
+import { loadPlanFor, PLAN_OPTIONS } from './planCommon';
+
+export const identityCommand: CliCommand = {
+  name: 'identity',
+  summary: 'Check that learner identifiers resolve to exactly one active Oracle user',
+  help: `Usage: oli identity FILE [--env NAME] [--plan FILE] [--by email|username] [--json]
+
+FILE: a CSV with a header (column email / username, else the first) or one identifier per line
+(streamed; - is not supported). Identifiers are looked up with batched SCIM filters (50 a
+request, 8 in flight). Output: {"summary":{"total","matched","missing","duplicate","inactive"},"problems":[...]}.
+Exit 0 when all resolve, 1 otherwise.`,
+  options: { ...PLAN_OPTIONS, by: { type: 'string' } },
+  async run(values, positionals, io) {
+    const file = positionals[0];
+    if (!file) throw new UsageError('Name the file of learner identifiers: oli identity FILE.');
+    const path = resolve(io.cwd, file);
+    try {
+      await stat(path);
+    } catch {
+      throw new UsageError(`Cannot read ${file}: no such file.`);
+    }
+    const loaded = await loadPlanFor(values, io);
+    const by = ((values.by as string | undefined) ?? loaded.plan.learnerIdentifier) as IdentifierKind;
+    if (by !== 'email' && by !== 'username') throw new UsageError('--by is email or username.');
+    const credentials = await new EnvCredentialStore(io.env).get();
+    const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials));
+    let last = 0;
+    const report = await checkIdentities(client, readIdentifiers(path, by), by, {
+      signal: io.signal,
+      onProgress: (done) => {
+        if (done - last >= 1000) {
+          last = done;
+          io.stderr(`checked ${done} identifiers…\n`);
+        }
+      },
+    });
+    const s = report.summary;
+    if (values.json) io.stdout(JSON.stringify({ summary: s, problems: report.problems }, null, 2) + '\n');
+    else {
+      io.stdout(`${s.total} identifiers by ${by}: ${s.matched} matched, ${s.missing} missing, ${s.duplicate} duplicate, ${s.inactive} inactive, ${s.invalid} invalid.\n`);
+      for (const p of report.problems.slice(0, 50)) io.stdout(`  ${p.problem.padEnd(9)} ${p.value}: ${p.message}\n`);
+      if (report.problems.length > 50) io.stdout(`  … ${report.problems.length - 50} more (use --json for all).\n`);
+    }
+    io.stderr(`${client.stats.requests} request(s).\n`);
+    return s.matched === s.total ? ExitCode.ok : ExitCode.problem;
+  },
+};

@@ -1,0 +1,99 @@
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { EnvCredentialStore } from '../../core/model/credentials';
+import { PlanEngine } from '../../core/plan/engine';
+import { loadPlan, PLAN_FILE_NAME, resolveEnvironment, type PlanFile } from '../../core/plan/planFile';
+import type { StepResult } from '../../core/plan/result';
+import { loadState, statePath } from '../../core/plan/stateStore';
+import type { StepStatus } from '../../core/plan/stepIds';
+import { planDirOf } from '../../core/plan/context';
+import type { CliIO } from '../io';
+
+export const PLAN_OPTIONS = {
+  env: { type: 'string' },
+  plan: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+} as const;
+
+export function actorName(io: CliIO): string {
+  if (io.env.OLI_ACTOR) return io.env.OLI_ACTOR;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface LoadedPlan {
+  plan: PlanFile;
+  planPath: string;
+  planDir: string;
+  environment: string;
+  url: string;
+}
+
+export async function loadPlanFor(values: Record<string, unknown>, io: CliIO): Promise<LoadedPlan> {
+  const planPath = resolve(io.cwd, (values.plan as string | undefined) ?? PLAN_FILE_NAME);
+  const plan = await loadPlan(planPath);
+  const env = resolveEnvironment(plan, values.env as string | undefined);
+  return { plan, planPath, planDir: planDirOf(planPath), environment: env.name, url: env.config.url };
+}
+
+/** An engine for the CLI: credentials from the environment variables, progress on stderr. */
+export async function engineFor(values: Record<string, unknown>, io: CliIO): Promise<{ engine: PlanEngine; loaded: LoadedPlan }> {
+  const loaded = await loadPlanFor(values, io);
+  const credentials = await new EnvCredentialStore(io.env).get();
+  const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
+  const trace = values.verbose === true || io.env.OLI_TRACE === '1';
+  const engine = new PlanEngine({
+    plan: loaded.plan,
+    planDir: loaded.planDir,
+    environment: loaded.environment,
+    credentials,
+    state,
+    signal: io.signal,
+    actor: actorName(io),
+    onProgress: (m) => io.stderr(`${m}\n`),
+    ...(trace ? { onLog: (e) => io.stderr(`  ${e.method} ${e.url} -> ${e.status ?? e.error ?? '?'} (${e.durationMs} ms, attempt ${e.attempt})\n`) } : {}),
+  });
+  return { engine, loaded };
+}
+
+const ICON: Record<StepStatus, string> = {
+  done: '✔',
+  attested: '✔',
+  'not-applicable': '–',
+  'needs-action': '!',
+  blocked: '…',
+  failed: '✖',
+  unknown: '?',
+};
+
+export function formatResults(results: StepResult[], titles: Map<string, string>, verbose = false): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    lines.push(`${ICON[r.status]} ${r.id.padEnd(22)} ${r.status.padEnd(14)} ${titles.get(r.id) ?? ''}`);
+    lines.push(`    ${r.detail}`);
+    if (verbose || r.status === 'failed') for (const c of r.checks) lines.push(`      ${c.outcome.padEnd(7)} ${c.message}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function allSatisfied(results: StepResult[]): boolean {
+  return results.every((r) => r.status === 'done' || r.status === 'attested' || r.status === 'not-applicable');
+}
+
+export function statusJson(loaded: LoadedPlan, engine: PlanEngine, results: StepResult[]) {
+  return {
+    environment: loaded.environment,
+    provider: loaded.plan.provider,
+    steps: results.map((r) => ({
+      id: r.id,
+      title: engine.steps.find((s) => s.id === r.id)?.title ?? r.id,
+      status: r.status,
+      automation: engine.steps.find((s) => s.id === r.id)?.automation ?? 'automatic',
+      detail: r.detail,
+    })),
+  };
+}

@@ -1,0 +1,159 @@
+import { resolve, dirname } from 'node:path';
+import { OracleClient, type RequestLogEntry } from '../../oracle/client';
+import type { OracleAuth } from '../../oracle/auth';
+import { OracleError } from '../../oracle/errors';
+import { findUserByUserName, type ScimUser } from '../../oracle/scimUsers';
+import { findRoleByName, type ScimRole } from '../../oracle/scimRoles';
+import { findUserAccount, listUserAccountRoles, type UserAccount } from '../../oracle/userAccounts';
+import type { EnvironmentCredentials } from '../model/credentials';
+import type { EnvironmentState } from './stateStore';
+import { resolveEnvironment, type EnvironmentConfig, type PlanFile } from './planFile';
+import type { Profile } from './profiles';
+
+export class MissingCredentialsError extends Error {
+  override readonly name = 'MissingCredentialsError';
+  readonly exitCode = 2;
+  constructor(readonly environment: string) {
+    super(
+      `No administrator credentials for environment "${environment}". In the CLI set OLI_USERNAME and OLI_PASSWORD; in VS Code run "Oracle Learning: Set Credentials".`,
+    );
+  }
+}
+
+export interface ClientSettings {
+  onLog?: (entry: RequestLogEntry) => void;
+  maxConcurrency?: number;
+}
+
+/** An Oracle client for an environment of the plan, with its CA file and proxy. */
+export function clientFor(plan: PlanFile, planDir: string, environment: string, auth: OracleAuth, settings: ClientSettings = {}): OracleClient {
+  const env: EnvironmentConfig = resolveEnvironment(plan, environment).config;
+  return new OracleClient({
+    baseUrl: env.url,
+    auth,
+    ...(env.caFile ? { caFile: resolve(planDir, env.caFile) } : {}),
+    ...(env.proxy ? { proxy: env.proxy } : {}),
+    ...(settings.onLog ? { onLog: settings.onLog } : {}),
+    maxConcurrency: settings.maxConcurrency ?? 16,
+  });
+}
+
+export function adminAuth(environment: string, credentials: EnvironmentCredentials): OracleAuth {
+  if (!credentials.admin) throw new MissingCredentialsError(environment);
+  return { kind: 'basic', username: credentials.admin.username, password: credentials.admin.password };
+}
+
+/** A request the apply would send; recorded instead of sent in a dry run. */
+export interface PlannedRequest {
+  method: string;
+  url: string;
+  body?: unknown;
+  why: string;
+}
+
+/**
+ * Everything a step's check or apply needs. Reads shared by several steps (the integration user,
+ * the job role) are fetched once per context and reused, so a full status makes a fixed number of
+ * requests whatever the size of the tenant.
+ */
+export class StepContext {
+  readonly performed: string[] = [];
+  readonly planned: PlannedRequest[] = [];
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly plan: PlanFile,
+    readonly planDir: string,
+    readonly environment: string,
+    readonly profile: Profile,
+    readonly client: OracleClient,
+    readonly credentials: EnvironmentCredentials,
+    readonly state: EnvironmentState,
+    readonly signal: AbortSignal | undefined,
+    readonly settings: ClientSettings,
+    readonly dryRun = false,
+  ) {}
+
+  get baseUrl(): string {
+    return this.client.baseUrl;
+  }
+
+  /** Path of a file named in the plan (relative to the plan file). */
+  planRelative(path: string): string {
+    return resolve(this.planDir, path);
+  }
+
+  once<T>(key: string, fetch: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fetch();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  /** Forget cached reads (after an apply changed the pod). */
+  invalidate(): void {
+    this.memo.clear();
+  }
+
+  integrationUser(): Promise<ScimUser | undefined> {
+    return this.once('integration-user', () => findUserByUserName(this.client, this.plan.integrationUser.userName, { signal: this.signal }));
+  }
+
+  integrationUserAccount(): Promise<UserAccount | undefined> {
+    return this.once('integration-user-account', () => findUserAccount(this.client, this.plan.integrationUser.userName, { signal: this.signal }));
+  }
+
+  async integrationUserRoles(): Promise<string[] | undefined> {
+    return this.once('integration-user-roles', async () => {
+      const account = await this.integrationUserAccount();
+      if (!account) return undefined;
+      const roles = await listUserAccountRoles(this.client, account.GUID, { signal: this.signal });
+      return roles.map((r) => r.RoleCode);
+    });
+  }
+
+  jobRole(): Promise<ScimRole | undefined> {
+    return this.once('job-role', () => findRoleByName(this.client, this.plan.jobRole.name, { signal: this.signal }));
+  }
+
+  /** A client for the same pod with another identity (the provider's bearer token). */
+  withBearer(token: string | (() => Promise<string>)): OracleClient {
+    return clientFor(this.plan, this.planDir, this.environment, { kind: 'bearer', token }, this.settings);
+  }
+
+  /** A client for the same pod acting through an OAuth client-credentials token. */
+  withOAuth(auth: Extract<OracleAuth, { kind: 'oauth' }>): OracleClient {
+    return clientFor(this.plan, this.planDir, this.environment, auth, this.settings);
+  }
+
+  /** A local action (no request to the pod), skipped and described in a dry run. */
+  async local(why: string, run: () => Promise<void>): Promise<void> {
+    if (this.dryRun) {
+      this.planned.push({ method: 'LOCAL', url: '(this machine)', why });
+      return;
+    }
+    await run();
+  }
+
+  /** Runs a change, or records it in a dry run. */
+  async change<T>(request: PlannedRequest, run: () => Promise<T>): Promise<T | undefined> {
+    if (this.dryRun) {
+      this.planned.push({ ...request, url: new URL(request.url, this.baseUrl).toString() });
+      return undefined;
+    }
+    const out = await run();
+    this.performed.push(`${request.method} ${request.url}: ${request.why}`);
+    return out;
+  }
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof OracleError) return err.userMessage();
+  return (err as Error)?.message ?? String(err);
+}
+
+export function planDirOf(planPath: string): string {
+  return dirname(resolve(planPath));
+}

@@ -1,0 +1,87 @@
+import type { PlanFile } from './planFile';
+import type { StepResult } from './result';
+import type { EnvironmentState, HistoryEntry } from './stateStore';
+import type { StepDefinition } from './types';
+
+/** The audit record of an environment: what each step's status is, who attested what, and what was done. */
+export interface Report {
+  generatedAt: string;
+  generatedBy: string;
+  environment: { name: string; url: string };
+  provider: string;
+  auth: string;
+  summary: Record<string, number>;
+  steps: {
+    id: string;
+    title: string;
+    automation: string;
+    status: string;
+    detail: string;
+    checkedAt: string;
+    attestation?: { by: string; at: string; note: string };
+    evidence?: Record<string, unknown>;
+    checks: { id: string; outcome: string; message: string }[];
+  }[];
+  history: HistoryEntry[];
+}
+
+export function buildReport(input: { plan: PlanFile; environment: string; url: string; steps: StepDefinition[]; results: StepResult[]; state: EnvironmentState; actor: string }): Report {
+  const summary: Record<string, number> = {};
+  for (const r of input.results) summary[r.status] = (summary[r.status] ?? 0) + 1;
+  return {
+    generatedAt: new Date().toISOString(),
+    generatedBy: input.actor,
+    environment: { name: input.environment, url: input.url },
+    provider: input.plan.provider,
+    auth: input.plan.auth,
+    summary,
+    steps: input.results.map((r) => {
+      const def = input.steps.find((s) => s.id === r.id);
+      return {
+        id: r.id,
+        title: def?.title ?? r.id,
+        automation: def?.automation ?? 'automatic',
+        status: r.status,
+        detail: r.detail,
+        checkedAt: r.checkedAt,
+        ...(r.attestation ? { attestation: r.attestation } : {}),
+        ...(r.evidence ? { evidence: r.evidence } : {}),
+        checks: r.checks.map((c) => ({ id: c.id, outcome: c.outcome, message: c.message })),
+      };
+    }),
+    history: input.state.history.slice(-100),
+  };
+}
+
+const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function reportToMarkdown(r: Report): string {
+  const lines = [
+    `# Oracle Learning integration report: ${r.provider} (${r.auth})`,
+    '',
+    `- Environment: **${r.environment.name}** (${r.environment.url})`,
+    `- Generated: ${r.generatedAt} by ${r.generatedBy}`,
+    `- Summary: ${Object.entries(r.summary).map(([k, v]) => `${v} ${k}`).join(', ')}`,
+    '',
+    '| # | Step | Kind | Status | Detail |',
+    '|---|---|---|---|---|',
+    ...r.steps.map((s, i) => `| ${i + 1} | ${md(s.title)} (\`${s.id}\`) | ${s.automation} | **${s.status}** | ${md(s.detail)} |`),
+    '',
+    '## Attestations',
+    '',
+  ];
+  const attested = r.steps.filter((s) => s.attestation);
+  if (!attested.length) lines.push('None.');
+  for (const s of attested) lines.push(`- \`${s.id}\`: ${s.attestation!.by}, ${s.attestation!.at}: ${md(s.attestation!.note)}`);
+  lines.push('', '## Evidence', '');
+  for (const s of r.steps) {
+    if (!s.checks.length && !s.evidence) continue;
+    lines.push(`### ${s.title}`, '');
+    for (const c of s.checks) lines.push(`- ${c.outcome.toUpperCase()} ${md(c.message)}`);
+    if (s.evidence) lines.push('', '```json', JSON.stringify(s.evidence, null, 2), '```');
+    lines.push('');
+  }
+  lines.push('## History (requests made)', '', '| When | Action | Step | Requests | Detail |', '|---|---|---|---|---|');
+  for (const h of r.history) lines.push(`| ${h.at} | ${h.action} | ${h.step ?? ''} | ${h.requests ?? ''} | ${md(h.detail ?? '')} |`);
+  return lines.join('\n') + '\n';
+}

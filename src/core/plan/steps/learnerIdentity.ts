@@ -1,0 +1,62 @@
+import { scimUserSchema } from '../../../oracle/scimUsers';
+import { checkIdentities, readIdentifiers, type IdentityReport } from '../identity';
+import { fail, info, pass, warn, type StepBehaviour } from './behaviour';
+
+const SAMPLE_SIZE = 50;
+
+/** Learner identity: every learner must resolve to exactly one active user by the configured identifier. */
+export const learnerIdentity: StepBehaviour = {
+  async check(ctx) {
+    const by = ctx.plan.learnerIdentifier;
+    let report: IdentityReport;
+    let source: string;
+    if (ctx.plan.identitySample) {
+      source = `the learner list ${ctx.plan.identitySample}`;
+      report = await checkIdentities(ctx.client, readIdentifiers(ctx.planRelative(ctx.plan.identitySample), by), by, ctx.signal ? { signal: ctx.signal } : {});
+    } else {
+      // No list: a fixed-size sample of the tenant's users, checked the same way (two requests whatever the tenant size).
+      source = `a sample of ${SAMPLE_SIZE} users`;
+      const page = await ctx.client.scimList('/hcmRestApi/scim/Users', scimUserSchema, {
+        attributes: 'userName,emails,active',
+        count: SAMPLE_SIZE,
+        maxItems: SAMPLE_SIZE,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      const active = page.resources.filter((u) => u.active);
+      const values: string[] = [];
+      let withoutEmail = 0;
+      for (const u of active) {
+        if (by === 'username') values.push(u.userName);
+        else {
+          const email = u.emails?.find((e) => e.primary && (e.type ?? 'W') === 'W')?.value ?? u.emails?.find((e) => e.type === 'W')?.value;
+          if (email) values.push(email);
+          else withoutEmail++;
+        }
+      }
+      report = await checkIdentities(ctx.client, values, by, ctx.signal ? { signal: ctx.signal } : {});
+      if (withoutEmail) {
+        report.summary.total += withoutEmail;
+        report.summary.missing += withoutEmail;
+        report.problems.push({ value: `${withoutEmail} sampled users`, problem: 'missing', message: 'active users without a primary work email cannot be identified by email' });
+      }
+    }
+    const s = report.summary;
+    const checks = [
+      info('identifier', 'Identifier', by === 'email' ? 'Learners are identified by primary work email (xAPI actor.mbox).' : 'Learners are identified by Oracle user name (xAPI actor.account.name).'),
+      s.matched === s.total ? pass('resolved', 'Resolved', `${s.matched} of ${s.total} identifiers from ${source} resolve to exactly one active user.`) : warn('resolved', 'Resolved', `${s.matched} of ${s.total} identifiers from ${source} resolve to exactly one active user.`),
+    ];
+    for (const p of report.problems.slice(0, 20)) checks.push(fail(`${p.problem}:${p.value}`, p.problem, `${p.value}: ${p.message}${p.users ? ` (${p.users.join(', ')})` : ''}`));
+    const problems = s.total - s.matched;
+    return {
+      status: problems === 0 && s.total > 0 ? 'done' : 'needs-action',
+      detail:
+        s.total === 0
+          ? `No identifiers found in ${source}.`
+          : problems === 0
+            ? `All ${s.total} identifiers resolve to exactly one active user.`
+            : `${problems} of ${s.total} identifiers would lose completions (${s.missing} missing, ${s.duplicate} duplicate, ${s.inactive} inactive, ${s.invalid} invalid). Fix the users in Oracle or the provider's data; details: oli identity FILE.`,
+      checks,
+      evidence: { source, summary: s },
+    };
+  },
+};

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { inspectCertificates } from '../../inspect/certificates';
+import { listDigitalLearningProviders } from '../../../oracle/learning';
+import { OracleError } from '../../../oracle/errors';
+import { describeError, type StepContext } from '../context';
+import type { SubCheck } from '../result';
+import { fail, info, pass, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
+
+/** Characters that make an issuer differ from what the provider sends while looking the same. */
+const INVISIBLE = /[\u0000-\u001f\u007f\u00a0\u200b-\u200f\u2028\u2029\u202f\u2060\ufeff]/;
+
+export function issuerFindings(issuer: string): SubCheck[] {
+  const out: SubCheck[] = [];
+  if (issuer !== issuer.trim()) out.push(fail('issuer-whitespace', 'Issuer has no stray whitespace', `"${issuer}" starts or ends with whitespace; Oracle compares the issuer exactly.`));
+  if (INVISIBLE.test(issuer)) out.push(fail('issuer-invisible', 'Issuer has no invisible characters', 'The issuer holds a control, non-breaking or zero-width character (copied from a document?). Retype it.'));
+  if (/\s{2,}/.test(issuer.trim())) out.push(warn('issuer-spaces', 'Issuer spacing', 'The issuer holds a run of spaces; check it against what the provider sent.'));
+  if (!out.length) out.push(pass('issuer', 'Issuer', `"${issuer}" (compared exactly, case-sensitive, by Oracle).`));
+  return out;
+}
+
+async function checkJwt(ctx: StepContext): Promise<CheckOutcome> {
+  const jwt = ctx.plan.jwt!;
+  const checks = issuerFindings(jwt.issuer);
+  let evidence: Record<string, unknown> = { issuer: jwt.issuer };
+  let certificatePem: Buffer | undefined;
+  try {
+    certificatePem = await readFile(ctx.planRelative(jwt.certificate));
+  } catch (err) {
+    checks.push(fail('certificate-file', 'Certificate file', `Cannot read ${jwt.certificate}: ${(err as Error).message}. Save the provider's .cer there.`));
+  }
+  if (certificatePem) {
+    try {
+      const report = inspectCertificates(certificatePem);
+      const first = report.certificates[0];
+      if (!first) checks.push(fail('certificate', 'Certificate', `${jwt.certificate} holds no certificate.`));
+      else {
+        evidence = { ...evidence, certificate: { subject: first.subject, notAfter: first.notAfter, sha1: first.sha1, x5t: first.x5t } };
+        checks.push(
+          first.keyType === 'RSA'
+            ? pass('rsa', 'RSA key (RS256)', `${first.keyType} ${first.keySize ?? '?'} bits.`)
+            : fail('rsa', 'RSA key (RS256)', `The key is ${first.keyType}; Oracle accepts only RS256, which needs RSA.`),
+        );
+        const validity = `valid ${first.notBefore} to ${first.notAfter}`;
+        if (first.status === 'valid') checks.push(pass('validity', 'Validity', validity));
+        else if (first.status === 'expiring') checks.push(warn('validity', 'Validity', `Expires in ${first.daysRemaining} days (${first.notAfter}): ask the provider for the next certificate.`));
+        else checks.push(fail('validity', 'Validity', `${first.status}: ${validity}.`));
+        checks.push(info('thumbprints', 'Thumbprints', `SHA-1 ${first.sha1}; x5t ${first.x5t}. Tokens must carry this x5t.`));
+        if (report.privateKey) checks.push(warn('private-key', 'No private key in the file', 'The file also holds a private key: the provider should send only the public certificate.'));
+      }
+    } catch (err) {
+      checks.push(fail('certificate', 'Certificate', `${jwt.certificate}: ${(err as Error).message}`));
+    }
+  }
+  if (jwt.sampleToken) checks.push(...(await sampleTokenFindings(ctx, jwt.sampleToken, jwt.issuer, certificatePem)));
+  const failed = checks.filter((c) => c.outcome === 'fail');
+  return {
+    status: failed.length ? 'failed' : 'done',
+    detail: failed.length ? failed.map((c) => c.message).join(' ') : `Issuer "${jwt.issuer}" and the RSA certificate are ready to register under API Authentication.`,
+    checks,
+    evidence,
+  };
+}
+
+async function sampleTokenFindings(ctx: StepContext, path: string, issuer: string, certificatePem: Buffer | undefined): Promise<SubCheck[]> {
+  let token: string;
+  try {
+    token = (await readFile(ctx.planRelative(path), 'utf8')).trim();
+  } catch (err) {
+    return [warn('sample-token', 'Sample token', `Cannot read ${path}: ${(err as Error).message}.`)];
+  }
+  const { inspectJwt } = await import('../../inspect/jwt');
+  const report = await inspectJwt(token, {
+    ...(certificatePem ? { certificate: certificatePem } : {}),
+    issuer,
+    user: ctx.plan.integrationUser.userName,
+  });
+  return report.checks
+    .filter((c) => ['iss', 'x5t-matches-certificate', 'signature', 'prn', 'sub', 'alg-allowed'].includes(c.id))
+    .map((c) => (c.ok ? pass(`sample-${c.id}`, `Sample token: ${c.id}`, c.message) : fail(`sample-${c.id}`, `Sample token: ${c.id}`, c.message)));
+}
+
+async function checkOAuth(ctx: StepContext): Promise<CheckOutcome> {
+  const oauth = ctx.plan.oauth!;
+  const checks: SubCheck[] = [];
+  const tokenUrlOk = /^https:\/\/.+\/oauth2\/v1\/token$/.test(oauth.tokenUrl) || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?\/oauth2\/v1\/token$/.test(oauth.tokenUrl);
+  checks.push(tokenUrlOk ? pass('token-url', 'Token URL', oauth.tokenUrl) : warn('token-url', 'Token URL', `${oauth.tokenUrl} is not of the form https://<idcs-domain>/oauth2/v1/token.`));
+  const scopeOk = /^urn:opc:resource:fa:instanceid=\d+urn:opc:resource:consumer::all$/.test(oauth.scope);
+  checks.push(scopeOk ? pass('scope', 'Scope', oauth.scope) : fail('scope', 'Scope', `"${oauth.scope}" is not urn:opc:resource:fa:instanceid=<n>urn:opc:resource:consumer::all.`));
+  checks.push(...issuerFindings(oauth.clientId).map((c) => ({ ...c, id: c.id.replace('issuer', 'client-id'), title: c.title.replace('Issuer', 'Client ID'), message: c.message.replace('issuer', 'client ID') })));
+  const secret = ctx.credentials.providerClient;
+  if (!secret) {
+    checks.push(info('token', 'Token request', 'No client secret stored for this environment (OLI_CLIENT_SECRET, or "Set Credentials" in VS Code): the real token request was skipped.'));
+    const failed = checks.some((c) => c.outcome === 'fail');
+    return { status: failed ? 'failed' : 'needs-action', detail: failed ? 'The confidential application settings are wrong; see the checks.' : 'Store the client secret to test a real token request.', checks };
+  }
+  const asApp = ctx.withOAuth({ kind: 'oauth', tokenUrl: oauth.tokenUrl, clientId: secret.clientId || oauth.clientId, clientSecret: secret.clientSecret, scope: oauth.scope });
+  try {
+    await listDigitalLearningProviders(asApp, { signal: ctx.signal });
+    checks.push(pass('token', 'Token request and call', 'A client-credentials token was issued and accepted by digitalLearningProviders (the Learning Content Provider duty).'));
+  } catch (err) {
+    const e = err instanceof OracleError ? err : undefined;
+    const msg = e?.status === 403 ? 'The token was accepted but the user behind the application lacks the Learning Content Provider duty.' : describeError(err);
+    checks.push(fail('token', 'Token request and call', msg));
+  }
+  const failed = checks.filter((c) => c.outcome === 'fail');
+  return {
+    status: failed.length ? 'failed' : 'done',
+    detail: failed.length ? failed.map((c) => c.message).join(' ') : `The confidential application ${oauth.clientId} gets a token that Oracle accepts.`,
+    checks,
+    evidence: { clientId: oauth.clientId, tokenUrl: oauth.tokenUrl, scope: oauth.scope },
+  };
+}
+
+/** The provider's credentials: the JWT issuer and certificate, or the OAuth confidential application. */
+export const providerCredentials: StepBehaviour = {
+  async check(ctx) {
+    if (ctx.plan.auth === 'jwt' && ctx.plan.jwt) return checkJwt(ctx);
+    if (ctx.plan.auth === 'oauth' && ctx.plan.oauth) return checkOAuth(ctx);
+    return { status: 'needs-action', detail: `The plan has no "${ctx.plan.auth}" section.`, checks: [] };
+  },
+};

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * What an administrator does by hand in the Oracle UI (Security Console, Configure External
+ * Providers, Scheduled Processes), simulated through the sandbox's test-only `/__sandbox/` hooks.
+ * Only the demo, the tests and the extension's "start sandbox" command use this; product code
+ * that talks to a pod never does.
+ */
+export const sandboxInfoSchema = z.looseObject({
+  instanceId: z.union([z.string(), z.number()]),
+  scope: z.string(),
+  jobDefinitions: z.record(z.string(), z.string()),
+  xapiPath: z.string(),
+});
+export type SandboxInfo = z.infer<typeof sandboxInfoSchema>;
+
+/** The sandbox names its stand-in job definitions a little differently from the plan file. */
+const PLAN_KEYS: Record<string, string> = {
+  loadSyncExternalCourseData: 'loadAndSynchronizeExternalCourseData',
+  olcRestBulkIngestOscs: 'bulkIngestToOscs',
+  processCatalogItemDeactivationsDeletions: 'processCatalogItemDeactivationsAndDeletions',
+};
+
+export class SandboxHookError extends Error {
+  override readonly name = 'SandboxHookError';
+}
+
+export class SandboxAdmin {
+  constructor(readonly baseUrl: string) {}
+
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(new URL(`/__sandbox/${path}`, this.baseUrl), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new SandboxHookError(`sandbox hook ${method} /__sandbox/${path} answered ${res.status}: ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** The sandbox's facts; `jobDefinitions` keyed as the plan's scheduledProcesses keys. */
+  async info(): Promise<SandboxInfo> {
+    const raw = sandboxInfoSchema.parse(await this.call('GET', 'info'));
+    const jobDefinitions: Record<string, string> = {};
+    for (const [key, id] of Object.entries(raw.jobDefinitions)) jobDefinitions[PLAN_KEYS[key] ?? key] = id;
+    return { ...raw, jobDefinitions };
+  }
+  settings(s: { sso?: boolean; selfPacedLearning?: boolean }) {
+    return this.call('POST', 'settings', s);
+  }
+  createRole(r: { name: string; displayName: string; category: string; duties: string[] }) {
+    return this.call('POST', 'roles', r);
+  }
+  registerApiAuthentication(p: { issuer: string; alias: string; certificate: string }) {
+    return this.call('POST', 'api-authentication-providers', p);
+  }
+  configureExternalProvider(p: { provider: string; userName: string; catalogProfile: string; visibility: string; learnerIdentifier: 'email' | 'username' }) {
+    return this.call('POST', 'external-providers', p);
+  }
+  registerOAuthClient(c: { clientId: string; clientSecret: string; userName: string }) {
+    return this.call('POST', 'oauth-clients', c);
+  }
+  createUser(u: { userName: string; email: string; active?: boolean; withPerson?: boolean; password?: string; roles?: string[] }) {
+    return this.call('POST', 'users', u);
+  }
+  /** An admin submits a process from Scheduled Processes (once, or on a daily schedule). */
+  submitInScheduledProcesses(jobDefinitionId: string, schedule?: { frequency: 'DAILY'; interval: number; startTime: string }) {
+    return this.call('POST', 'ess/submit', { jobDefinitionId, ...(schedule ? { schedule } : {}) });
+  }
+  faults(rate: number, seed?: number) {
+    return this.call('POST', 'faults', { rate, ...(seed !== undefined ? { seed } : {}) });
+  }
+  async stats(): Promise<{ requests: { total: number; byRoute: Record<string, number>; maxInFlight?: number } }> {
+    return (await this.call('GET', 'stats')) as { requests: { total: number; byRoute: Record<string, number>; maxInFlight?: number } };
+  }
+  resetStats() {
+    return this.call('POST', 'stats/reset');
+  }
+}

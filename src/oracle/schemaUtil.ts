@@ -1,0 +1,13 @@
+/** Small zod helpers shared by the API modules (Oracle often sends null for empty attributes). */
+import { z } from 'zod';
+
+/** An optional attribute that may also come as null; null becomes undefined. */
+export function opt<T extends z.ZodType>(schema: T) {
+  return schema
+    .nullish()
+    .transform((v) => (v === null ? undefined : v))
+    .optional();
+}
+
+/** A number that Oracle may send as a numeric string. */
+export const numberLike = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);

@@ -1,0 +1,168 @@
+/**
+ * Network plumbing for the Oracle client: HTTP(S) agents with keep-alive, an optional extra CA
+ * (added to Node's default roots, never replacing them), and proxy selection (explicit, or from
+ * HTTPS_PROXY / HTTP_PROXY honouring NO_PROXY). HTTPS goes through the proxy with CONNECT
+ * (https-proxy-agent); plain http is sent to the proxy in absolute-URI form. TLS verification is
+ * never disabled.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import type { AxiosProxyConfig } from 'axios';
+import { HttpsProxyAgent, type HttpsProxyAgentOptions } from 'https-proxy-agent';
+import { OracleError } from './errors';
+import { redactUrl } from './redact';
+
+export interface TransportOptions {
+  caFile?: string;
+  /** Proxy URL; undefined: from the environment; '' disables. */
+  proxy?: string;
+  /** Comma-separated hosts that bypass the proxy; undefined: NO_PROXY / no_proxy from the environment. */
+  noProxy?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** What a single request needs from the transport. */
+export interface RouteConfig {
+  httpAgent?: http.Agent;
+  httpsAgent?: https.Agent | http.Agent;
+  proxy: AxiosProxyConfig | false;
+  /** Redacted proxy URL, for logs. */
+  via?: string;
+}
+
+function configError(setting: string, detail: string, hint: string): OracleError {
+  return new OracleError({ reason: 'config', method: 'CONFIG', path: setting, detail, hint });
+}
+
+/** Reads a PEM CA bundle; returns Node's default roots plus its certificates. */
+export function loadCaBundle(caFile: string): string[] {
+  let pem: string;
+  try {
+    pem = readFileSync(caFile, 'utf8');
+  } catch (err) {
+    throw configError('caFile', `cannot read ${caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'give the path of a readable PEM file holding your CA certificate');
+  }
+  const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (!certs?.length) throw configError('caFile', `${caFile} holds no PEM certificate`, 'export the CA certificate as PEM (Base64, "-----BEGIN CERTIFICATE-----")');
+  for (const c of certs) {
+    try {
+      new X509Certificate(c);
+    } catch {
+      throw configError('caFile', `${caFile} holds a certificate that cannot be parsed`, 'export the CA certificate again as PEM');
+    }
+  }
+  return [...tls.rootCertificates, ...certs];
+}
+
+/** Whether `host[:port]` matches a NO_PROXY list (`*`, `host`, `.suffix`, `*.suffix`, `host:port`). */
+export function noProxyMatches(hostname: string, port: string, noProxy: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  for (let entry of noProxy.split(/[,\s]+/).map((e) => e.trim().toLowerCase()).filter(Boolean)) {
+    if (entry === '*') return true;
+    let entryPort: string | undefined;
+    const m = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\]$/g, ''));
+    if (m && m[2] && !entry.includes('::')) {
+      entry = m[1]!;
+      entryPort = m[2];
+    }
+    if (entryPort && entryPort !== port) continue;
+    entry = entry.replace(/^\*/, '');
+    if (entry.startsWith('.')) {
+      if (host.endsWith(entry) || host === entry.slice(1)) return true;
+    } else if (host === entry || host.endsWith('.' + entry)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The proxy to use for a target URL, or undefined for a direct connection. */
+export function proxyForUrl(target: URL, opts: TransportOptions): URL | undefined {
+  const env = opts.env ?? process.env;
+  let proxy: string | undefined;
+  if (opts.proxy !== undefined) proxy = opts.proxy;
+  else if (target.protocol === 'https:') proxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+  else proxy = env.HTTP_PROXY || env.http_proxy;
+  if (!proxy) return undefined;
+  const noProxy = opts.noProxy ?? env.NO_PROXY ?? env.no_proxy ?? '';
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  if (noProxy && noProxyMatches(target.hostname, port, noProxy)) return undefined;
+  return parseProxyUrl(proxy);
+}
+
+function parseProxyUrl(proxy: string): URL {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`);
+  } catch {
+    throw configError('proxy', `"${redactUrl(proxy)}" is not a valid URL`, 'set the proxy as http://host:port (or https://host:port)');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw configError('proxy', `unsupported proxy protocol ${url.protocol}`, 'use an HTTP proxy (http://host:port) that supports CONNECT');
+  }
+  return url;
+}
+
+/** CONNECT-tunnelling agent that also applies the extra CA to the TLS session with the target. */
+class TunnelAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: string,
+    private readonly targetTls: { ca?: string[] },
+    opts: HttpsProxyAgentOptions<string>,
+  ) {
+    super(proxy, opts);
+  }
+
+  override connect(req: http.ClientRequest, opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
+    return super.connect(req, (this.targetTls.ca ? { ...opts, ca: this.targetTls.ca } : opts) as typeof opts);
+  }
+}
+
+export class Transport {
+  private readonly ca?: string[];
+  private readonly httpAgent = new http.Agent({ keepAlive: true });
+  private readonly httpsAgent: https.Agent;
+  private readonly tunnels = new Map<string, TunnelAgent>();
+
+  constructor(private readonly opts: TransportOptions) {
+    if (opts.caFile) this.ca = loadCaBundle(opts.caFile);
+    this.httpsAgent = new https.Agent({ keepAlive: true, ...(this.ca && { ca: this.ca }) });
+    if (opts.proxy) parseProxyUrl(opts.proxy); // fail early on a bad explicit proxy
+  }
+
+  route(target: URL): RouteConfig {
+    const proxy = proxyForUrl(target, this.opts);
+    if (!proxy) return { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, proxy: false };
+    const via = redactUrl(proxy.href);
+    if (target.protocol === 'https:') {
+      let agent = this.tunnels.get(proxy.href);
+      if (!agent) {
+        agent = new TunnelAgent(proxy.href, { ...(this.ca && { ca: this.ca }) }, { keepAlive: true, ...(proxy.protocol === 'https:' && this.ca && { ca: this.ca }) });
+        this.tunnels.set(proxy.href, agent);
+      }
+      return { httpsAgent: agent, proxy: false, via };
+    }
+    const auth = proxy.username ? { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } : undefined;
+    return {
+      httpAgent: this.httpAgent,
+      proxy: {
+        protocol: proxy.protocol.replace(':', ''),
+        host: proxy.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80)),
+        ...(auth && { auth }),
+      },
+      via,
+    };
+  }
+
+  /** Closes idle keep-alive sockets. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+    for (const a of this.tunnels.values()) a.destroy();
+    this.tunnels.clear();
+  }
+}

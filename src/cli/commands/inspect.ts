@@ -1,0 +1,331 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { inspectCertificates, type CertificateReport } from '../../core/inspect/certificates';
+import { InspectError, assertSize } from '../../core/inspect/errors';
+import { inspectJwt, type JwtReport } from '../../core/inspect/jwt';
+import { inspectXapiBatches, type XapiStatementResult, type XapiSummary } from '../../core/inspect/xapi-stream';
+import { ExitCode, UsageError } from '../errors';
+import type { CliIO } from '../io';
+import type { CliCommand } from './registry';
+
+const HELP = `Usage:
+  oli inspect cert FILE [--password P] [--warn-days N] [--now ISO] [--json]
+  oli inspect jwt TOKEN|@FILE|- [--cert FILE [--password P]] [--issuer ISS] [--user NAME] [--now ISO] [--json]
+  oli inspect jwt TOKEN|@FILE|- --key FILE --alg LIST [--issuer ISS] [--now ISO] [--json]
+  oli inspect xapi FILE|- [--version 1.0.3|2.0] [--json]
+
+Inspects offline, nothing leaves the machine.
+  cert   PEM, DER, base64, PKCS#7 bundles, PKCS#12 (.p12/.pfx): subject, validity, key, thumbprints,
+         x5t, and Oracle findings (RS256 needs RSA; expiry within --warn-days, default 30).
+  jwt    Decodes the token, then checks Oracle's inbound profile against the certificate (--cert):
+         RS256 only, x5t = certificate SHA-1 thumbprint, iss = --issuer exactly, prn/sub = --user,
+         exp present and not passed, nbf/iat not in the future (60 s tolerance).
+         With --key (PEM, JWK or JWKS) and --alg (e.g. RS256,ES256) it verifies a generic JWS.
+  xapi   Validates xAPI statements (one, an array, or NDJSON, streamed) and shows what Oracle reads:
+         learner, content id, verb, completion, timestamp, duration and score.
+
+Exit codes: 0 valid; 1 invalid, expired or not yet valid; 2 unreadable input, wrong password,
+not a certificate or not a JWT.`;
+
+const IsoDate = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date such as 2025-01-31T12:00:00Z')
+  .transform((s) => new Date(s));
+
+const OptionsSchema = z.object({
+  json: z.boolean().optional(),
+  password: z.string().optional(),
+  'warn-days': z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days')
+    .transform(Number)
+    .optional(),
+  now: IsoDate.optional(),
+  cert: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+  alg: z
+    .string()
+    .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
+    .refine((l) => l.length > 0, 'must list at least one algorithm, e.g. RS256')
+    .optional(),
+  issuer: z.string().optional(),
+  user: z.string().optional(),
+  version: z.enum(['1.0.3', '2.0']).optional(),
+});
+type Options = z.infer<typeof OptionsSchema>;
+
+function parseOptions(values: Record<string, unknown>): Options {
+  const r = OptionsSchema.safeParse(values);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new UsageError(`--${String(issue.path[0])} ${issue.message}. Run 'oli inspect --help'.`);
+  }
+  return r.data;
+}
+
+async function readInput(arg: string, io: CliIO, what: string): Promise<Buffer> {
+  if (arg === '-') return Buffer.from(await io.readStdin(), 'utf8');
+  const path = resolve(io.cwd, arg);
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new UsageError(`Cannot read the ${what} ${arg}: not a file`);
+    assertSize(st.size, `The ${what} ${arg}`);
+    return await readFile(path);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof InspectError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`Cannot read the ${what} ${arg}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (err as Error).message)}`);
+  }
+}
+
+function asUsage(err: unknown): never {
+  if (err instanceof InspectError) throw new UsageError(err.message);
+  throw err;
+}
+
+// ---------------------------------------------------------------- cert
+
+export function certJson(report: CertificateReport): unknown {
+  return {
+    certificates: report.certificates.map((c) => ({
+      subject: c.subject,
+      issuer: c.issuer,
+      serialNumber: c.serialNumber,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      status: c.status,
+      keyType: c.keyType,
+      keySize: c.keySize,
+      curve: c.curve,
+      signatureAlgorithm: c.signatureAlgorithm,
+      sha1: c.sha1,
+      sha256: c.sha256,
+      x5t: c.x5t,
+      x5tS256: c.x5tS256,
+      subjectAltNames: c.subjectAltNames,
+      isCA: c.isCA,
+      selfSigned: c.selfSigned,
+    })),
+    privateKey: report.privateKey,
+    problems: report.problems.map((p) => ({ code: p.code, message: p.message })),
+  };
+}
+
+function certHuman(report: CertificateReport): string {
+  const out: string[] = [];
+  const n = report.certificates.length;
+  report.certificates.forEach((c, i) => {
+    const left = c.status === 'expired' ? `expired ${-c.daysRemaining} days ago` : c.status === 'not-yet-valid' ? 'not yet valid' : `${c.daysRemaining} days left`;
+    out.push(`Certificate ${i + 1}${n > 1 ? ` of ${n}` : ''}: ${c.subject}  [${c.status}, ${left}]`);
+    const row = (k: string, v: string) => out.push(`  ${k.padEnd(10)} ${v}`);
+    row('issuer', c.issuer);
+    row('serial', c.serialNumber);
+    row('validity', `${c.notBefore} -> ${c.notAfter}`);
+    row('key', `${c.keyType}${c.curve ? ` ${c.curve}` : ''}${c.keySize ? ` ${c.keySize} bits` : ''}; signed ${c.signatureAlgorithm}`);
+    row('SHA-1', c.sha1);
+    row('SHA-256', c.sha256);
+    row('x5t', c.x5t);
+    row('x5t#S256', c.x5tS256);
+    if (c.subjectAltNames.length) row('SANs', c.subjectAltNames.join(', '));
+    row('flags', `CA: ${c.isCA ? 'yes' : 'no'}, self-signed: ${c.selfSigned ? 'yes' : 'no'}`);
+  });
+  out.push(`Format: ${report.format}; private key: ${report.privateKey ? 'present' : 'none'}`);
+  if (report.problems.length) {
+    out.push('Problems:');
+    for (const p of report.problems) out.push(`  ${p.severity === 'error' ? 'ERROR  ' : 'warning'} ${p.code}: ${p.message}`);
+  } else out.push('No problems found.');
+  return out.join('\n') + '\n';
+}
+
+async function runCert(file: string | undefined, o: Options, io: CliIO): Promise<number> {
+  if (!file) throw new UsageError("Give the certificate file: oli inspect cert FILE. Run 'oli inspect --help'.");
+  const input = await readInput(file, io, 'certificate file');
+  let report: CertificateReport;
+  try {
+    report = inspectCertificates(input, {
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(o['warn-days'] !== undefined ? { warnDays: o['warn-days'] } : {}),
+      ...(o.now ? { now: o.now } : {}),
+    });
+  } catch (err) {
+    asUsage(err);
+  }
+  io.stdout(o.json ? JSON.stringify(certJson(report)) + '\n' : certHuman(report));
+  return report.ok ? ExitCode.ok : ExitCode.problem;
+}
+
+// ---------------------------------------------------------------- jwt
+
+export function jwtJson(r: JwtReport): unknown {
+  return {
+    header: r.header,
+    payload: r.payload,
+    signature: { verified: r.signature.verified, reason: r.signature.reason },
+    checks: r.checks.map((c) => ({ id: c.id, ok: c.ok, message: c.message })),
+    valid: r.valid,
+  };
+}
+
+function jwtHuman(r: JwtReport): string {
+  const out: string[] = [];
+  out.push(`Header     ${JSON.stringify(r.header)}`);
+  out.push(`Payload    ${typeof r.payload === 'string' ? JSON.stringify(r.payload) : JSON.stringify(r.payload)}`);
+  const times = (['iat', 'nbf', 'exp'] as const).filter((k) => r.times[k]).map((k) => `${k} ${r.times[k]}`);
+  if (times.length) out.push(`           ${times.join(', ')}`);
+  out.push(`Signature  ${r.signature.reason}`);
+  out.push(`Checks (${r.mode === 'oracle' ? "Oracle's inbound JWT profile" : 'generic JWS'}):`);
+  const w = Math.max(...r.checks.map((c) => c.id.length));
+  for (const c of r.checks) out.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.id.padEnd(w)}  ${c.message}`);
+  const failed = r.checks.filter((c) => !c.ok).length;
+  out.push(r.valid ? 'Result: valid' : `Result: invalid (${failed} check${failed > 1 ? 's' : ''} failed)`);
+  return out.join('\n') + '\n';
+}
+
+async function readToken(arg: string | undefined, io: CliIO): Promise<string> {
+  if (!arg) throw new UsageError("Give the token: oli inspect jwt TOKEN|@FILE|-. Run 'oli inspect --help'.");
+  if (arg === '-') return (await io.readStdin()).trim();
+  if (arg.startsWith('@')) return (await readInput(arg.slice(1), io, 'token file')).toString('utf8').trim();
+  return arg.trim();
+}
+
+async function runJwt(tokenArg: string | undefined, o: Options, io: CliIO): Promise<number> {
+  const token = await readToken(tokenArg, io);
+  if (o.key !== undefined && o.cert !== undefined) throw new UsageError('Give either --cert (Oracle profile) or --key with --alg (generic mode), not both');
+  if (o.key !== undefined && !o.alg) throw new UsageError('--key needs --alg with the allowed algorithms, e.g. --alg RS256,ES256');
+  if (o.alg && o.key === undefined) throw new UsageError('--alg is for the generic mode and needs --key; the Oracle profile allows RS256 only');
+  let report: JwtReport;
+  try {
+    if (o.key !== undefined) {
+      const key = await readInput(o.key, io, 'key file');
+      report = await inspectJwt(token, {
+        mode: 'generic',
+        key,
+        algorithms: o.alg!,
+        ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
+        ...(o.user !== undefined ? { subject: o.user } : {}),
+        ...(o.now ? { now: o.now } : {}),
+      });
+    } else {
+      const certificates = o.cert !== undefined ? await readInput(o.cert, io, 'certificate file') : undefined;
+      report = await inspectJwt(token, {
+        ...(certificates ? { certificates } : {}),
+        ...(o.password !== undefined ? { password: o.password } : {}),
+        ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
+        ...(o.user !== undefined ? { user: o.user } : {}),
+        ...(o.now ? { now: o.now } : {}),
+      });
+    }
+  } catch (err) {
+    asUsage(err);
+  }
+  io.stdout(o.json ? JSON.stringify(jwtJson(report)) + '\n' : jwtHuman(report));
+  return report.valid ? ExitCode.ok : ExitCode.problem;
+}
+
+// ---------------------------------------------------------------- xapi
+
+const q = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
+const n = (v: number | null): string => (v === null ? 'null' : JSON.stringify(v));
+
+/** One result in the documented JSON shape, built as text directly: the hot path for 100,000-statement files. */
+export function xapiResultJsonText(r: XapiStatementResult): string {
+  const o = r.oracle;
+  const errors = r.errors.length === 0 ? '[]' : JSON.stringify(r.errors.map((e) => ({ path: e.path, message: e.message })));
+  return (
+    `{"index":${r.index},"valid":${r.valid},"errors":${errors},"oracle":{"learner":{"by":${q(o.learner.by)},"value":${q(o.learner.value)}},` +
+    `"contentId":${q(o.contentId)},"verb":${q(o.verb)},"completion":${o.completion},"timestamp":${q(o.timestamp)},"durationSeconds":${n(o.durationSeconds)},"score":${n(o.score)}}}`
+  );
+}
+
+function xapiHuman(r: XapiStatementResult): string {
+  const where = `#${r.index}${r.line !== null ? ` (line ${r.line})` : ''}`;
+  const o = r.oracle;
+  const learner = o.learner.value === null ? 'no learner' : `${o.learner.by} ${o.learner.value}${o.learner.mappable ? '' : ' (Oracle cannot map it)'}`;
+  const facts = [
+    learner,
+    `content ${o.contentId ?? '(none)'}`,
+    `${o.verbName ?? o.verb ?? 'no verb'} -> ${o.action}`,
+    o.timestamp ? `at ${o.timestamp}` : o.completion ? 'NO timestamp' : null,
+    o.durationSeconds !== null ? `${o.durationSeconds} s` : null,
+    o.score !== null ? `score ${o.score}` : null,
+  ].filter(Boolean);
+  const lines = [`${where} ${r.valid ? 'valid  ' : 'INVALID'} ${facts.join('; ')}`];
+  for (const e of r.errors) lines.push(`    ${e.path || '(statement)'}: ${e.message}`);
+  return lines.join('\n') + '\n';
+}
+
+async function runXapi(file: string | undefined, o: Options, io: CliIO): Promise<number> {
+  if (!file) throw new UsageError("Give the statements file: oli inspect xapi FILE|-. Run 'oli inspect --help'.");
+  let source: string | Readable;
+  if (file === '-') source = Readable.from([await io.readStdin()]);
+  else source = resolve(io.cwd, file);
+  const options = o.version ? { version: o.version } : {};
+  const summary: XapiSummary = { total: 0, valid: 0, invalid: 0 };
+  // Output is buffered in chunks: one write per ~64 KB instead of one per statement.
+  let buffer = '';
+  const flush = (force = false) => {
+    if (buffer.length >= 65536 || (force && buffer)) {
+      io.stdout(buffer);
+      buffer = '';
+    }
+  };
+  let started = false;
+  try {
+    for await (const batch of inspectXapiBatches(source, options)) {
+      for (const r of batch) {
+        if (o.json) {
+          buffer += (started ? ',' : '{"results":[') + xapiResultJsonText(r);
+          started = true;
+        } else buffer += xapiHuman(r);
+        summary.total++;
+        if (r.valid) summary.valid++;
+        else summary.invalid++;
+      }
+      flush();
+    }
+  } catch (err) {
+    // Only a JSON document (not NDJSON) can fail, and it fails before any result is printed.
+    asUsage(err);
+  }
+  if (o.json) buffer += (started ? '' : '{"results":[') + `],"summary":${JSON.stringify(summary)}}\n`;
+  else buffer += `Summary: ${summary.total} statement${summary.total === 1 ? '' : 's'}, ${summary.valid} valid, ${summary.invalid} invalid\n`;
+  flush(true);
+  return summary.invalid === 0 ? ExitCode.ok : ExitCode.problem;
+}
+
+// ---------------------------------------------------------------- command
+
+export const inspectCommand: CliCommand = {
+  name: 'inspect',
+  summary: 'Inspect a certificate, a JWT or xAPI statements offline (cert | jwt | xapi)',
+  help: HELP,
+  options: {
+    json: { type: 'boolean' },
+    password: { type: 'string' },
+    'warn-days': { type: 'string' },
+    now: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    alg: { type: 'string' },
+    issuer: { type: 'string' },
+    user: { type: 'string' },
+    version: { type: 'string' },
+  },
+  async run(values, positionals, io) {
+    const [sub, arg, ...extra] = positionals;
+    const o = parseOptions(values);
+    if (extra.length) throw new UsageError(`Unexpected argument '${extra[0]}'. Run 'oli inspect --help'.`);
+    switch (sub) {
+      case 'cert':
+        return runCert(arg, o, io);
+      case 'jwt':
+        return runJwt(arg, o, io);
+      case 'xapi':
+        return runXapi(arg, o, io);
+      default:
+        throw new UsageError(`${sub ? `Unknown inspect target '${sub}'` : 'Missing inspect target'}: use cert, jwt or xapi. Run 'oli inspect --help'.`);
+    }
+  },
+};

@@ -130,7 +130,7 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
 
     // Coursera's side.
     const sim = new CourseraSimulator(sandbox.url, identity);
-    const item = { externalContentId: 'coursera-course-machine-learning', title: 'Machine Learning (Coursera)', contentUrl: 'https://www.coursera.org/learn/machine-learning', expectedEffortInHours: 60 };
+    const item = { externalContentId: 'urn:coursera:course:machine-learning', title: 'Machine Learning (Coursera)', contentUrl: 'https://www.coursera.org/learn/machine-learning', expectedEffortInHours: 60 };
     say('Coursera simulator', `Pushes catalog item "${item.title}" through digitalLearningProviders.`);
     await sim.pushCatalogItem(item);
     const now = Date.now();

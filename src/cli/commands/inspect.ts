@@ -15,6 +15,7 @@ const HELP = `Usage:
   oli inspect jwt TOKEN|@FILE|- [--cert FILE [--password P]] [--issuer ISS] [--user NAME] [--now ISO] [--json]
   oli inspect jwt TOKEN|@FILE|- --key FILE --alg LIST [--issuer ISS] [--now ISO] [--json]
   oli inspect xapi FILE|- [--version 1.0.3|2.0] [--json]
+  oli inspect xapi FILE|- --env NAME [--plan FILE] [--json]
 
 Inspects offline, nothing leaves the machine.
   cert   PEM, DER, base64, PKCS#7 bundles, PKCS#12 (.p12/.pfx): subject, validity, key, thumbprints,
@@ -25,6 +26,8 @@ Inspects offline, nothing leaves the machine.
          With --key (PEM, JWK or JWKS) and --alg (e.g. RS256,ES256) it verifies a generic JWS.
   xapi   Validates xAPI statements (one, an array, or NDJSON, streamed) and shows what Oracle reads:
          learner, content id, verb, completion, timestamp, duration and score.
+         With --env (credentials from OLI_USERNAME/OLI_PASSWORD) it resolves each learner and content id
+         in that environment and says exactly why a completion would not land.
 
 Exit codes: 0 valid; 1 invalid, expired or not yet valid; 2 unreadable input, wrong password,
 not a certificate or not a JWT.`;
@@ -53,6 +56,8 @@ const OptionsSchema = z.object({
   issuer: z.string().optional(),
   user: z.string().optional(),
   version: z.enum(['1.0.3', '2.0']).optional(),
+  env: z.string().optional(),
+  plan: z.string().optional(),
 });
 type Options = z.infer<typeof OptionsSchema>;
 
@@ -312,6 +317,8 @@ export const inspectCommand: CliCommand = {
     issuer: { type: 'string' },
     user: { type: 'string' },
     version: { type: 'string' },
+    env: { type: 'string' },
+    plan: { type: 'string' },
   },
   async run(values, positionals, io) {
     const [sub, arg, ...extra] = positionals;
@@ -323,6 +330,7 @@ export const inspectCommand: CliCommand = {
       case 'jwt':
         return runJwt(arg, o, io);
       case 'xapi':
+        if ((o.env || o.plan) && arg) return (await import('./inspectExplain')).runXapiExplain(arg, values, o.version, io);
         return runXapi(arg, o, io);
       default:
         throw new UsageError(`${sub ? `Unknown inspect target '${sub}'` : 'Missing inspect target'}: use cert, jwt or xapi. Run 'oli inspect --help'.`);

@@ -1,12 +1,4 @@
 import type { CliIO } from '../io';
-import { initCommand } from './init';
-import { statusCommand } from './status';
-import { applyCommand } from './apply';
-import { attestCommand } from './attest';
-import { reportCommand } from './report';
-import { identityCommand } from './identity';
-import { demoCommand } from './demo';
-import { inspectCommand } from './inspect';
 
 export interface CliCommand {
   name: string;
@@ -18,16 +10,30 @@ export interface CliCommand {
 }
 
 /**
- * Every `oli` command, in help order. Each lives in its own file under src/cli/commands/.
- * Add a command by importing its definition here.
+ * What the dispatcher knows about a command before loading it: its name, its one-line summary
+ * (for `oli --help`) and how to load its definition. Commands are loaded only when they run, so
+ * `oli --version` and `oli inspect` do not pay for axios, fastify or the sandbox (in the built CLI
+ * each command is its own bundle, see scripts/build.mjs). `summary` must equal the command's own.
  */
-export const COMMANDS: CliCommand[] = [
-  demoCommand,
-  initCommand,
-  statusCommand,
-  applyCommand,
-  attestCommand,
-  reportCommand,
-  identityCommand,
-  inspectCommand,
+export interface CliCommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<CliCommand>;
+}
+
+/**
+ * Every `oli` command, in help order. Each lives in its own file under src/cli/commands/.
+ * Add a command with one entry here: `{ name, summary, load: async () => (await import('./file')).fooCommand }`
+ * (a literal `import('./file')`: the build turns it into that command's bundle).
+ */
+export const COMMANDS: CliCommandEntry[] = [
+  { name: 'demo', summary: 'Run the whole Coursera setup against an embedded sandbox, end to end', load: async () => (await import('./demo')).demoCommand },
+  { name: 'init', summary: 'Write the plan file oracle-learning.json', load: async () => (await import('./init')).initCommand },
+  { name: 'status', summary: "Read every step's live status from the environment", load: async () => (await import('./status')).statusCommand },
+  { name: 'apply', summary: "Perform the steps Oracle's APIs allow (idempotent), or --dry-run them", load: async () => (await import('./apply')).applyCommand },
+  { name: 'attest', summary: 'Record that a person completed a guided step, with evidence', load: async () => (await import('./attest')).attestCommand },
+  { name: 'report', summary: 'Write the audit record of an environment (Markdown or JSON)', load: async () => (await import('./report')).reportCommand },
+  { name: 'identity', summary: 'Check that learner identifiers resolve to exactly one active Oracle user', load: async () => (await import('./identity')).identityCommand },
+  { name: 'inspect', summary: 'Inspect a certificate, a JWT or xAPI statements offline (cert | jwt | xapi)', load: async () => (await import('./inspect')).inspectCommand },
+  { name: 'sandbox', summary: 'Run the offline Oracle pod emulator (for tests and demos)', load: async () => (await import('./sandbox')).sandboxCommand },
 ];

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { baseUrl } from './adfQuery';
+import { hashSecret, x5tOfPem } from './auth';
+import { parseInput, type SandboxContext } from './context';
+import { essToJson, submitEss } from './ess';
+import { SandboxHttpError } from './errors';
+import type { ExternalProvider, SandboxRole, SandboxUser } from './model';
+import { userToScim } from './scim';
+
+/**
+ * Test-only hooks under /__sandbox/: they simulate what an administrator does in the Oracle UI
+ * (Security Console, Configure External Providers, Scheduled Processes...). No auth; product
+ * code never calls them.
+ */
+export const HOOK_ROOT = '/__sandbox';
+
+const RoleHook = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . -'),
+  displayName: z.string().min(1),
+  category: z.enum(['JOB', 'DUTY', 'ABSTRACT']).default('JOB'),
+  description: z.string().default(''),
+  duties: z.array(z.string()).default([]),
+});
+const ApiAuthHook = z.object({ issuer: z.string().min(1), alias: z.string().min(1), certificate: z.string().min(1) });
+const ProviderHook = z.object({
+  provider: z.string().min(1),
+  userName: z.string().min(1),
+  catalogProfile: z.string().default('Default'),
+  visibility: z.enum(['public', 'private']).default('public'),
+  learnerIdentifier: z.enum(['email', 'username']).default('email'),
+});
+const SettingsHook = z.object({ sso: z.boolean().optional(), selfPacedLearning: z.boolean().optional() });
+const UserHook = z.object({
+  userName: z.string().min(1),
+  email: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address').optional(),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  active: z.boolean().default(true),
+  withPerson: z.boolean().default(true),
+  password: z.string().min(1).optional(),
+  roles: z.array(z.string()).default([]),
+});
+const OAuthClientHook = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), userName: z.string().min(1) });
+const FaultsHook = z.object({ rate: z.number().min(0).max(1), seed: z.number().int().optional() });
+const LatencyHook = z.object({ ms: z.number().int().min(0).max(60000) });
+
+export function registerHookRoutes(app: FastifyInstance, ctx: SandboxContext, reset: () => void): void {
+  const { tenant } = ctx;
+  const conflict = (what: string): SandboxHttpError => new SandboxHttpError(409, `${what} already exists.`);
+  const roleCodes = (codes: string[]): SandboxRole[] =>
+    codes.map((c) => {
+      const r = tenant.roleByName(c);
+      if (!r) throw new SandboxHttpError(400, `Unknown role ${c}.`);
+      return r;
+    });
+
+  app.post(`${HOOK_ROOT}/roles`, async (request, reply) => {
+    const b = parseInput(RoleHook, request.body, 'role');
+    if (tenant.roleByName(b.name)) throw conflict(`Role ${b.name}`);
+    roleCodes(b.duties);
+    const now = ctx.now();
+    const role: SandboxRole = {
+      id: randomUUID().replace(/-/g, '').toUpperCase(), roleId: tenant.next('roleId'), name: b.name, displayName: b.displayName,
+      description: b.description, category: b.category, duties: b.duties, members: new Map(), created: now, lastModified: now,
+    };
+    tenant.roles.set(role.id, role);
+    ctx.changed();
+    return reply.code(201).send({ id: role.id, name: role.name, displayName: role.displayName, category: role.category, duties: role.duties });
+  });
+
+  app.post(`${HOOK_ROOT}/api-authentication-providers`, async (request, reply) => {
+    const b = parseInput(ApiAuthHook, request.body, 'API authentication provider');
+    if (tenant.apiAuthProviders.has(b.alias)) throw conflict(`Certificate alias ${b.alias}`);
+    let x5t: string;
+    try {
+      x5t = x5tOfPem(b.certificate);
+    } catch {
+      throw new SandboxHttpError(400, 'certificate is not a PEM X.509 certificate.');
+    }
+    tenant.apiAuthProviders.set(b.alias, { alias: b.alias, issuer: b.issuer, certificatePem: b.certificate, x5t, created: ctx.now() });
+    ctx.changed();
+    return reply.code(201).send({ alias: b.alias, issuer: b.issuer, x5t });
+  });
+
+  app.post(`${HOOK_ROOT}/external-providers`, async (request, reply) => {
+    const b = parseInput(ProviderHook, request.body, 'external provider');
+    if (!tenant.userByName(b.userName)) throw new SandboxHttpError(400, `User ${b.userName} does not exist; create the integration user first.`);
+    const existing = tenant.providerByName(b.provider);
+    const p: ExternalProvider = {
+      providerId: existing?.providerId ?? tenant.next('providerId'),
+      providerName: b.provider,
+      providerCode: b.provider.toUpperCase().replace(/[^A-Z0-9]+/g, '_'),
+      status: 'ACTIVE',
+      userName: b.userName,
+      catalogProfile: b.catalogProfile,
+      visibility: b.visibility,
+      learnerIdentifier: b.learnerIdentifier,
+    };
+    tenant.externalProviders.set(p.providerId, p);
+    ctx.changed();
+    return reply.code(existing ? 200 : 201).send({
+      ProviderId: p.providerId, ProviderName: p.providerName, ProviderCode: p.providerCode, Status: p.status, UserName: p.userName,
+      CatalogProfile: p.catalogProfile, Visibility: p.visibility, learnerIdentifier: p.learnerIdentifier,
+    });
+  });
+
+  app.post(`${HOOK_ROOT}/settings`, async (request) => {
+    const b = parseInput(SettingsHook, request.body ?? {}, 'settings');
+    Object.assign(tenant.settings, b);
+    ctx.changed();
+    return tenant.settings;
+  });
+
+  app.post(`${HOOK_ROOT}/users`, async (request, reply) => {
+    const b = parseInput(UserHook, request.body, 'user');
+    if (tenant.userByName(b.userName)) throw conflict(`User ${b.userName}`);
+    const roles = roleCodes(b.roles);
+    const now = ctx.now();
+    const userId = tenant.next('userId');
+    const [first = b.userName, last = ''] = b.userName.split('.');
+    const givenName = b.givenName ?? first;
+    const familyName = b.familyName ?? last;
+    const user: SandboxUser = {
+      id: randomUUID().replace(/-/g, '').toUpperCase(), userId, userName: b.userName, givenName, familyName,
+      displayName: `${givenName} ${familyName}`.trim(), emails: b.email ? [{ value: b.email, type: 'W', primary: true }] : [],
+      active: b.active, personId: b.withPerson ? userId - 200000000000 : null, personNumber: b.withPerson ? String(userId % 10000000) : null,
+      passwordHash: b.password ? hashSecret(b.password) : null, preferredLanguage: 'en', created: now, lastModified: now, seedIndex: null,
+    };
+    tenant.addUser(user);
+    for (const r of roles) tenant.addMember(r, user.id);
+    ctx.changed();
+    return reply.code(201).send(userToScim(user, baseUrl(request)));
+  });
+
+  app.post(`${HOOK_ROOT}/oauth-clients`, async (request, reply) => {
+    const b = parseInput(OAuthClientHook, request.body, 'OAuth client');
+    if (tenant.oauthClients.has(b.clientId)) throw conflict(`OAuth client ${b.clientId}`);
+    tenant.oauthClients.set(b.clientId, { clientId: b.clientId, secretHash: hashSecret(b.clientSecret), userName: b.userName });
+    ctx.changed();
+    return reply.code(201).send({ clientId: b.clientId, userName: b.userName, scope: ctx.info().scope });
+  });
+
+  app.post(`${HOOK_ROOT}/ess/submit`, async (request, reply) => {
+    const r = submitEss(ctx, request.body, tenant.adminUserName);
+    return reply.code(201).send(essToJson(ctx, r, baseUrl(request)));
+  });
+
+  app.post(`${HOOK_ROOT}/faults`, async (request) => {
+    const b = parseInput(FaultsHook, request.body, 'fault settings');
+    ctx.faults.configure(b.rate, b.seed);
+    return { rate: ctx.faults.rate, seed: ctx.faults.seed };
+  });
+
+  app.post(`${HOOK_ROOT}/latency`, async (request) => {
+    const b = parseInput(LatencyHook, request.body, 'latency');
+    ctx.faults.latencyMs = b.ms;
+    return { ms: b.ms };
+  });
+
+  app.post(`${HOOK_ROOT}/reset`, async () => {
+    reset();
+    return { reset: true };
+  });
+
+  app.get(`${HOOK_ROOT}/stats`, async () => ctx.stats.snapshot());
+  app.post(`${HOOK_ROOT}/stats/reset`, async () => {
+    ctx.stats.reset();
+    return ctx.stats.snapshot();
+  });
+  app.get(`${HOOK_ROOT}/info`, async () => ctx.info());
+  app.get(`${HOOK_ROOT}/auth-failures`, async () => ({ items: ctx.authFailures }));
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AuthError, authenticate, authorize, hashSecret } from './auth';
+import { DEFAULT_ADMIN_USER, DEFAULT_INSTANCE_ID, DEFAULT_PORT, type AuthFailure, type SandboxContext, type SandboxInfo } from './context';
+import { SandboxHttpError, SandboxStartError, sendError } from './errors';
+import { STANDIN_JOB_DEFINITIONS, advanceEss, registerEssRoutes } from './ess';
+import { FaultInjector, Stats, registerTraffic } from './faults';
+import { registerHookRoutes } from './hooks';
+import { registerLearningRoutes } from './learning';
+import { OAUTH_TOKEN_PATH, fusionScope, registerOAuthRoutes } from './oauth';
+import { StateWriter, loadStateFile } from './persist';
+import { registerScimRoutes } from './scim';
+import { ADMIN_ROLE } from './seed';
+import { Tenant } from './tenant';
+import { registerUserAccountRoutes } from './userAccounts';
+import { XAPI_STANDIN_PATH, registerXapiRoutes } from './xapi';
+
+
+export const SandboxOptionsSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  /** Always 127.0.0.1: the sandbox never listens on other interfaces. */
+  host: z.literal('127.0.0.1').default('127.0.0.1'),
+  adminUser: z.string().min(1).default(DEFAULT_ADMIN_USER),
+  adminPassword: z.string().min(1).optional(),
+  users: z.number().int().min(0).max(200_000).default(200),
+  latencyMs: z.number().int().min(0).max(60_000).default(0),
+  faultRate: z.number().min(0).max(1).default(0),
+  faultSeed: z.number().int().default(1),
+  statePath: z.string().min(1).optional(),
+  essStepMs: z.number().int().min(0).default(500),
+  now: z.custom<() => number>((v) => typeof v === 'function').optional(),
+});
+export type SandboxOptions = z.input<typeof SandboxOptionsSchema>;
+
+export interface SandboxHandle {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  admin: { userName: string; password: string };
+  /** True when the admin password was generated (and so should be shown to the user once). */
+  passwordGenerated: boolean;
+  info: SandboxInfo;
+  /** Stops listening (dropping open connections) and writes the state file. */
+  close(): Promise<void>;
+}
+
+function ensureAdmin(tenant: Tenant, userName: string, password: string): void {
+  const user = tenant.userByName(userName);
+  if (!user) throw new SandboxStartError('options', `Admin user ${userName} could not be created.`);
+  user.passwordHash = hashSecret(password);
+  user.active = true;
+  tenant.addMember(tenant.roleByName(ADMIN_ROLE)!, user.id);
+}
+
+function buildApp(ctx: SandboxContext, reset: () => void, injector: FaultInjector, stats: Stats): { app: FastifyInstance; releaseStalled: () => void } {
+  const app = fastify({ logger: false, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024 });
+  app.addContentTypeParser(/^application\/[\w.-]+\+json/, { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (err) {
+      done(Object.assign(err as Error, { statusCode: 400 }), undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  const releaseStalled = registerTraffic(app, injector, stats);
+  app.addHook('preHandler', async () => advanceEss(ctx));
+  app.setErrorHandler((err: FastifyError | SandboxHttpError, request, reply) => {
+    if (err instanceof SandboxHttpError) return sendError(request, reply, err);
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const detail = status === 500
+      ? `The sandbox failed to handle ${request.method} ${request.url.split('?')[0]}: ${err.message}. This is a sandbox bug; please report it.`
+      : `The request could not be read: ${err.message}.`;
+    return sendError(request, reply, new SandboxHttpError(status, detail, { scimType: 'invalidSyntax' }));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    sendError(request, reply, new SandboxHttpError(404, `No resource ${request.method} ${request.url.split('?')[0]} in this sandbox (see docs/SANDBOX.md for what it emulates).`));
+  });
+  registerScimRoutes(app, ctx);
+  registerUserAccountRoutes(app, ctx);
+  registerLearningRoutes(app, ctx);
+  registerXapiRoutes(app, ctx);
+  registerEssRoutes(app, ctx);
+  registerOAuthRoutes(app, ctx);
+  registerHookRoutes(app, ctx, reset);
+  return { app, releaseStalled };
+}
+
+/** Starts the Oracle pod emulator on 127.0.0.1 (docs/SANDBOX.md). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
+  const parsed = SandboxOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new SandboxStartError('options', `Invalid sandbox option '${issue.path.join('.')}': ${issue.message}.`);
+  }
+  const o = parsed.data;
+  const now = o.now ?? Date.now;
+  const passwordGenerated = o.adminPassword === undefined;
+  const adminPassword = o.adminPassword ?? randomBytes(12).toString('base64url');
+  const tenant = (o.statePath ? loadStateFile(o.statePath, o.adminUser) : null) ?? new Tenant(o.users, o.adminUser, DEFAULT_INSTANCE_ID);
+  if (!tenant.userByName(o.adminUser)) {
+    throw new SandboxStartError('options', `The state file has no user ${o.adminUser}; start with the admin user it was saved with, or another --state file.`);
+  }
+  ensureAdmin(tenant, o.adminUser, adminPassword);
+  const injector = new FaultInjector(o.faultRate, o.faultSeed, o.latencyMs);
+  const stats = new Stats();
+  const authFailures: AuthFailure[] = [];
+  let writer: StateWriter | null = null;
+  const info = (): SandboxInfo => ({
+    emulator: true,
+    instanceId: tenant.instanceId,
+    scope: fusionScope(tenant.instanceId),
+    jobDefinitions: { ...STANDIN_JOB_DEFINITIONS },
+    xapiPath: XAPI_STANDIN_PATH,
+    tokenPath: OAUTH_TOKEN_PATH,
+    users: tenant.seedUsers,
+    statePath: o.statePath ?? null,
+  });
+  const ctx: SandboxContext = {
+    tenant,
+    faults: injector,
+    stats,
+    authFailures,
+    essStepMs: o.essStepMs,
+    now,
+    principal(request, need, what) {
+      try {
+        const p = authenticate(tenant, request.headers.authorization, now());
+        authorize(p, need, what);
+        return p;
+      } catch (err) {
+        if (err instanceof AuthError) {
+          authFailures.push({ at: new Date(now()).toISOString(), method: request.method, url: request.url.split('?')[0]!, reason: err.failure });
+          if (authFailures.length > 100) authFailures.shift();
+        }
+        throw err;
+      }
+    },
+    changed: () => writer?.schedule(),
+    info,
+  };
+  const reset = (): void => {
+    tenant.reset();
+    ensureAdmin(tenant, o.adminUser, adminPassword);
+    authFailures.length = 0;
+    ctx.changed();
+  };
+  if (o.statePath) writer = new StateWriter(o.statePath, () => tenant);
+  const { app, releaseStalled } = buildApp(ctx, reset, injector, stats);
+  try {
+    await app.listen({ port: o.port, host: '127.0.0.1' });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new SandboxStartError('port-in-use', `Port ${o.port} on 127.0.0.1 is already in use. Stop the other process or choose another port (0 = any free port).`);
+    }
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  ctx.changed();
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    admin: { userName: o.adminUser, password: adminPassword },
+    passwordGenerated,
+    info: info(),
+    close: () => {
+      closing ??= (async () => {
+        releaseStalled();
+        await app.close();
+        await writer?.flush();
+      })();
+      return closing;
+    },
+  };
+}

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { iso, parseInput, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';
+import { validateXapiStatement } from '../core/inspect/xapi-validate';
 import type { AssignmentStatus, LearnerRecord, SandboxUser, StoredStatement } from './model';
 
 /**
@@ -126,6 +127,12 @@ export function registerXapiRoutes(app: FastifyInstance, ctx: SandboxContext): v
     if (!/^1\.0(\.\d+)?$/.test(version) && version !== '2.0.0') {
       throw new SandboxHttpError(400, 'Header X-Experience-API-Version is missing or unsupported: send 1.0.3 or 2.0.0.');
     }
+    // Full xAPI validation first, as an LRS does (the same validator the inspector uses).
+    const raw = Array.isArray(request.body) ? (request.body as unknown[]) : [request.body];
+    raw.forEach((st, i) => {
+      const v = validateXapiStatement(st, { version: version === '2.0.0' ? '2.0' : '1.0.3' });
+      if (!v.valid) throw new SandboxHttpError(400, `Statement ${i} is not valid xAPI: ${v.errors[0]!.path || 'statement'}: ${v.errors[0]!.message}.`);
+    });
     const parsed = parseInput(Batch, request.body, 'xAPI statement');
     const batch = Array.isArray(parsed) ? parsed : [parsed];
     const now = ctx.now();

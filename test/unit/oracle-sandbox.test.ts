@@ -197,14 +197,14 @@ describe('oracle client against the sandbox', function () {
       assert.ok((await listLearningItemTypeProviders(provider)).some((p) => p.ProviderName === 'Coursera'));
 
       const pushed = (await pushProviderContent(provider, coursera.ProviderId, {
-        ExternalContentId: "course-o'reilly-1",
+        ExternalContentId: "urn:course:o'reilly-1",
         Title: 'Machine Learning',
         ContentUrl: 'https://www.coursera.org/learn/machine-learning',
         Languages: ['en'],
         ExpectedEffortInHours: 10,
       })) as SelfPacedItem;
       assert.equal(typeof pushed.LearningItemId, 'number');
-      const items = await listSelfPacedItems(admin, { q: adfEq('ExternalContentId', "course-o'reilly-1") });
+      const items = await listSelfPacedItems(admin, { q: adfEq('ExternalContentId', "urn:course:o'reilly-1") });
       assert.equal(items.length, 1);
       assert.equal(items[0]!.LearningItemId, pushed.LearningItemId);
       await assert.rejects(listSelfPacedItems(provider), (e: unknown) => e instanceof OracleError && e.reason === 'forbidden');
@@ -218,7 +218,7 @@ describe('oracle client against the sandbox', function () {
         body: {
           actor: { account: { homePage: 'https://www.coursera.org', name: learner.userName } },
           verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
-          object: { id: "course-o'reilly-1" },
+          object: { id: "urn:course:o'reilly-1" },
           result: { duration: 'PT1H30M', score: { scaled: 0.9 } },
           timestamp: '2025-05-01T12:00:00Z',
         },

@@ -29,7 +29,7 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
   }
 
   it('the provider pushes content (201, then 200 on update) and it appears as a self-paced URL item', async () => {
-    const content = { ExternalContentId: 'crs-ml-101', Title: 'Machine Learning', ContentUrl: 'https://www.coursera.test/learn/ml', ExpectedEffortInHours: 20, Languages: ['en'] };
+    const content = { ExternalContentId: 'urn:coursera:crs-ml-101', Title: 'Machine Learning', ContentUrl: 'https://www.coursera.test/learn/ml', ExpectedEffortInHours: 20, Languages: ['en'] };
     const created = await t.call(`${ADF}/digitalLearningProviders/${p.providerId}/child/content`, { body: content, authorization: asProvider() });
     assert.equal(created.status, 201);
     const item = await created.json();
@@ -37,20 +37,20 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
     const updated = await t.call(`${ADF}/digitalLearningProviders/${p.providerId}/child/content`, { body: { ...content, Title: 'Machine Learning (2025)' }, authorization: asProvider() });
     assert.equal(updated.status, 200);
     assert.equal((await updated.json()).LearningItemId, item.LearningItemId);
-    await t.call(`${ADF}/digitalLearningProviders/${p.providerId}/child/content`, { body: { ExternalContentId: 'crs-py-1', Title: 'Python', ContentUrl: 'https://www.coursera.test/learn/python' }, authorization: asProvider() });
+    await t.call(`${ADF}/digitalLearningProviders/${p.providerId}/child/content`, { body: { ExternalContentId: 'urn:coursera:crs-py-1', Title: 'Python', ContentUrl: 'https://www.coursera.test/learn/python' }, authorization: asProvider() });
 
-    const items = await (await t.call(`${ADF}/learningSelfPacedItems?q=${encodeURIComponent("ExternalContentId='crs-ml-101'")}&onlyData=true`)).json();
+    const items = await (await t.call(`${ADF}/learningSelfPacedItems?q=${encodeURIComponent("ExternalContentId='urn:coursera:crs-ml-101'")}&onlyData=true`)).json();
     assert.equal(items.count, 1);
     assert.deepEqual(
       { ...items.items[0], LearningItemNumber: undefined },
-      { LearningItemId: item.LearningItemId, LearningItemNumber: undefined, Title: 'Machine Learning (2025)', LearningItemType: 'SELF_PACED', LearningItemSubType: 'URL', ContentUrl: content.ContentUrl, ExternalContentId: 'crs-ml-101', ProviderName: 'Coursera', Status: 'ACTIVE', Description: null, ExpectedEffortInHours: 20 },
+      { LearningItemId: item.LearningItemId, LearningItemNumber: undefined, Title: 'Machine Learning (2025)', LearningItemType: 'SELF_PACED', LearningItemSubType: 'URL', ContentUrl: content.ContentUrl, ExternalContentId: 'urn:coursera:crs-ml-101', ProviderName: 'Coursera', Status: 'ACTIVE', Description: null, ExpectedEffortInHours: 20 },
     );
     const bad = await t.call(`${ADF}/digitalLearningProviders/${p.providerId}/child/content`, { body: { Title: 'no id' }, authorization: asProvider() });
     assert.equal(bad.status, 400);
   });
 
   it('validates statements: version header, verbs, actor', async () => {
-    const ok = { actor: { mbox: 'mailto:a@example.com' }, verb: verb('completed'), object: { id: 'crs-ml-101' } };
+    const ok = { actor: { mbox: 'mailto:a@example.com' }, verb: verb('completed'), object: { id: 'urn:coursera:crs-ml-101' } };
     assert.equal((await postStatements(ok, {})).status, 400, 'X-Experience-API-Version is required');
     assert.equal((await postStatements({ ...ok, verb: verb('answered') })).status, 400);
     assert.equal((await postStatements({ ...ok, actor: { name: 'nobody' } })).status, 400);
@@ -66,12 +66,12 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
     await t.hook('users', { userName: 'twin.one', email: 'twins@example.com' });
     await t.hook('users', { userName: 'twin.two', email: 'twins@example.com' });
     const batch = [
-      { actor: { mbox: 'mailto:ada.learner@example.com' }, verb: verb('initialized'), object: { id: 'crs-ml-101' }, timestamp: '2025-03-01T09:00:00Z' },
-      { actor: { mbox: 'mailto:ADA.learner@example.com' }, verb: verb('completed'), object: { id: 'crs-ml-101' }, timestamp: '2025-03-02T10:30:00Z', result: { duration: 'PT1H30M', score: { scaled: 0.85 }, completion: true } },
+      { actor: { mbox: 'mailto:ada.learner@example.com' }, verb: verb('initialized'), object: { id: 'urn:coursera:crs-ml-101' }, timestamp: '2025-03-01T09:00:00Z' },
+      { actor: { mbox: 'mailto:ADA.learner@example.com' }, verb: verb('completed'), object: { id: 'urn:coursera:crs-ml-101' }, timestamp: '2025-03-02T10:30:00Z', result: { duration: 'PT1H30M', score: { scaled: 0.85 }, completion: true } },
       { actor: { mbox: 'mailto:bo.learner@example.com' }, verb: verb('progressed'), object: { id: 'https://www.coursera.test/learn/python' }, timestamp: '2025-03-02T11:00:00Z' },
-      { actor: { mbox: 'mailto:nobody.here@example.com' }, verb: verb('completed'), object: { id: 'crs-ml-101' } },
-      { actor: { mbox: 'mailto:twins@example.com' }, verb: verb('completed'), object: { id: 'crs-ml-101' } },
-      { actor: { mbox: 'mailto:bo.learner@example.com' }, verb: verb('completed'), object: { id: 'crs-unknown' } },
+      { actor: { mbox: 'mailto:nobody.here@example.com' }, verb: verb('completed'), object: { id: 'urn:coursera:crs-ml-101' } },
+      { actor: { mbox: 'mailto:twins@example.com' }, verb: verb('completed'), object: { id: 'urn:coursera:crs-ml-101' } },
+      { actor: { mbox: 'mailto:bo.learner@example.com' }, verb: verb('completed'), object: { id: 'urn:coursera:crs-unknown' } },
     ];
     const res = await postStatements(batch);
     assert.equal(res.status, 200);
@@ -87,7 +87,7 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
     assert.equal(recs.count, 1);
     const r = recs.items[0];
     assert.equal(r.AssignmentStatus, 'ORA_ASSN_REC_COMPLETE');
-    assert.equal(r.ExternalContentId, 'crs-ml-101');
+    assert.equal(r.ExternalContentId, 'urn:coursera:crs-ml-101');
     assert.equal(r.LearnerEmail, 'ada.learner@example.com');
     assert.equal(r.ProviderName, 'Coursera');
     assert.deepEqual(r.completionDetails.items, [{ CompletionDate: '2025-03-02T10:30:00.000Z', ActualEffortInSeconds: 5400, Score: 0.85 }]);
@@ -103,11 +103,11 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
     assert.deepEqual(ids.slice(0, 3).map((id) => byId.get(id)!.status), ['processed', 'processed', 'processed']);
     assert.match(byId.get(ids[3]!)!.reason!, /no user has primary work email/);
     assert.match(byId.get(ids[4]!)!.reason!, /2 users share/);
-    assert.match(byId.get(ids[5]!)!.reason!, /no content .* crs-unknown/);
+    assert.match(byId.get(ids[5]!)!.reason!, /no content .* urn:coursera:crs-unknown/);
   });
 
   it('keeps later statements pending until the next run; a retake after completion is a new enrollment', async () => {
-    const again = { actor: { mbox: 'mailto:ada.learner@example.com' }, verb: verb('passed'), object: { id: 'crs-ml-101' }, timestamp: '2025-04-01T08:00:00Z', result: { score: { raw: 92 } } };
+    const again = { actor: { mbox: 'mailto:ada.learner@example.com' }, verb: verb('passed'), object: { id: 'urn:coursera:crs-ml-101' }, timestamp: '2025-04-01T08:00:00Z', result: { score: { raw: 92 } } };
     await postStatements(again);
     assert.equal((await (await t.call(`${XAPI}?status=pending`)).json()).count, 1);
     await runEss('ProcessLearningExperienceStatements');
@@ -118,8 +118,8 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
 
   it('matches learners by user name when the provider is configured that way', async () => {
     await t.hook('external-providers', { provider: 'Coursera', userName: p.userName, catalogProfile: 'Coursera Catalog', visibility: 'public', learnerIdentifier: 'username' });
-    await postStatements({ actor: { account: { homePage: 'https://www.coursera.test', name: 'bo.learner' } }, verb: verb('completed'), object: { id: 'crs-py-1' }, timestamp: '2025-05-01T00:00:00Z' });
-    await postStatements({ actor: { mbox: 'mailto:bo.learner@example.com' }, verb: verb('completed'), object: { id: 'crs-py-1' } });
+    await postStatements({ actor: { account: { homePage: 'https://www.coursera.test', name: 'bo.learner' } }, verb: verb('completed'), object: { id: 'urn:coursera:crs-py-1' }, timestamp: '2025-05-01T00:00:00Z' });
+    await postStatements({ actor: { mbox: 'mailto:bo.learner@example.com' }, verb: verb('completed'), object: { id: 'urn:coursera:crs-py-1' } });
     await runEss('ProcessLearningExperienceStatements');
     const bo = await (await t.call(`${ADF}/learnerLearningRecords?q=${encodeURIComponent("LearnerUserName='bo.learner'")}`, { headers: { 'REST-Framework-Version': '2' } })).json();
     assert.equal(bo.items[0].AssignmentStatus, 'ORA_ASSN_REC_COMPLETE');
@@ -129,10 +129,10 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
 
   it('the catalog deactivation process marks items past their DeactivationDate INACTIVE', async () => {
     await t.call(`${ADF}/digitalLearningProviders/${p.providerId}/child/content`, {
-      body: { ExternalContentId: 'crs-old', Title: 'Retired', ContentUrl: 'https://www.coursera.test/learn/old', DeactivationDate: new Date(clock - 1000).toISOString() },
+      body: { ExternalContentId: 'urn:coursera:crs-old', Title: 'Retired', ContentUrl: 'https://www.coursera.test/learn/old', DeactivationDate: new Date(clock - 1000).toISOString() },
       authorization: asProvider(),
     });
-    const status = async () => (await (await t.call(`${ADF}/learningSelfPacedItems?q=ExternalContentId=crs-old`)).json()).items[0].Status;
+    const status = async () => (await (await t.call(`${ADF}/learningSelfPacedItems?q=ExternalContentId=urn:coursera:crs-old`)).json()).items[0].Status;
     assert.equal(await status(), 'ACTIVE');
     await runEss('ProcessCatalogItemDeactivationsDeletions');
     assert.equal(await status(), 'INACTIVE');

@@ -30,10 +30,10 @@ describe('sandbox state file', () => {
       await first.call(`/hcmRestApi/scim/Users/${seeded[0]!.id}`, { method: 'PATCH', body: { active: false } });
       assert.equal((await first.call(`/hcmRestApi/scim/Users/${seeded[1]!.id}`, { method: 'DELETE' })).status, 204);
       await first.call(`${ADF}/digitalLearningProviders/${provider.providerId}/child/content`, {
-        body: { ExternalContentId: 'c-1', Title: 'Kept', ContentUrl: 'https://c.test/1' }, authorization: `Bearer ${provider.jwt()}`,
+        body: { ExternalContentId: 'urn:c-1', Title: 'Kept', ContentUrl: 'https://c.test/1' }, authorization: `Bearer ${provider.jwt()}`,
       });
       await first.call(XAPI, {
-        body: { actor: { mbox: 'mailto:saved.user@example.com' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'c-1' } },
+        body: { actor: { mbox: 'mailto:saved.user@example.com' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'urn:c-1' } },
         authorization: `Bearer ${provider.jwt()}`, headers: { 'X-Experience-API-Version': '1.0.3' },
       });
       await first.hook('ess/submit', { jobDefinitionId: (await first.hook('info')).jobDefinitions.reconcileUserGroups, schedule: { frequency: 'DAILY', interval: 1 } });
@@ -61,7 +61,7 @@ describe('sandbox state file', () => {
       const providers = await second.call(`${ADF}/digitalLearningProviders`, { authorization: `Bearer ${provider.jwt()}` });
       assert.equal(providers.status, 200, 'certificate, role membership and provider survived');
       const content = await (await second.call(`${ADF}/digitalLearningProviders/${provider.providerId}/child/content`)).json();
-      assert.equal(content.items[0].ExternalContentId, 'c-1');
+      assert.equal(content.items[0].ExternalContentId, 'urn:c-1');
       assert.equal((await (await second.call(XAPI)).json()).items[0].status, 'pending');
       const ess = await (await second.call('/ess/rest/scheduler/v1/requests')).json();
       assert.equal(ess.items[0].requestType, 'RECURRING');

@@ -6,7 +6,7 @@ import { baseUrl } from './adfQuery';
 import { iso, parseInput, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';
 import type { SandboxRole, SandboxUser, ScimEmail } from './model';
-import { FilterSyntaxError, allowed, equalityHint, evaluateFilter, parseFilter, plainResolver, type FilterNode, type Resolver } from './scimFilter';
+import { FilterSyntaxError, allowed, equalityHints, evaluateFilter, parseFilter, plainResolver, type FilterNode, type Resolver } from './scimFilter';
 
 export const SCIM_USER_SCHEMA = 'urn:scim:schemas:core:2.0:User';
 export const SCIM_ROLE_SCHEMA = 'urn:oracle:apps:scim:schemas:fa:1.0:Role';
@@ -98,6 +98,21 @@ function listResponse<T>(request: FastifyRequest, rows: Iterable<T>, match: (row
     if (total >= startIndex && page.length < count) page.push(projectScim(render(row), params.attributes));
   }
   return { schemas: [SCIM_LIST_SCHEMA], totalResults: total, itemsPerPage: page.length, startIndex, Resources: page };
+}
+
+/** The unfiltered user list, paged without walking the whole tenant (100,000 seeded users). */
+function listAllUsersWith(tenant: SandboxContext['tenant'], request: FastifyRequest, render: (u: SandboxUser) => Record<string, unknown>) {
+  const params = parseInput(ListParams, request.query ?? {}, 'query parameters');
+  const startIndex = Math.max(1, params.startIndex ?? 1);
+  const count = Math.min(params.count ?? 100, 1000);
+  const page: Record<string, unknown>[] = [];
+  let i = 0;
+  for (const u of tenant.allUsers()) {
+    if (++i < startIndex) continue;
+    if (page.length >= count) break;
+    page.push(projectScim(render(u), params.attributes));
+  }
+  return { schemas: [SCIM_LIST_SCHEMA], totalResults: tenant.userCount(), itemsPerPage: page.length, startIndex, Resources: page };
 }
 
 const Email = z.object({
@@ -195,18 +210,32 @@ export function registerScimRoutes(app: FastifyInstance, ctx: SandboxContext): v
     return r;
   };
   type IdParams = { Params: { id: string } };
+  const listAllUsers = (request: FastifyRequest, render: (u: SandboxUser) => Record<string, unknown>) => listAllUsersWith(tenant, request, render);
 
   app.get(`${SCIM_ROOT}/Users`, async (request) => {
     ctx.principal(request, 'admin', 'read users');
     const { filter } = parseInput(ListParams, request.query ?? {}, 'query parameters');
     const ast = filter ? parseScimFilter(filter, USER_ATTRS) : null;
-    const hint = ast ? equalityHint(ast, INDEXED) : null;
-    let rows: Iterable<SandboxUser> = tenant.allUsers();
-    if (hint?.attr === 'username') rows = [tenant.userByName(hint.value)].filter((u): u is SandboxUser => !!u);
-    else if (hint?.attr === 'emails.value') rows = tenant.usersByEmail(hint.value);
-    else if (hint?.attr === 'id') rows = [tenant.getUser(hint.value.toUpperCase())].filter((u): u is SandboxUser => !!u);
     const base = baseUrl(request);
-    return listResponse(request, rows, (u) => !ast || evaluateFilter(ast, u, userResolver), (u) => userToScim(u, base));
+    if (!ast) return listAllUsers(request, (u) => userToScim(u, base));
+    const hints = equalityHints(ast, INDEXED);
+    let rows: Iterable<SandboxUser> = tenant.allUsers();
+    if (hints) {
+      const found = new Map<string, SandboxUser>();
+      for (const hint of hints) {
+        const users =
+          hint.attr === 'username'
+            ? [tenant.userByName(hint.value)]
+            : hint.attr === 'emails.value'
+              ? tenant.usersByEmail(hint.value)
+              : hint.attr === 'id'
+                ? [tenant.getUser(hint.value.toUpperCase())]
+                : [];
+        for (const u of users) if (u) found.set(u.id, u);
+      }
+      rows = found.values();
+    }
+    return listResponse(request, rows, (u) => evaluateFilter(ast, u, userResolver), (u) => userToScim(u, base));
   });
 
   app.get<IdParams>(`${SCIM_ROOT}/Users/:id`, async (request) => {

@@ -266,3 +266,22 @@ export function equalityHint(node: FilterNode, attrs: ReadonlySet<string>): { at
   if (node.kind === 'and') return equalityHint(node.left, attrs) ?? equalityHint(node.right, attrs);
   return null;
 }
+
+/**
+ * Index lookups that cover every match: one `attr eq "value"` hint, or several for an `or` of
+ * them (batched look-ups such as `userName eq "a" or userName eq "b"`). Null when the filter
+ * needs a scan.
+ */
+export function equalityHints(node: FilterNode, attrs: ReadonlySet<string>): { attr: string; value: string }[] | null {
+  if (node.kind === 'cmp') {
+    const one = equalityHint(node, attrs);
+    return one ? [one] : null;
+  }
+  if (node.kind === 'and') return equalityHints(node.left, attrs) ?? equalityHints(node.right, attrs);
+  if (node.kind === 'or') {
+    const left = equalityHints(node.left, attrs);
+    const right = left && equalityHints(node.right, attrs);
+    return left && right ? [...left, ...right] : null;
+  }
+  return null;
+}

@@ -161,6 +161,14 @@ export class Tenant {
     return out;
   }
 
+  /** How many users allUsers() yields, without walking them. */
+  userCount(): number {
+    let n = this.overlay.has(this.adminId) ? 1 : 0;
+    n += this.seedUsers - this.deletedSeeded.size;
+    for (const u of this.overlay.values()) if (u.seedIndex === null && u.id !== this.adminId) n++;
+    return n;
+  }
+
   /** Every user: the admin, the seeded users in order, then users created later. */
   *allUsers(): IterableIterator<SandboxUser> {
     const admin = this.overlay.get(this.adminId);

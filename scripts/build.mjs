@@ -1,8 +1,10 @@
 // Bundles the extension (CommonJS, `vscode` external), the `oli` CLI and the webview code with esbuild.
 import { build } from 'esbuild';
-import { existsSync, chmodSync, mkdirSync } from 'node:fs';
+import { existsSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
+const integrationTests = process.argv.includes('--integration-tests');
 const common = {
   bundle: true,
   sourcemap: production ? false : 'linked',
@@ -23,15 +25,22 @@ if (existsSync('src/extension.ts')) {
     external: ['vscode'],
   }));
 }
-jobs.push(build({
-  ...common,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-}));
+// The `oli` CLI: dist/cli.js is only the dispatcher (fast `oli --version`); each module that
+// src/cli/commands/ loads with a literal `import('./name')` is its own bundle dist/cli/name.js,
+// required at run time, so a command loads only its own dependencies.
+const cliModules = [...new Set(readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts')).flatMap((f) => [...readFileSync(join('src/cli/commands', f), 'utf8').matchAll(/\bimport\(\s*'\.\/([\w-]+)'\s*\)/g)].map((m) => m[1])))].filter((m) => existsSync(`src/cli/commands/${m}.ts`));
+const cliSplit = (prefix) => ({
+  name: 'oli-command-bundles',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[\w-]+$/ }, (args) => (args.kind === 'dynamic-import' && /src[\\/]cli[\\/]commands$/.test(args.resolveDir) && cliModules.includes(args.path.slice(2)) ? { path: args.path.slice(2), namespace: 'oli-command' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'oli-command' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`${prefix}${args.path}.js`)});`, loader: 'js' }));
+    b.onResolve({ filter: /\.js$/ }, (args) => (args.namespace === 'oli-command' ? { path: args.path, external: true } : undefined));
+  },
+});
+// Always minified: less to read and compile at every start (source maps stay linked in dev builds).
+const cliCommon = { ...common, minify: true, platform: 'node', format: 'cjs', target: 'node20' };
+jobs.push(build({ ...cliCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliSplit('./cli/')] }));
+jobs.push(build({ ...cliCommon, entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])), outdir: 'dist/cli', plugins: [cliSplit('./')] }));
 if (existsSync('media/inspector/main.ts')) {
   jobs.push(build({
     ...common,
@@ -41,6 +50,46 @@ if (existsSync('media/inspector/main.ts')) {
     format: 'iife',
     target: 'es2022',
   }));
+}
+// The sandbox pod is loaded only when the "Start Local Sandbox" command runs: its own bundle keeps
+// fastify out of dist/extension.js (fast activation).
+if (existsSync('src/extension.ts') && existsSync('src/commands/localSandbox.ts')) {
+  jobs.push(build({
+    ...common,
+    entryPoints: ['src/commands/localSandbox.ts'],
+    outfile: 'dist/sandbox.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }));
+}
+// The integration suite that runs inside a real extension host (npm run test:vscode / test:electron).
+if (integrationTests) {
+  rmSync('out/test/integration', { recursive: true, force: true });
+  const entries = readdirSync('test/integration').filter((f) => f.endsWith('.ts')).map((f) => `test/integration/${f}`);
+  jobs.push(build({
+    ...common,
+    minify: false,
+    sourcemap: 'inline',
+    entryPoints: entries,
+    outdir: 'out/test/integration',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  }));
+}
+// l10n/bundle.l10n.json: every vscode.l10n.t('literal') of the extension (the source-language bundle
+// that translators copy to bundle.l10n.<locale>.json).
+if (existsSync('src/extension.ts')) {
+  const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
+  const strings = {};
+  for (const f of ['src/extension.ts', ...files('src/views'), ...files('src/commands')]) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) strings[m[1].replace(/\\'/g, "'")] = m[1].replace(/\\'/g, "'");
+  }
+  mkdirSync('l10n', { recursive: true });
+  const sorted = Object.fromEntries(Object.keys(strings).sort().map((k) => [k, strings[k]]));
+  writeFileSync('l10n/bundle.l10n.json', JSON.stringify(sorted, null, 2) + '\n');
 }
 mkdirSync('dist', { recursive: true });
 await Promise.all(jobs);

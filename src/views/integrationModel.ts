@@ -1,0 +1,224 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { loadPlan, savePlan, PLAN_FILE_NAME, PlanFileError, type PlanFile } from '../core/plan/planFile';
+import { getProfile, type Profile } from '../core/plan/profiles';
+import { loadState, saveState, statePath, emptyState, STATE_DIR, type EnvironmentState } from '../core/plan/stateStore';
+import type { StepResult } from '../core/plan/result';
+import type { StepId } from '../core/plan/stepIds';
+import type { CredentialStore } from '../core/model/credentials';
+import { Disposable } from './disposable';
+import type { ComponentLog } from './logger';
+
+export interface CredentialPresence {
+  admin: boolean;
+  providerClient: boolean;
+}
+
+export interface ConnectionState {
+  ok: boolean;
+  message: string;
+  at: string;
+}
+
+const ACTIVE_ENV_KEY = 'oli.activeEnvironment';
+
+/**
+ * What the extension knows about the workspace's integration: the plan, the active environment,
+ * each environment's saved state (last results, attestations) and whether credentials exist.
+ * The durable model only: transient "running" state lives in RunningSteps.
+ */
+export class IntegrationModel extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+
+  root: string | undefined;
+  plan: PlanFile | undefined;
+  planError: string | undefined;
+  profile: Profile | undefined;
+  private active: string | undefined;
+  private readonly states = new Map<string, EnvironmentState>();
+  private readonly credentials = new Map<string, CredentialPresence>();
+  private readonly connections = new Map<string, ConnectionState>();
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private loaded = false;
+  /** Reloads, credential reads and plan writes run one at a time, in call order. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly credentialStore: CredentialStore,
+    private readonly log: ComponentLog,
+  ) {
+    super();
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleReload()));
+    this.register({ dispose: () => this.reloadTimer && clearTimeout(this.reloadTimer) });
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/{${PLAN_FILE_NAME},${STATE_DIR}/*.state.json}`));
+    this.register(watcher.onDidChange(() => this.scheduleReload()));
+    this.register(watcher.onDidCreate(() => this.scheduleReload()));
+    this.register(watcher.onDidDelete(() => this.scheduleReload()));
+  }
+
+  get planPath(): string | undefined {
+    return this.root ? join(this.root, PLAN_FILE_NAME) : undefined;
+  }
+
+  get environments(): string[] {
+    return this.plan ? Object.keys(this.plan.environments) : [];
+  }
+
+  get activeEnvironment(): string | undefined {
+    return this.active;
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  state(environment: string): EnvironmentState {
+    return this.states.get(environment) ?? emptyState(environment);
+  }
+
+  result(environment: string, step: StepId): StepResult | undefined {
+    return this.states.get(environment)?.lastResults[step];
+  }
+
+  credentialPresence(environment: string): CredentialPresence {
+    return this.credentials.get(environment) ?? { admin: false, providerClient: false };
+  }
+
+  connection(environment: string): ConnectionState | undefined {
+    return this.connections.get(environment);
+  }
+
+  /** The folder that holds the plan: the first workspace folder with one, else the first folder. */
+  private pickRoot(): string | undefined {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const withPlan = folders.find((f) => f.uri.scheme === 'file' && existsSync(join(f.uri.fsPath, PLAN_FILE_NAME)));
+    return (withPlan ?? folders.find((f) => f.uri.scheme === 'file'))?.uri.fsPath;
+  }
+
+  private scheduleReload(): void {
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => void this.reload(), 150);
+  }
+
+  /** Reads the plan, the states and the credential presence again, then fires onDidChange. */
+  reload(): Promise<void> {
+    return this.serial(() => this.doReload());
+  }
+
+  private async doReload(): Promise<void> {
+    const root = this.pickRoot();
+    let plan: PlanFile | undefined;
+    let planError: string | undefined;
+    let profile: Profile | undefined;
+    const path = root ? join(root, PLAN_FILE_NAME) : undefined;
+    if (path && existsSync(path)) {
+      try {
+        plan = await loadPlan(path);
+        profile = getProfile(plan.provider, plan.auth);
+      } catch (err) {
+        plan = undefined;
+        profile = undefined;
+        planError = err instanceof Error ? err.message : String(err);
+        this.log.warn(planError);
+      }
+    }
+    const envs = plan ? Object.keys(plan.environments) : [];
+    const states = new Map<string, EnvironmentState>();
+    const presence = new Map<string, CredentialPresence>();
+    for (const env of envs) {
+      try {
+        states.set(env, await loadState(statePath(root!, env), env));
+      } catch (err) {
+        this.log.warn(`state of "${env}": ${(err as Error).message}`);
+      }
+      presence.set(env, await this.readPresence(env));
+    }
+    // Assigned at once: listeners never see a half-loaded model.
+    this.root = root;
+    this.plan = plan;
+    this.planError = planError;
+    this.profile = profile;
+    this.states.clear();
+    for (const [k, v] of states) this.states.set(k, v);
+    this.credentials.clear();
+    for (const [k, v] of presence) this.credentials.set(k, v);
+    const remembered = this.memento.get<string>(ACTIVE_ENV_KEY);
+    this.active = remembered && envs.includes(remembered) ? remembered : (plan?.defaultEnvironment ?? envs[0]);
+    this.loaded = true;
+    this.changed.fire();
+  }
+
+  private async readPresence(environment: string): Promise<CredentialPresence> {
+    try {
+      const c = await this.credentialStore.get(environment);
+      return { admin: !!c.admin, providerClient: !!c.providerClient };
+    } catch (err) {
+      this.log.warn(`credentials of "${environment}": ${(err as Error).message}`);
+      return { admin: false, providerClient: false };
+    }
+  }
+
+  async setActiveEnvironment(name: string): Promise<void> {
+    if (!this.environments.includes(name)) throw new PlanFileError(this.planPath ?? PLAN_FILE_NAME, 'invalid', vscode.l10n.t('No environment "{0}" in the plan. Add it with "Oracle Learning: Add Environment".', name));
+    this.active = name;
+    await this.memento.update(ACTIVE_ENV_KEY, name);
+    this.changed.fire();
+  }
+
+  refreshCredentialPresence(environment: string): Promise<void> {
+    return this.serial(async () => {
+      this.credentials.set(environment, await this.readPresence(environment));
+      this.changed.fire();
+    });
+  }
+
+  setConnection(environment: string, c: ConnectionState | undefined): void {
+    if (c) this.connections.set(environment, c);
+    else this.connections.delete(environment);
+    this.changed.fire();
+  }
+
+  /** Loads the plan from disk, applies the change, validates and saves it, then reloads. */
+  async updatePlan(change: (plan: PlanFile) => PlanFile | void): Promise<PlanFile> {
+    const path = this.planPath;
+    if (!path) throw new PlanFileError(PLAN_FILE_NAME, 'missing', vscode.l10n.t('Open a folder first: the plan file {0} lives in the workspace folder.', PLAN_FILE_NAME));
+    const next = await this.serial(async () => {
+      const current = await loadPlan(path);
+      const changed = change(current) ?? current;
+      await savePlan(path, changed);
+      return changed;
+    });
+    await this.reload();
+    return next;
+  }
+
+  async writePlan(plan: PlanFile): Promise<void> {
+    const path = this.planPath;
+    if (!path) throw new PlanFileError(PLAN_FILE_NAME, 'missing', vscode.l10n.t('Open a folder first: the plan file {0} lives in the workspace folder.', PLAN_FILE_NAME));
+    await this.serial(() => savePlan(path, plan));
+    await this.reload();
+  }
+
+  /** Persists an environment's state (the engine updates it in memory) and fires onDidChange. */
+  async saveEnvironmentState(environment: string, state: EnvironmentState): Promise<void> {
+    if (!this.root) return;
+    await saveState(statePath(this.root, environment), state);
+    this.states.set(environment, state);
+    this.changed.fire();
+  }
+
+  forgetEnvironment(environment: string): void {
+    this.states.delete(environment);
+    this.credentials.delete(environment);
+    this.connections.delete(environment);
+  }
+}

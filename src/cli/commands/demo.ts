@@ -10,7 +10,8 @@ import { emptyState } from '../../core/plan/stateStore';
 import { savePlan, type PlanFile } from '../../core/plan/planFile';
 import { selfSignedRsa } from '../../core/plan/oracleJwt';
 import { checkIdentities } from '../../core/plan/identity';
-import { adminAuth, clientFor } from '../../core/plan/context';
+import { adminAuth } from '../../core/plan/context';
+import { OracleClient } from '../../oracle/client';
 import { loadKit } from '../../core/plan/verificationKit';
 import type { StepResult } from '../../core/plan/result';
 import type { EnvironmentCredentials } from '../../core/model/credentials';
@@ -47,7 +48,7 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     if (auth === 'oauth') credentials.providerClient = { kind: 'oauth-client', ...oauthClient };
 
     // Three learners the provider will report on, taken from the pod and checked to resolve cleanly.
-    const adminClient = clientFor(planStub(sandbox.url), dir, 'sandbox', adminAuth('sandbox', credentials));
+    const adminClient = new OracleClient({ baseUrl: sandbox.url, auth: adminAuth('sandbox', credentials) });
     const page = await adminClient.scimList('/hcmRestApi/scim/Users', scimUserSchema, { count: 40, maxItems: 40, attributes: 'userName,emails,active' });
     const candidates = page.resources.filter((u) => u.active && primaryWorkEmail(u) && u.userName !== sandbox.admin.userName).map((u) => primaryWorkEmail(u)!);
     const checked = await checkIdentities(adminClient, candidates, 'email');
@@ -167,23 +168,6 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     await sandbox.close();
     if (!keep) await rm(dir, { recursive: true, force: true });
   }
-}
-
-function planStub(url: string): PlanFile {
-  return {
-    version: 1,
-    provider: 'coursera',
-    auth: 'jwt',
-    environments: { sandbox: { url } },
-    integrationUser: { userName: 'x', email: 'x@example.com' },
-    jobRole: { name: 'x' },
-    learnerIdentifier: 'email',
-    jwt: { issuer: 'x', certificate: 'x' },
-    catalogProfile: 'x',
-    visibility: 'public',
-    scheduledProcesses: {},
-    ess: { application: 'EarHcmEss', startTime: '02:00' },
-  };
 }
 
 function tomorrowAt(hour: number): string {

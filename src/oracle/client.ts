@@ -4,6 +4,7 @@
  * cancellation, a per-client concurrency cap, proxy and extra CA support, redacted request logs,
  * and typed errors. Redirects are never followed (credentials never go to another host).
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { AuthProvider, basicCredentials, oauthTokenResponseSchema, type FetchedToken, type OracleAuth } from './auth';
@@ -57,6 +58,8 @@ export interface OracleClientOptions {
   userAgent?: string;
   /** Allow plain http to a host that is not loopback (credentials would travel in clear). Default false. */
   allowInsecureHttp?: boolean;
+  /** Largest response body read, default 10 MB (MAX_RESPONSE_BYTES); a larger one is refused while streaming, never buffered whole. */
+  maxResponseBytes?: number;
   /** Test hooks: the backoff sleep, the jitter source and the clock. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -136,6 +139,9 @@ const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ESOCKETTIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
 const TLS_CODE = /CERT|SSL|TLS|UNABLE_TO_|EPROTO|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH/;
 
+/** Default cap on a response body: a page of Oracle results is far smaller. */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
 const DEFAULTS = { timeoutMs: 30_000, maxRetries: 4, retryBaseMs: 300, retryMaxMs: 10_000, retryAfterMaxMs: 60_000, frameworkVersion: '4', maxConcurrency: 8 };
 
 function isLoopback(hostname: string): boolean {
@@ -180,6 +186,25 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   return Math.max(0, date - now);
 }
 
+const liftedSignals = new WeakSet<AbortSignal>();
+
+/**
+ * A caller's signal is shared by all its concurrent requests, each listening for abort (and removing
+ * its listener when done): lift Node's leak-warning threshold (10) instead of printing a false
+ * MaxListenersExceededWarning. A signal already unlimited (0) is left alone.
+ */
+function allowConcurrentListeners(signal: AbortSignal): void {
+  if (liftedSignals.has(signal)) return;
+  liftedSignals.add(signal);
+  let current: number;
+  try {
+    current = getMaxListeners(signal);
+  } catch {
+    return; // Node 20 throws here for a signal set to 0 (unlimited)
+  }
+  if (current !== 0 && current < 1000) setMaxListeners(1000, signal);
+}
+
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -219,6 +244,7 @@ export class OracleClient {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly retryAfterMaxMs: number;
+  private readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly onLog?: (entry: RequestLogEntry) => void;
   private readonly sleepFn: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -249,6 +275,7 @@ export class OracleClient {
     this.retryBaseMs = positive('retryBaseMs', options.retryBaseMs, DEFAULTS.retryBaseMs);
     this.retryMaxMs = positive('retryMaxMs', options.retryMaxMs, DEFAULTS.retryMaxMs);
     this.retryAfterMaxMs = positive('retryAfterMaxMs', options.retryAfterMaxMs, DEFAULTS.retryAfterMaxMs);
+    this.maxResponseBytes = Math.floor(positive('maxResponseBytes', options.maxResponseBytes, MAX_RESPONSE_BYTES, 1));
     this.frameworkVersion = options.frameworkVersion ?? DEFAULTS.frameworkVersion;
     if (!/^\d+$/.test(this.frameworkVersion)) throw configError('frameworkVersion', `"${this.frameworkVersion}" is not a version number`, 'use a number such as 4');
     this.semaphore = new Semaphore(Math.floor(positive('maxConcurrency', options.maxConcurrency, DEFAULTS.maxConcurrency, 1)));
@@ -428,6 +455,7 @@ export class OracleClient {
 
   /** Runs a request with retries; resolves with a 2xx response or throws an OracleError. */
   private async execute(spec: RequestSpec): Promise<RawResponse> {
+    if (spec.signal) allowConcurrentListeners(spec.signal);
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       if (spec.signal?.aborted) throw this.cancelled(spec);
@@ -544,6 +572,7 @@ export class OracleClient {
         transformResponse: [(d: unknown) => d],
         validateStatus: () => true,
         maxRedirects: 0,
+        maxContentLength: this.maxResponseBytes,
         proxy: route.proxy,
         ...(route.httpAgent && { httpAgent: route.httpAgent }),
         ...(route.httpsAgent && { httpsAgent: route.httpsAgent }),
@@ -692,6 +721,18 @@ export class OracleClient {
     const code = (typeof err?.code === 'string' && err.code !== 'ERR_BAD_REQUEST' ? err.code : undefined) ?? err?.cause?.code ?? 'UNKNOWN';
     const message = redactText(String(err?.message ?? e), secrets);
     if (e instanceof OracleError) return { ok: false, transient: false, error: e };
+    if (/maxContentLength size of \d+ exceeded/.test(message)) {
+      return {
+        ok: false,
+        transient: false,
+        error: new OracleError({
+          ...base,
+          reason: 'invalid-response',
+          detail: `the response is larger than ${Math.round(this.maxResponseBytes / 1024 / 1024) || 1} MB; it was refused while being read`,
+          hint: 'narrow the request (a filter, fewer fields, a smaller page) and check that the base URL is the pod, not a file or download server',
+        }),
+      };
+    }
     if (TLS_CODE.test(code) || /certificate|self.signed|TLS|SSL/i.test(message)) {
       return {
         ok: false,

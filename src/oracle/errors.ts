@@ -194,12 +194,15 @@ export interface ParsedErrorBody {
  * OAuth `{"error","error_description"}`, plain text or an HTML page.
  */
 export function parseErrorBody(body: string, contentType?: string): ParsedErrorBody {
-  const text = body.trim();
-  if (!text) return { shape: 'empty' };
-  if (text.startsWith('{') || text.startsWith('[') || /json/i.test(contentType ?? '')) {
+  const whole = String(body ?? '').trim();
+  if (!whole) return { shape: 'empty' };
+  // Only the start of a large body is scanned (the HTML and text patterns would otherwise take
+  // time proportional to its square); an error body that matters is small.
+  const text = whole.length > MAX_SCANNED_CHARS ? whole.slice(0, MAX_SCANNED_CHARS) : whole;
+  if (whole.startsWith('{') || whole.startsWith('[') || /json/i.test(contentType ?? '')) {
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = whole.length <= MAX_JSON_ERROR_CHARS ? JSON.parse(whole) : undefined;
     } catch {
       json = undefined;
     }
@@ -215,14 +218,21 @@ export function parseErrorBody(body: string, contentType?: string): ParsedErrorB
   return { shape: 'text', detail: truncate(text.replace(/\s+/g, ' '), 300) };
 }
 
+/** Characters of an error body scanned for an HTML title or plain text. */
+const MAX_SCANNED_CHARS = 64 * 1024;
+/** Largest error body parsed as JSON. */
+const MAX_JSON_ERROR_CHARS = 1024 * 1024;
+/** Longest code or detail kept from an error body (the message shows 300 characters). */
+const MAX_FIELD_CHARS = 2000;
+
 function parseErrorJson(o: Record<string, unknown>): ParsedErrorBody {
-  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? truncate(v.trim(), MAX_FIELD_CHARS) : typeof v === 'number' ? String(v) : undefined);
   const details = o['o:errorDetails'];
   if (Array.isArray(details)) {
     const items = details.filter((d): d is Record<string, unknown> => !!d && typeof d === 'object');
     const code = items.map((d) => str(d['o:errorCode'])).find((c) => c !== undefined);
-    const texts = items.map((d) => str(d.detail)).filter((d): d is string => d !== undefined);
-    const detail = texts.length ? texts.join('; ') : str(o.detail) ?? str(o.title);
+    const texts = items.slice(0, 20).map((d) => str(d.detail)).filter((d): d is string => d !== undefined);
+    const detail = texts.length ? truncate(texts.join('; '), MAX_FIELD_CHARS) : str(o.detail) ?? str(o.title);
     return { shape: 'adf', ...(code !== undefined && { code }), ...(detail !== undefined && { detail }) };
   }
   if (str(o.errorCode) !== undefined) {
@@ -236,7 +246,7 @@ function parseErrorJson(o: Record<string, unknown>): ParsedErrorBody {
   }
   if (str(o.error) !== undefined && typeof o.error === 'string') {
     const detail = str(o.error_description);
-    return { shape: 'oauth', code: o.error, ...(detail !== undefined && { detail }) };
+    return { shape: 'oauth', code: str(o.error)!, ...(detail !== undefined && { detail }) };
   }
   const detail = str(o.detail) ?? str(o.message) ?? str(o.title);
   return { shape: 'json', ...(detail !== undefined && { detail }) };

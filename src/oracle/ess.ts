@@ -22,6 +22,8 @@ export type EssRequest = {
   submissionTime?: string;
   application?: string;
   product?: string;
+  /** User who submitted the request. */
+  submitter?: string;
 };
 
 export type EssSchedule = { frequency: 'DAILY'; interval: number; startTime: string };
@@ -51,6 +53,7 @@ const essRequestBase = z.looseObject({
   submissionTime: opt(z.string()),
   application: opt(z.string()),
   product: opt(z.string()),
+  submitter: opt(z.string()),
 });
 
 /** An ESS request as returned by GET (and by the submit response when complete). */
@@ -131,6 +134,28 @@ async function findOwnSubmission(c: OracleClient, input: SubmitEssInput, started
   });
   recent.sort((a, b) => Date.parse(b.submissionTime!) - Date.parse(a.submissionTime!) || b.requestId - a.requestId);
   return recent[0];
+}
+
+/** States of a request that is cancelled or on its way there (Oracle: best-effort cancel of a running request). */
+const CANCELLED_STATES = ['CANCELLED', 'CANCELLING'];
+
+/**
+ * Cancels a request (`POST /ess/rest/scheduler/v1/requests/{requestId}/cancel` [DOC, "Cancel an
+ * ongoing request"]; a recurring parent cascades to its children). Safe to repeat: when Oracle
+ * answers 400 (unsupported state) because the request is already cancelled or finished, the
+ * request is read back and the call succeeds if it is cancelled, cancelling or otherwise over.
+ */
+export async function cancelEssRequest(c: OracleClient, id: number, o?: Signal): Promise<EssRequest | undefined> {
+  try {
+    await c.send('POST', `${ESS_REQUESTS_PATH}/${encodeURIComponent(String(id))}/cancel`, { idempotent: true, ...sig(o) });
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof OracleError) || e.status !== 400) throw e;
+    const now = await getEssRequest(c, id, o);
+    const state = now.state.toUpperCase();
+    if (CANCELLED_STATES.includes(state) || ESS_TERMINAL_STATES.includes(state)) return now;
+    throw e;
+  }
 }
 
 /** A request with all its fields (`fields=@full`). */

@@ -125,9 +125,9 @@ export function essToJson(ctx: SandboxContext, r: EssRequest, base: string): Rec
     requestParameters: r.requestParameters,
     links: [
       { rel: 'self', href },
-      { rel: 'cancel', href: `${href}/action/cancel` },
-      { rel: 'hold', href: `${href}/action/hold` },
-      { rel: 'release', href: `${href}/action/release` },
+      { rel: 'cancel', href: `${href}/cancel` },
+      { rel: 'hold', href: `${href}/hold` },
+      { rel: 'release', href: `${href}/release` },
     ],
   };
 }
@@ -186,12 +186,25 @@ export function registerEssRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     return essToJson(ctx, byId(request.params.id), baseUrl(request));
   });
 
-  app.post<{ Params: { id: string; action: string } }>(`${ESS_ROOT}/requests/:id/action/:action`, async (request, reply) => {
+  type ActionParams = { Params: { id: string; action: string } };
+  // Oracle documents POST /ess/rest/scheduler/v1/requests/{requestId}/cancel (and /hold, /release)
+  // answering 200 "Operation initiated" [DOC applications-common, Scheduler REST endpoints].
+  app.post<ActionParams>(`${ESS_ROOT}/requests/:id/:action`, async (request, reply) => {
+    act(request.params.id, request.params.action, request);
+    return reply.code(200).send({ links: [{ rel: 'self', href: `${baseUrl(request)}${ESS_ROOT}/requests/${request.params.id}` }] });
+  });
+
+  // The earlier /action/{action} form, kept for existing callers (answers 204).
+  app.post<ActionParams>(`${ESS_ROOT}/requests/:id/action/:action`, async (request, reply) => {
+    act(request.params.id, request.params.action, request);
+    return reply.code(204).send();
+  });
+
+  function act(id: string, action: string, request: FastifyRequest): void {
     ctx.principal(request, 'admin', 'act on scheduled processes');
-    const r = byId(request.params.id);
+    const r = byId(id);
     const now = ctx.now();
     const { state } = essState(r, now, ctx.essStepMs);
-    const action = request.params.action;
     if (action === 'cancel') {
       if (state !== 'WAIT' && state !== 'RUNNING' && state !== 'HOLD') throw essBadRequest(`Request ${r.requestId} is ${state} and cannot be cancelled.`, 'ESS-01003');
       r.cancelledAt = now;
@@ -206,6 +219,5 @@ export function registerEssRoutes(app: FastifyInstance, ctx: SandboxContext): vo
       throw new SandboxHttpError(404, `Unknown action '${action}': use cancel, hold or release.`, { code: 'ESS-01005' });
     }
     ctx.changed();
-    return reply.code(204).send();
-  });
+  }
 }

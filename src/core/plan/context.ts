@@ -23,6 +23,8 @@ export class MissingCredentialsError extends Error {
 export interface ClientSettings {
   onLog?: (entry: RequestLogEntry) => void;
   maxConcurrency?: number;
+  /** Per-attempt timeout of each request, in ms (the client's default when absent: 30 s). */
+  timeoutMs?: number;
 }
 
 /** An Oracle client for an environment of the plan, with its CA file and proxy. */
@@ -35,6 +37,7 @@ export function clientFor(plan: PlanFile, planDir: string, environment: string, 
     ...(env.proxy ? { proxy: env.proxy } : {}),
     ...(settings.onLog ? { onLog: settings.onLog } : {}),
     maxConcurrency: settings.maxConcurrency ?? 16,
+    ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
   });
 }
 
@@ -105,13 +108,31 @@ export class StepContext {
     return this.once('integration-user-account', () => findUserAccount(this.client, this.plan.integrationUser.userName, { signal: this.signal }));
   }
 
+  /**
+   * The integration user's role codes. On a refresh, the roles of the account seen last time
+   * (its GUID from the last result's evidence) are read at once, in parallel with the account
+   * lookup, and used only if the lookup finds that same GUID: one round trip instead of two.
+   */
   async integrationUserRoles(): Promise<string[] | undefined> {
     return this.once('integration-user-roles', async () => {
+      const guess = this.lastIntegrationUserGuid();
+      const early = guess
+        ? listUserAccountRoles(this.client, guess, { signal: this.signal }).then(
+            (roles) => roles,
+            () => undefined,
+          )
+        : undefined;
       const account = await this.integrationUserAccount();
       if (!account) return undefined;
-      const roles = await listUserAccountRoles(this.client, account.GUID, { signal: this.signal });
+      const roles = (account.GUID === guess ? await early : undefined) ?? (await listUserAccountRoles(this.client, account.GUID, { signal: this.signal }));
       return roles.map((r) => r.RoleCode);
     });
+  }
+
+  /** The integration user's GUID recorded by the last check (SCIM id = account GUID), if any. */
+  private lastIntegrationUserGuid(): string | undefined {
+    const id = this.state.lastResults['integration-user']?.evidence?.userId;
+    return typeof id === 'string' && /^[0-9A-Fa-f]{32}$/.test(id) ? id : undefined;
   }
 
   jobRole(): Promise<ScimRole | undefined> {

@@ -27,6 +27,8 @@ export interface EngineOptions {
   actor?: string;
   /** Save the state file after each operation (default true). */
   persist?: boolean;
+  /** Per-attempt request timeout in ms (default 30 s): a pod that does not answer within it counts as a network fault. */
+  timeoutMs?: number;
 }
 
 export interface ApplyOutcome {
@@ -39,6 +41,8 @@ export interface ApplyOutcome {
 
 /** Errors that mean the environment itself is unusable (wrong pod, credentials, TLS), not a step finding. */
 const FATAL_REASONS: OracleError['reason'][] = ['auth', 'forbidden', 'tls', 'config', 'network', 'timeout'];
+/** Fatal only when no request of the pass got an answer: a pod that answers others is flaky, not unreachable. */
+const UNREACHABLE_REASONS: OracleError['reason'][] = ['network', 'timeout'];
 
 export class StepNotApplicableError extends Error {
   override readonly name = 'StepNotApplicableError';
@@ -51,6 +55,8 @@ export class PlanEngine {
   readonly profile: Profile;
   private readonly client: OracleClient;
   private requests = 0;
+  /** Request attempts that got an HTTP answer (any status). */
+  private answered = 0;
 
   constructor(private readonly options: EngineOptions) {
     this.profile = getProfile(options.plan.provider, options.plan.auth);
@@ -72,8 +78,10 @@ export class PlanEngine {
     return {
       onLog: (e: RequestLogEntry) => {
         this.requests++;
+        if (e.status !== undefined) this.answered++;
         this.options.onLog?.(e);
       },
+      ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
     };
   }
 
@@ -111,7 +119,11 @@ export class PlanEngine {
       }
       if (status === 'needs-action') {
         const waiting = def.dependsOn.map((d) => out.get(d)).filter((r): r is StepResult => !!r && !isSatisfied(r.status));
-        if (waiting.length) {
+        if (waiting.length && waiting.every((w) => w.status === 'unknown')) {
+          // Not known to be waiting: a dependency could not be read (e.g. a network fault), so neither is this step's readiness.
+          status = 'unknown';
+          detail = `Cannot tell whether it can proceed: ${waiting.map((w) => w.id).join(', ')} could not be checked (${waiting[0]!.detail}). ${o.detail}`;
+        } else if (waiting.length) {
           status = 'blocked';
           detail = `Waiting for ${waiting.map((w) => `${w.id} (${w.status})`).join(', ')}. ${o.detail}`;
         }
@@ -125,6 +137,7 @@ export class PlanEngine {
 
   private async checkAll(ctx: StepContext, onStep?: (r: StepResult) => void): Promise<StepResult[]> {
     this.options.onProgress?.(`Checking ${this.steps.length} steps on ${this.options.environment}…`);
+    const answeredBefore = this.answered;
     const outcomes = new Map<StepId, CheckOutcome>();
     await Promise.all(
       this.steps.map(async (s) => {
@@ -136,7 +149,12 @@ export class PlanEngine {
       () => undefined,
       (err: unknown) => err,
     );
-    if (probe instanceof OracleError && FATAL_REASONS.includes(probe.reason)) throw probe;
+    if (probe instanceof OracleError) {
+      // A redirect (to a sign-in page, another host) means the base URL is not the pod's REST root.
+      const redirected = probe.status !== undefined && probe.status >= 300 && probe.status < 400;
+      const flaky = UNREACHABLE_REASONS.includes(probe.reason) && this.answered > answeredBefore;
+      if ((FATAL_REASONS.includes(probe.reason) && !flaky) || redirected) throw probe;
+    }
     const results = this.compose(outcomes);
     results.forEach((r) => onStep?.(r));
     return results;
@@ -168,14 +186,22 @@ export class PlanEngine {
       }
     }
     let results = await this.checkAll(ctx);
+    // A failed apply keeps its reason even when a later step's re-check reads the pod again.
+    const applyFailures = new Map<StepId, StepResult>();
+    const keepFailures = (fresh: StepResult[]) => fresh.map((r) => (applyFailures.has(r.id) && !isSatisfied(r.status) ? applyFailures.get(r.id)! : r));
     for (const id of STEP_IDS) {
       if (!wanted.includes(id)) continue;
       const behaviour = BEHAVIOURS[id];
       const current = results.find((r) => r.id === id);
       if (!behaviour.apply || !current) continue;
       if (current.status === 'done' || current.status === 'not-applicable' || current.status === 'attested') continue;
-      if (current.status === 'failed' || current.status === 'blocked') {
-        this.options.onProgress?.(`${id}: ${current.status}, not applied. ${current.detail}`);
+      const def = this.steps.find((s) => s.id === id);
+      const unmet = (def?.dependsOn ?? []).filter((d) => {
+        const dep = results.find((r) => r.id === d);
+        return !!dep && !isSatisfied(dep.status);
+      });
+      if (current.status === 'failed' || current.status === 'blocked' || unmet.length) {
+        this.options.onProgress?.(`${id}: ${current.status}${unmet.length ? ` (${unmet.join(', ')} not satisfied)` : ''}, not applied. ${current.detail}`);
         continue;
       }
       this.options.onProgress?.(`${dryRun ? 'Planning' : 'Applying'} ${id}…`);
@@ -183,13 +209,16 @@ export class PlanEngine {
         await behaviour.apply(ctx);
       } catch (err) {
         if (ctx.signal?.aborted) throw err;
-        const failed = result(id, err instanceof OracleError && err.reason === 'network' ? 'unknown' : 'failed', `Apply failed: ${describeError(err)}`, current.checks);
+        // A lost connection or an unanswered change leaves the outcome unknown, not failed: the next run re-checks.
+        const unsure = err instanceof OracleError && (err.reason === 'network' || err.reason === 'timeout' || err.outcomeUnknown);
+        const failed = result(id, unsure ? 'unknown' : 'failed', `Apply failed: ${describeError(err)}`, current.checks);
+        applyFailures.set(id, failed);
         results = results.map((r) => (r.id === id ? failed : r));
         continue;
       }
       if (!dryRun) {
         ctx.invalidate();
-        results = await this.checkAll(ctx);
+        results = keepFailures(await this.checkAll(ctx));
       }
     }
     results.forEach((r) => o.onStep?.(r));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const PLAN_FILE_NAME = 'oracle-learning.json';
@@ -33,7 +33,12 @@ const podUrl = z
 export const environmentSchema = z.strictObject({
   url: podUrl.describe('Pod URL, e.g. https://abcd-dev1.fa.us2.oraclecloud.com'),
   caFile: z.string().optional().describe('Extra CA certificate file (PEM), relative to the plan file'),
-  proxy: z.string().url().optional().describe('HTTPS proxy URL for this environment'),
+  proxy: z
+    .string()
+    .url()
+    .refine((u) => !/\/\/[^/]*@/.test(u), 'must not contain a user name or password (the plan is shared; give an authenticating proxy through HTTPS_PROXY)')
+    .optional()
+    .describe('HTTPS proxy URL for this environment'),
   production: z.boolean().optional().describe('Marks a production pod: applying asks for confirmation'),
 });
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
@@ -126,8 +131,15 @@ export function formatIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
+/** Largest plan file read: a plan is a few kilobytes. */
+export const MAX_PLAN_BYTES = 1_000_000;
+
+function tooLarge(path: string): PlanFileError {
+  return new PlanFileError(path, 'invalid', `${path} is larger than 1 MB; a plan file is a few kilobytes. Check that this is the right file, or recreate it with 'oli init'.`);
+}
+
 export function parsePlan(text: string, path = PLAN_FILE_NAME): PlanFile {
-  if (text.length > 1_000_000) throw new PlanFileError(path, 'invalid', `${path} is larger than 1 MB; a plan file is a few kilobytes.`);
+  if (text.length > MAX_PLAN_BYTES) throw tooLarge(path);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -142,8 +154,11 @@ export function parsePlan(text: string, path = PLAN_FILE_NAME): PlanFile {
 export async function loadPlan(path: string): Promise<PlanFile> {
   let text: string;
   try {
+    // Refused before reading: a huge file never reaches memory.
+    if ((await stat(path)).size > MAX_PLAN_BYTES) throw tooLarge(path);
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof PlanFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new PlanFileError(path, 'missing', `No plan file at ${path}. Create one with 'oli init' (or the "Create Plan" command in VS Code).`);
     throw new PlanFileError(path, 'unreadable', `Cannot read ${path}: ${(err as Error).message}.`);

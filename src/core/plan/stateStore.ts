@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { STEP_IDS } from './stepIds';
 import { attestationSchema, stepResultSchema, type Attestation, type StepResult } from './result';
 
@@ -42,11 +43,17 @@ export class StateFileError extends Error {
   readonly exitCode = 2;
 }
 
+/** Largest state file read (history is capped at 500 entries: a state file stays well under 1 MB). */
+const MAX_STATE_BYTES = 10 * 1024 * 1024;
+
 export async function loadState(path: string, environment: string): Promise<EnvironmentState> {
   let text: string;
   try {
+    const size = (await stat(path)).size;
+    if (size > MAX_STATE_BYTES) throw new StateFileError(`${path} is larger than 10 MB, which no state file of this tool reaches. Move it aside to start over (attestations in it will be lost).`);
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof StateFileError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(environment);
     throw new StateFileError(`Cannot read ${path}: ${(err as Error).message}.`);
   }
@@ -61,11 +68,14 @@ export async function loadState(path: string, environment: string): Promise<Envi
   return parsed.data;
 }
 
-/** Writes atomically (temp file + rename). */
+/**
+ * Writes atomically (temp file + rename). The temp name is unique per write, so two saves at once
+ * (two operations in one VS Code window, or two `oli` runs) never rename each other's file.
+ */
 export async function saveState(path: string, state: EnvironmentState): Promise<void> {
   const trimmed = { ...state, history: state.history.slice(-MAX_HISTORY) };
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(tmp, JSON.stringify(trimmed, null, 2) + '\n', 'utf8');
   await rename(tmp, path);
 }

@@ -51,6 +51,10 @@ export async function createKit(planDir: string, environment: string): Promise<V
   };
   const paths = kitPaths(planDir, environment);
   await mkdir(join(planDir, STATE_DIR), { recursive: true });
+  // The key must never be committed with the plan: keep it out of git even when the folder is not.
+  await writeFile(join(planDir, STATE_DIR, '.gitignore'), '# Written by Oracle Learning Integrations: private keys of verification kits\n*.verification-key.pem\n', { encoding: 'utf8', flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
   await writeFile(paths.key, pair.privateKeyPem, { encoding: 'utf8', mode: 0o600 });
   await chmod(paths.key, 0o600);
   await writeFile(paths.kit, JSON.stringify(kit, null, 2) + '\n', 'utf8');

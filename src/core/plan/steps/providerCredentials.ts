@@ -1,10 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { inspectCertificates } from '../../inspect/certificates';
+import { assertSize } from '../../inspect/errors';
 import { listDigitalLearningProviders } from '../../../oracle/learning';
 import { OracleError } from '../../../oracle/errors';
 import { describeError, type StepContext } from '../context';
 import type { SubCheck } from '../result';
 import { fail, info, pass, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
+
+/** Reads a file named in the plan, refusing one above the inspector's 10 MB limit before reading it. */
+async function readLimited(path: string, what: string): Promise<Buffer> {
+  assertSize((await stat(path)).size, what);
+  return readFile(path);
+}
 
 /** Characters that make an issuer differ from what the provider sends while looking the same. */
 const INVISIBLE = /[\u0000-\u001f\u007f\u00a0\u200b-\u200f\u2028\u2029\u202f\u2060\ufeff]/;
@@ -24,7 +31,7 @@ async function checkJwt(ctx: StepContext): Promise<CheckOutcome> {
   let evidence: Record<string, unknown> = { issuer: jwt.issuer };
   let certificatePem: Buffer | undefined;
   try {
-    certificatePem = await readFile(ctx.planRelative(jwt.certificate));
+    certificatePem = await readLimited(ctx.planRelative(jwt.certificate), `The certificate file ${jwt.certificate}`);
   } catch (err) {
     checks.push(fail('certificate-file', 'Certificate file', `Cannot read ${jwt.certificate}: ${(err as Error).message}. Save the provider's .cer there.`));
   }
@@ -64,7 +71,7 @@ async function checkJwt(ctx: StepContext): Promise<CheckOutcome> {
 async function sampleTokenFindings(ctx: StepContext, path: string, issuer: string, certificatePem: Buffer | undefined): Promise<SubCheck[]> {
   let token: string;
   try {
-    token = (await readFile(ctx.planRelative(path), 'utf8')).trim();
+    token = (await readLimited(ctx.planRelative(path), `The sample token ${path}`)).toString('utf8').trim();
   } catch (err) {
     return [warn('sample-token', 'Sample token', `Cannot read ${path}: ${(err as Error).message}.`)];
   }

@@ -37,10 +37,30 @@ const cliSplit = (prefix) => ({
     b.onResolve({ filter: /\.js$/ }, (args) => (args.namespace === 'oli-command' ? { path: args.path, external: true } : undefined));
   },
 });
+// node-forge and jose run only when a certificate or a JWT is handled: in the CLI bundles they are
+// initialised on first use (a shim with one lazy getter per export), so `oli status` sends its first
+// requests before paying for them and `oli inspect xapi` never does.
+const LAZY_PACKAGES = ['node-forge', 'jose'];
+const lazyPackages = {
+  name: 'oli-lazy-packages',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${LAZY_PACKAGES.join('|')})$`) }, (args) => (args.pluginData === 'oli-lazy' ? undefined : { path: args.path, namespace: 'oli-lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'oli-lazy' }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
+      const id = JSON.stringify(args.path);
+      return {
+        resolveDir: process.cwd(),
+        pluginData: 'oli-lazy',
+        loader: 'js',
+        contents: `let m; const load = () => (m ??= require(${id}));\n` + names.map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`).join('\n'),
+      };
+    });
+  },
+};
 // Always minified: less to read and compile at every start (source maps stay linked in dev builds).
 const cliCommon = { ...common, minify: true, platform: 'node', format: 'cjs', target: 'node20' };
 jobs.push(build({ ...cliCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliSplit('./cli/')] }));
-jobs.push(build({ ...cliCommon, entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])), outdir: 'dist/cli', plugins: [cliSplit('./')] }));
+jobs.push(build({ ...cliCommon, entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])), outdir: 'dist/cli', plugins: [cliSplit('./'), lazyPackages] }));
 if (existsSync('media/inspector/main.ts')) {
   jobs.push(build({
     ...common,
@@ -61,6 +81,19 @@ if (existsSync('src/extension.ts') && existsSync('src/commands/localSandbox.ts')
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+  }));
+}
+// The extension's runtime (model, views, commands, engine, inspector): loaded by the activation
+// shell dist/extension.js after activation, so activation does not parse zod, axios or node-forge.
+if (existsSync('src/views/runtime.ts')) {
+  jobs.push(build({
+    ...common,
+    entryPoints: ['src/views/runtime.ts'],
+    outfile: 'dist/runtime.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
   }));
 }
 // The integration suite that runs inside a real extension host (npm run test:vscode / test:electron).

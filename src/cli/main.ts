@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, UsageError } from './errors';
 import { readAllStdin, type CliIO } from './io';
@@ -12,6 +13,16 @@ export function usage(): string {
   return lines.join('\n');
 }
 
+/** A command's code could not be loaded (an incomplete build or install). */
+export class CommandLoadError extends Error {
+  override readonly name = 'CommandLoadError';
+  readonly exitCode = ExitCode.usage;
+  readonly reason = 'load-failed';
+  constructor(command: string, cause: unknown) {
+    super(`cannot load the '${command}' command (${(cause as Error)?.message?.split('\n')[0] ?? String(cause)}). The installation is incomplete: rebuild with 'npm run build' or reinstall.`);
+  }
+}
+
 /** Runs the CLI with the given argv (without node and script); returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -23,16 +34,20 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(VERSION + '\n');
     return ExitCode.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`oli: unknown command '${name}'. Run 'oli --help' for the list.\n`);
     return ExitCode.usage;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.help + '\n');
-    return ExitCode.ok;
-  }
   try {
+    // Loaded only now: each command brings its own dependencies (see commands/registry.ts).
+    const command = await entry.load().catch((err: unknown) => {
+      throw new CommandLoadError(name, err);
+    });
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(command.help + '\n');
+      return ExitCode.ok;
+    }
     let parsed;
     try {
       parsed = parseArgs({ args: rest, options: command.options as ParseArgsConfig['options'], allowPositionals: true, strict: true });
@@ -56,6 +71,8 @@ export function reportError(err: unknown, io: CliIO): number {
 
 if (require.main === module) {
   const controller = new AbortController();
+  // One signal is shared by every request of a command (a status sends a dozen at once).
+  setMaxListeners(0, controller.signal);
   process.on('SIGINT', () => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort(new Error('cancelled by the user (Ctrl+C)'));

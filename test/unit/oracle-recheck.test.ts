@@ -154,7 +154,7 @@ describe('oracle creates: re-check, then decide', () => {
         json(res, 200, listResponse(all.slice(start - 1, start - 1 + count), start, all.length));
       },
       async (server, client) => {
-        const found = await findUsersBatched(client, 'email', ['Shared@example.com', 'b@example.com'], { batchSize: 2 });
+        const found = await findUsersBatched(client, 'email', ['Shared@example.com', 'b@example.com'], { batchSize: 2, pageSize: 2 });
         assert.deepEqual(found.get('shared@example.com')?.map((u) => u.id), ['1', '2']);
         assert.deepEqual(found.get('b@example.com')?.map((u) => u.id), ['3']);
         assert.equal(server.requests.length, 2);

@@ -141,7 +141,9 @@ export async function* inspectXapiBatches(source: string | Readable, options: In
       throw new InspectError('unreadable', `Cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+  // 64 KB reads: a batch (about a hundred statements) dies young; 1 MB batches outlived the young
+  // generation and cost a quarter of the run in garbage collection on 100,000 statements.
+  const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 16 }) : source;
   const DOC_TOO_LARGE = 'The xAPI JSON document (use NDJSON, one statement per line, for large inputs)';
   let mode: 'unknown' | 'ndjson' | 'document' = 'unknown';
   let lineNo = 0;

@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: the four performance targets of issue 6, against the offline sandbox pod, as
+ * ratios and counts measured in one run. Writes BENCHMARKS.md and exits 1 when a figure is out of
+ * bounds. `npm run package` (production build + vsce) runs first, so every figure is taken on the
+ * bundles that ship.
+ */
+import { cpus } from 'node:os';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, BenchError } from './lib/measure';
+import { markdownTable, writeBenchmarksMd, type Figure } from './lib/report';
+import { benchWeight } from './weight.bench';
+import { benchXapi } from './xapi.bench';
+import { benchStatus } from './status.bench';
+import { benchIdentity } from './identity.bench';
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const log = (s: string) => console.log(s);
+  const figures: Figure[] = [];
+  const failures: string[] = [];
+  for (const [name, bench] of [
+    ['weight', benchWeight],
+    ['xapi', benchXapi],
+    ['status', benchStatus],
+    ['identity', benchIdentity],
+  ] as const) {
+    try {
+      if (name !== 'weight' && !existsSync(join(ROOT, 'dist', 'cli.js'))) throw new BenchError('missing-build', 'dist/cli.js is missing: run npm run build');
+      figures.push(...(await bench(log)));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      failures.push(`${name}: ${message}`);
+      figures.push({ id: `${name}.error`, figure: `${name} benchmark`, value: 'error', unit: '', bound: 'runs', pass: false, detail: message.slice(0, 400), command: `node --import tsx bench/${name}.bench.ts` });
+      log(`  ${name} FAILED: ${message}`);
+    }
+  }
+  const durationS = Math.round((Date.now() - started) / 1000);
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${process.platform}`;
+  writeBenchmarksMd(join(ROOT, 'BENCHMARKS.md'), figures, {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine,
+    command: 'npm run bench',
+    durationS,
+    notes: [
+      'Round trip: the wall time of one authenticated SCIM request from the bench process to the sandbox with the injected latency (±25% jitter, seeded).',
+      'Node start-up: a cold `node dist/cli.js --version`, measured in the same run; it is subtracted from the `oli status` wall time.',
+      'Status: the plan pins the ESS job ids (as `oli status` advises after discovering them); the refresh reuses the integration user GUID of the last result to read its roles in the same round trip as the account lookup.',
+      'xAPI: the 100,000 statements are generated from a fixed seed (bench/lib/xapiCorpus.ts), about 20% invalid; the peer is bench/xapi-peer.cjs (@learninglocker/xapi-validation 3.0.0, a dev dependency used only here).',
+      'Activation is measured outside VS Code (bench/activation-probe.cjs, a minimal vscode stub), on the dist/extension.js taken from the packaged .vsix.',
+      ...failures.map((f) => `Error: ${f}`),
+    ],
+  });
+  console.log('\n' + markdownTable(figures));
+  const out = figures.filter((f) => !f.pass);
+  console.log(`\n${out.length ? `${out.length} figure(s) out of bounds: ${out.map((f) => f.id).join(', ')}` : 'All figures within bounds.'} BENCHMARKS.md written (${durationS} s).`);
+  return out.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(2);
+  },
+);

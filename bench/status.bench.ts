@@ -1,0 +1,140 @@
+/**
+ * Target 1 (issue 6): with 200 ms injected latency a full `oli status` (a child process, as a user
+ * runs it) takes at most 3 round trips of wall time beyond node start-up, where a naive sequential
+ * status would take about 12; and it sends the same number of requests on 10 and on 100,000 users.
+ *
+ *   status wall - `oli --version` wall   (medians, same machine, same run)
+ *   ------------------------------------  <= 3
+ *        one round trip (median)
+ *
+ * The pod is fully set up first (role, user, provider, ESS requests and schedules, API
+ * Authentication verification kit, identity sample), so every step reads what it reads in real
+ * life. The plan pins the ESS job ids, as `oli status` advises once it has discovered them; the
+ * first status of an unpinned plan (discovery of the ids) is measured too, as information.
+ * The naive figure is computed: requests x one round trip (sending them one after another).
+ */
+import { CLI, cliStartupMs, median, round, runNode, BenchError } from './lib/measure';
+import { cleanLearners, roundTripMs, setUpCourseraIntegration, startPod, type Pod } from './lib/pod';
+import type { Figure } from './lib/report';
+
+export const STATUS_LATENCY_MS = 200;
+const RUNS = 3;
+
+interface StatusRun {
+  requests: number;
+  byRoute: Record<string, number>;
+  wallMs: number;
+  walls: number[];
+  /** Median of (status wall - `oli --version` wall run just before it). */
+  beyondStartupMs: number;
+  startupMs: number;
+}
+
+async function runStatus(pod: Pod, planPath: string, what: string): Promise<StatusRun> {
+  const walls: number[] = [];
+  const startups: number[] = [];
+  const counts: number[] = [];
+  let byRoute: Record<string, number> = {};
+  for (let i = 0; i < RUNS; i++) {
+    // Node start-up measured right before each status, so both see the same machine load.
+    startups.push((await cliStartupMs(1)).median);
+    await pod.resetStats();
+    const r = await runNode([CLI, 'status', '--plan', planPath], { env: pod.env, cwd: pod.dir, timeoutMs: 60_000 });
+    if (r.code !== 0) throw new BenchError('exit-code', `oli status (${what}) exited ${r.code}, expected 0 (every step done or attested): ${r.stderr.slice(0, 500)} ${r.stdout.slice(0, 1500)}`);
+    const s = await pod.stats();
+    walls.push(r.ms);
+    counts.push(s.total);
+    byRoute = s.byRoute;
+  }
+  if (new Set(counts).size !== 1) throw new BenchError('setup', `oli status (${what}) sent a varying number of requests: ${counts.join(', ')}`);
+  return { requests: counts[0]!, byRoute, wallMs: median(walls), walls, beyondStartupMs: median(walls.map((w, i) => w - startups[i]!)), startupMs: median(startups) };
+}
+
+interface PodFigures {
+  users: number;
+  pinned: StatusRun;
+  discovery: StatusRun;
+  roundTripMs: number;
+}
+
+async function statusOn(users: number, log: (s: string) => void): Promise<PodFigures> {
+  const pod = await startPod(users);
+  try {
+    const { pinnedPlanPath } = await setUpCourseraIntegration(pod, await cleanLearners(pod, 3));
+    await pod.setLatency(STATUS_LATENCY_MS);
+    const rts: number[] = [];
+    for (let i = 0; i < 5; i++) rts.push(await roundTripMs(pod));
+    const pinned = await runStatus(pod, pinnedPlanPath, `${users} users, pinned job ids`);
+    const discovery = await runStatus(pod, pod.planPath, `${users} users, job ids discovered`);
+    const rt = median(rts);
+    log(`  ${users} users, round trip ${round(rt)} ms: status ${round(pinned.wallMs)} ms (${pinned.walls.map((w) => round(w)).join(', ')}), ${pinned.requests} requests; with discovery ${round(discovery.wallMs)} ms, ${discovery.requests} requests`);
+    return { users, pinned, discovery, roundTripMs: rt };
+  } finally {
+    await pod.close();
+  }
+}
+
+export async function benchStatus(log: (s: string) => void = console.log): Promise<Figure[]> {
+  log(`Status refresh (${STATUS_LATENCY_MS} ms injected latency)`);
+  const small = await statusOn(10, log);
+  const large = await statusOn(100_000, log);
+  const rt = large.roundTripMs;
+  const trips = (run: StatusRun, roundTrip: number) => run.beyondStartupMs / roundTrip;
+  const beyond = trips(large.pinned, rt);
+  const command = `node dist/cli.js status --plan <pod>/oracle-learning.json (sandbox --latency ${STATUS_LATENCY_MS}, OLI_USERNAME/OLI_PASSWORD)`;
+  const naive = large.pinned.requests;
+  return [
+    {
+      id: 'status.roundTrips',
+      figure: 'Full `oli status` on 100,000 users: wall time beyond node start-up',
+      value: round(beyond, 2),
+      unit: 'round trips',
+      bound: '<= 3',
+      pass: beyond <= 3,
+      detail: `status ${round(large.pinned.wallMs)} ms - \`oli --version\` ${round(large.pinned.startupMs)} ms (run before each status; median of ${RUNS} differences), over one round trip of ${round(rt)} ms (median of 5); on 10 users ${round(trips(small.pinned, small.roundTripMs), 2)}; job ids pinned in the plan`,
+      command,
+    },
+    {
+      id: 'status.discovery',
+      figure: 'Same, plan without job ids (discovers them from the pod first)',
+      value: round(trips(large.discovery, rt), 2),
+      unit: 'round trips',
+      bound: 'info',
+      pass: true,
+      detail: `${round(large.discovery.wallMs)} ms, ${large.discovery.requests} requests: the per-process schedule reads wait for the discovery read`,
+      command,
+    },
+    {
+      id: 'status.naive',
+      figure: 'Naive sequential status (its requests one after another)',
+      value: naive,
+      unit: 'round trips',
+      bound: 'info (about 12)',
+      pass: true,
+      detail: `${naive} requests x ${round(rt)} ms = ${round((naive * rt) / 1000, 1)} s; measured ${round(large.pinned.wallMs / 1000, 2)} s whole process`,
+      command,
+    },
+    {
+      id: 'status.requestCount',
+      figure: 'Requests of one `oli status`: 10 users vs 100,000 users',
+      value: `${small.pinned.requests} vs ${large.pinned.requests}`,
+      unit: 'requests',
+      bound: 'equal',
+      pass: small.pinned.requests === large.pinned.requests && small.discovery.requests === large.discovery.requests,
+      detail: `with discovery ${small.discovery.requests} vs ${large.discovery.requests}; ${Object.entries(large.pinned.byRoute)
+        .map(([k, v]) => `${k} x${v}`)
+        .join('; ')}`,
+      command: `${command}, then GET /__sandbox/stats`,
+    },
+  ];
+}
+
+if (require.main === module) {
+  benchStatus().then(
+    (f) => console.log(JSON.stringify(f, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,87 +1,64 @@
+// The activation shell. Activation must be cheap (target: bundle load + activate() <= 50 ms), so
+// this bundle (dist/extension.js) holds only what VS Code needs at once: the declared commands, the
+// views and the certificate editor, each forwarding to the runtime (dist/runtime.js: the model, the
+// engine, zod, axios, node-forge), which is loaded right after activation, off its critical path,
+// or earlier when a command, the tree or the certificate editor needs it.
 import * as vscode from 'vscode';
-import { CommandRegistry } from './commands/registry';
-import type { CommandDeps } from './commands/deps';
-import { registerPlanCommands } from './commands/planCommands';
-import { registerEnvironmentCommands } from './commands/environmentCommands';
-import { registerCredentialCommands } from './commands/credentialCommands';
-import { registerStepCommands } from './commands/stepCommands';
-import { registerReportCommands } from './commands/reportCommands';
-import { LocalSandboxSession, registerSandboxCommands } from './commands/sandboxCommands';
-import { registerInspectorCommands } from './commands/inspectorCommands';
-import { registerLogCommands } from './commands/logCommands';
-import { OliLog } from './views/logger';
-import { SecretStorageCredentialStore } from './views/secretStorageCredentialStore';
-import { IntegrationModel } from './views/integrationModel';
-import { RunningSteps } from './views/runningSteps';
-import { INTEGRATION_VIEW_ID, IntegrationTreeProvider } from './views/integrationTree';
-import { StatusDecorationProvider } from './views/statusDecorations';
-import { ActiveEnvironmentStatusBar } from './views/statusBar';
-import { ContextKeys } from './views/contextKeys';
-import { IntegrationController } from './views/integrationController';
-import { InspectorPanelHost } from './views/inspectorPanel';
-import { InspectorEntryProvider, INSPECTOR_VIEW_ID } from './views/inspectorEntries';
+import { join } from 'node:path';
+import type { OliExtensionApi, ShellParts } from './views/runtime';
 import type { IntegrationNode } from './views/treeNodes';
+import { LazyCertificateEditor, LazyTreeProvider } from './views/shell';
+import { InspectorEntryProvider, INSPECTOR_VIEW_ID } from './views/inspectorEntries';
 
-/** What activate() returns: the live objects, for the integration tests and for other extensions. */
-export interface OliExtensionApi {
-  model: IntegrationModel;
-  running: RunningSteps;
-  tree: IntegrationTreeProvider;
-  treeView: vscode.TreeView<IntegrationNode>;
-  decorations: StatusDecorationProvider;
-  statusBar: ActiveEnvironmentStatusBar;
-  credentials: SecretStorageCredentialStore;
-  controller: IntegrationController;
-  registry: CommandRegistry;
-  log: OliLog;
-  inspector: InspectorPanelHost;
-  contextKeys: ContextKeys;
+export const INTEGRATION_VIEW = 'oli.integration';
+/** The certificate editor: the default editor of binary .der/.p12/.pfx files, an option for text .cer/.crt/.pem. */
+export const CERTIFICATE_EDITOR_VIEW_TYPES = ['oli.certificateViewer', 'oli.certificateViewer.text'] as const;
+
+type RuntimeModule = typeof import('./views/runtime');
+
+/** What activate() returns: `ready()` resolves to the live objects once the runtime is loaded. */
+export interface OliExtensionShell {
+  ready(): Promise<OliExtensionApi>;
+  /** performance.now() around activate() itself, in ms. */
+  activateMs: number;
 }
 
-/** Wires the core (plan, engine, credentials) to the UI (views, commands). No logic of its own. */
-export async function activate(context: vscode.ExtensionContext): Promise<OliExtensionApi> {
-  const started = Date.now();
-  const own = <T extends vscode.Disposable>(d: T): T => {
-    context.subscriptions.push(d);
-    return d;
-  };
-  const log = own(new OliLog());
-  const credentials = new SecretStorageCredentialStore(context.secrets);
-  const model = own(new IntegrationModel(context.workspaceState, credentials, log.for('model')));
-  const running = own(new RunningSteps());
-  const tree = own(new IntegrationTreeProvider(model, running));
-  const treeView = own(vscode.window.createTreeView(INTEGRATION_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }));
-  own(vscode.window.registerTreeDataProvider(INSPECTOR_VIEW_ID, new InspectorEntryProvider()));
-  const decorations = own(new StatusDecorationProvider(model, running));
-  const statusBar = own(new ActiveEnvironmentStatusBar(model));
-  const contextKeys = own(new ContextKeys(model));
-  const controller = new IntegrationController(model, running, credentials, log);
-  const inspector = own(new InspectorPanelHost(context.extensionUri, log.for('inspector')));
-  const registry = own(new CommandRegistry(log));
-  const session = own(new LocalSandboxSession());
+export function activate(context: vscode.ExtensionContext): OliExtensionShell {
+  const started = performance.now();
+  const timings = { activateMs: 0 };
+  let runtime: Promise<OliExtensionApi> | undefined;
+  const tree = new LazyTreeProvider<IntegrationNode>(() => load());
+  const treeView = vscode.window.createTreeView(INTEGRATION_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  const shell: ShellParts = { context, treeView, bindTree: (p) => tree.bind(p), timings };
 
-  const deps: CommandDeps = { context, model, controller, running, credentials, log, contextKeys };
-  registerPlanCommands(registry, deps);
-  registerEnvironmentCommands(registry, deps);
-  registerCredentialCommands(registry, deps);
-  registerStepCommands(registry, deps);
-  registerReportCommands(registry, deps);
-  registerSandboxCommands(registry, deps, session);
-  registerInspectorCommands(registry, deps, inspector);
-  registerLogCommands(registry, deps);
+  function load(): Promise<OliExtensionApi> {
+    runtime ??= (async () => {
+      const t0 = performance.now();
+      // Not bundled into this file on purpose (see build.mjs): a literal path esbuild leaves alone.
+      const mod = require(join(context.extensionPath, 'dist', 'runtime.js')) as RuntimeModule;
+      return mod.startRuntime(shell, performance.now() - t0);
+    })();
+    runtime.catch((err: unknown) => {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Oracle Learning could not start: {0}. Reinstall the extension; the Developer Tools console has the details.', err instanceof Error ? err.message : String(err)));
+    });
+    return runtime;
+  }
 
-  const updateBadge = () => {
-    const env = model.activeEnvironment;
-    const open = env ? (model.profile?.steps ?? []).filter((s) => ['failed', 'needs-action'].includes(model.result(env, s.id)?.status ?? '')).length : 0;
-    treeView.badge = open ? { value: open, tooltip: vscode.l10n.t('{0} step(s) need action or failed on {1}', open, env ?? '') } : undefined;
-    treeView.description = env;
-  };
-  own(model.onDidChange(updateBadge));
-  own(vscode.workspace.onDidGrantWorkspaceTrust(() => contextKeys.update()));
-
-  await model.reload();
-  log.for('extension').info(`activated in ${Date.now() - started} ms (VS Code ${vscode.version}, ${vscode.env.appHost})`);
-  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, contextKeys };
+  const commands = (context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
+  for (const { command } of commands) {
+    context.subscriptions.push(vscode.commands.registerCommand(command, async (...args: unknown[]) => (await load()).registry.run(command, args)));
+  }
+  context.subscriptions.push(tree, treeView);
+  context.subscriptions.push(vscode.window.registerTreeDataProvider(INSPECTOR_VIEW_ID, new InspectorEntryProvider()));
+  const certificateEditor = new LazyCertificateEditor(() => load());
+  for (const viewType of CERTIFICATE_EDITOR_VIEW_TYPES) {
+    context.subscriptions.push(vscode.window.registerCustomEditorProvider(viewType, certificateEditor, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }));
+  }
+  // The status bar item, context keys and welcome views need the model: load it once activation is over.
+  const timer = setTimeout(() => void load(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  timings.activateMs = performance.now() - started;
+  return { ready: load, activateMs: timings.activateMs };
 }
 
 export function deactivate(): void {}

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIssues, PLAN_FILE_NAME, planFileSchema, PROVIDER_IDS, type PlanFile } from '../core/plan/planFile';
+import { formatIssues, PLAN_FILE_NAME, PROVIDER_IDS, type PlanFile } from '../core/plan/planFile';
+import { newPlan, NewPlanError } from '../core/plan/newPlan';
 import { findProfile, PROVIDER_PROFILES, type AuthVariant } from '../core/plan/profiles';
 import { ask, pick, type CommandDeps } from './deps';
 import { CommandPreconditionError, UserCancelledError, type CommandRegistry } from './registry';
@@ -24,32 +25,25 @@ const createPlanArgs = z.object({
 });
 export type CreatePlanArgs = z.infer<typeof createPlanArgs>;
 
-/** A new plan with the documented defaults (mirrors `oli init`). */
-export function newPlan(a: CreatePlanArgs): PlanFile {
-  const profile = findProfile(a.provider);
-  const short = a.provider.split('-')[0]!;
-  const userName = a.integrationUser ?? `user.${short}`;
-  const environments: PlanFile['environments'] = {};
-  for (const e of a.environments) environments[e.name] = { url: e.url.replace(/\/+$/, '') };
-  const candidate = {
-    version: 1,
-    provider: a.provider,
-    auth: a.auth,
-    environments,
-    defaultEnvironment: a.environments[0]!.name,
-    integrationUser: { userName, email: a.email ?? `${userName}@example.com` },
-    jobRole: { name: `XX_${short.toUpperCase()}_CONTENT_PROVIDER_JOB`, displayName: `${profile.displayName} Content Provider` },
-    learnerIdentifier: 'email',
-    ...(a.auth === 'jwt' && profile.family === 'xapi' ? { jwt: { issuer: a.issuer ?? '', certificate: a.certificate ?? `${short}.cer` } } : {}),
-    ...(a.auth === 'oauth' && profile.family === 'xapi' ? { oauth: { clientId: a.clientId ?? '', tokenUrl: a.tokenUrl ?? '', scope: a.scope ?? '' } } : {}),
-    catalogProfile: 'Default',
-    visibility: 'public',
-    scheduledProcesses: {},
-    ess: { application: 'EarHcmEss', startTime: '02:00' },
-  };
-  const parsed = planFileSchema.safeParse(candidate);
-  if (!parsed.success) throw new CommandPreconditionError('invalid-input', vscode.l10n.t('The plan would not be valid: {0}.', formatIssues(parsed.error)));
-  return parsed.data;
+/** The plan "Create Plan" writes: the shared defaults of src/core/plan/newPlan.ts (the same as `oli init`). */
+export function planFromArgs(a: CreatePlanArgs): PlanFile {
+  try {
+    return newPlan({
+      provider: a.provider,
+      auth: a.auth,
+      environments: a.environments,
+      ...(a.integrationUser !== undefined ? { integrationUser: a.integrationUser } : {}),
+      ...(a.email !== undefined ? { email: a.email } : {}),
+      ...(a.issuer !== undefined ? { issuer: a.issuer } : {}),
+      ...(a.certificate !== undefined ? { certificate: a.certificate } : {}),
+      ...(a.clientId !== undefined ? { clientId: a.clientId } : {}),
+      ...(a.tokenUrl !== undefined ? { tokenUrl: a.tokenUrl } : {}),
+      ...(a.scope !== undefined ? { scope: a.scope } : {}),
+    }).plan;
+  } catch (err) {
+    if (err instanceof NewPlanError) throw new CommandPreconditionError('invalid-input', vscode.l10n.t('The plan would not be valid: {0}.', err.issues));
+    throw err;
+  }
 }
 
 async function askPlan(): Promise<CreatePlanArgs> {
@@ -113,7 +107,7 @@ export function registerPlanCommands(registry: CommandRegistry, deps: CommandDep
       const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists. Replace it?', PLAN_FILE_NAME), { modal: true }, replace);
       if (answer !== replace) throw new UserCancelledError();
     }
-    const plan = newPlan(input);
+    const plan = planFromArgs(input);
     await deps.model.writePlan(plan);
     deps.log.for('command').info(`plan written: ${plan.provider} (${plan.auth}), environments ${Object.keys(plan.environments).join(', ')}`);
     if (arg === undefined) await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: false });

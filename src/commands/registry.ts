@@ -75,12 +75,41 @@ export function actionsFor(err: unknown): ErrorAction[] {
   return [showLog];
 }
 
+const SECRET_KEY = /pass(word)?|secret|token|authorization|private|key$/i;
+
+/** A short, secret-free description of command arguments for the trace log. */
+export function describeArgs(args: unknown[]): string {
+  const seen = new WeakSet<object>();
+  const text = JSON.stringify(args, (key, value: unknown) => {
+    if (key && SECRET_KEY.test(key)) return '[redacted]';
+    if (value && typeof value === 'object') {
+      if (seen.has(value)) return '[circular]';
+      seen.add(value);
+      const ctor = (value as object).constructor?.name;
+      if (ctor && ctor !== 'Object' && ctor !== 'Array') return `[${ctor}${'id' in value ? ` ${String((value as { id: unknown }).id)}` : ''}]`;
+    }
+    if (typeof value === 'string' && value.length > 200) return `${value.slice(0, 40)}… (${value.length} chars)`;
+    return value;
+  });
+  return text.length > 600 ? `${text.slice(0, 600)}…` : text;
+}
+
+export class UnknownCommandError extends Error {
+  override readonly name = 'UnknownCommandError';
+  readonly reason = 'unknown-command';
+  constructor(readonly command: string) {
+    super(`The command ${command} is declared by the extension but has no handler; reinstall the extension and report this.`);
+  }
+}
+
 /**
- * The one place commands are registered: each runs with logging, optional cancellable progress,
+ * The one place command handlers live: each runs with logging, optional cancellable progress,
  * and conversion of errors into actionable notifications (never a stack, never a secret).
+ * VS Code's registration is done by the activation shell (src/extension.ts), which forwards every
+ * declared command to `run` once this runtime is loaded.
  */
 export class CommandRegistry extends Disposable {
-  private readonly ids: string[] = [];
+  private readonly handlers = new Map<string, { handler: Handler; options: CommandOptions }>();
   /** The last error a command showed (tests read it; the user sees the notification). */
   lastError: { command: string; message: string; actions: string[] } | undefined;
 
@@ -89,18 +118,30 @@ export class CommandRegistry extends Disposable {
   }
 
   get registered(): readonly string[] {
-    return this.ids;
+    return [...this.handlers.keys()];
   }
 
   add(id: string, handler: Handler, options: CommandOptions = {}): void {
-    this.ids.push(id);
-    this.register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.execute(id, handler, options, args)));
+    this.handlers.set(id, { handler, options });
+  }
+
+  /** Runs a command (called by the shell's registration of `id`). */
+  run(id: string, args: unknown[]): Promise<unknown> {
+    const entry = this.handlers.get(id);
+    if (!entry) {
+      const err = new UnknownCommandError(id);
+      this.log.for('command').error(err.message);
+      void vscode.window.showErrorMessage(err.message);
+      return Promise.resolve(undefined);
+    }
+    return this.execute(id, entry.handler, entry.options, args);
   }
 
   private async execute(id: string, handler: Handler, options: CommandOptions, args: unknown[]): Promise<unknown> {
     const log = this.log.for('command');
     const started = Date.now();
     log.info(`${id} started`);
+    if (args.length) log.trace(`${id} arguments: ${describeArgs(args)}`);
     const controller = new AbortController();
     let report: (message: string) => void = () => undefined;
     const withProgress = <T>(title: string, work: () => Promise<T>): Promise<T> =>

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalSandbox } from './localSandbox';
 import { CONTEXT } from '../views/contextKeys';
-import { newPlan } from './planCommands';
+import { planFromArgs } from './planCommands';
 import type { CommandDeps } from './deps';
 import { CommandPreconditionError, type CommandRegistry } from './registry';
 
@@ -55,7 +55,7 @@ export function registerSandboxCommands(registry: CommandRegistry, deps: Command
       if (!model.plan) {
         await writeFile(join(root, 'provider-sandbox.cer'), sb.demoCertificatePem, 'utf8');
         await writeFile(join(root, 'learners.csv'), `email\n${sb.learnerEmails.join('\n')}\n`, 'utf8');
-        const plan = newPlan({ provider: 'coursera', auth: 'jwt', environments: [{ name: SANDBOX_ENVIRONMENT, url }], issuer: sb.demoIssuer, certificate: 'provider-sandbox.cer', overwrite: true });
+        const plan = planFromArgs({ provider: 'coursera', auth: 'jwt', environments: [{ name: SANDBOX_ENVIRONMENT, url }], issuer: sb.demoIssuer, certificate: 'provider-sandbox.cer', overwrite: true });
         plan.identitySample = 'learners.csv';
         await model.writePlan(plan);
       } else {

@@ -1,105 +1,127 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { inspectCertificates } from '../core/inspect/certificates';
-import { inspectJwt } from '../core/inspect/jwt';
-import { inspectXapiText } from '../core/inspect/xapi-stream';
 import { Disposable } from './disposable';
 import type { ComponentLog } from './logger';
-import { toHostSchema, toWebviewSchema, type InspectorTab, type ToHost, type ToWebview } from './inspectorProtocol';
+import type { InspectorService } from './inspectorService';
+import { toHostSchema, toWebviewSchema, type InspectorMode, type InspectorTab, type ToHost, type ToWebview } from './inspectorProtocol';
 
 export const INSPECTOR_PANEL_TYPE = 'oli.inspector';
 
-/** A JSON copy (what postMessage carries); the protocol schema validates it before sending. */
-function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value));
-}
-
 /** Strings the webview shows, translated on the extension side (vscode.l10n) and sent at init. */
-function webviewStrings(): Record<string, string> {
+export function webviewStrings(): Record<string, string> {
   return {
     certificate: vscode.l10n.t('Certificate'),
     jwt: vscode.l10n.t('JWT'),
     xapi: vscode.l10n.t('xAPI statement'),
     certificatePlaceholder: vscode.l10n.t('Paste a certificate (PEM or base64 DER)…'),
     jwtPlaceholder: vscode.l10n.t('Paste a JWT (header.payload.signature)…'),
-    jwtCertificatePlaceholder: vscode.l10n.t('Inbound certificate (PEM) registered in API Authentication, optional'),
-    issuerPlaceholder: vscode.l10n.t('Trusted issuer, optional'),
-    userPlaceholder: vscode.l10n.t('Integration user, optional'),
+    jwtCertificatePlaceholder: vscode.l10n.t('Inbound certificate (PEM) registered in API Authentication; empty: the plan\'s certificate'),
+    issuerPlaceholder: vscode.l10n.t('Trusted issuer; empty: the plan\'s issuer'),
+    userPlaceholder: vscode.l10n.t('Integration user; empty: the plan\'s user'),
     xapiPlaceholder: vscode.l10n.t('Paste one statement, an array or NDJSON…'),
     inspect: vscode.l10n.t('Inspect'),
     openFile: vscode.l10n.t('Open File…'),
+    copy: vscode.l10n.t('Copy'),
     verified: vscode.l10n.t('Verified'),
     problems: vscode.l10n.t('Problems'),
     valid: vscode.l10n.t('valid'),
     invalid: vscode.l10n.t('invalid'),
     subject: vscode.l10n.t('Subject'),
     issuer: vscode.l10n.t('Issuer'),
-    validity: vscode.l10n.t('Validity'),
+    serialNumber: vscode.l10n.t('Serial number'),
+    notBefore: vscode.l10n.t('Not before'),
+    notAfter: vscode.l10n.t('Not after'),
+    status: vscode.l10n.t('Status'),
     key: vscode.l10n.t('Key'),
+    signatureAlgorithm: vscode.l10n.t('Signature algorithm'),
+    subjectAltNames: vscode.l10n.t('Subject alternative names'),
+    basicConstraints: vscode.l10n.t('CA'),
+    selfSigned: vscode.l10n.t('self-signed'),
+    privateKey: vscode.l10n.t('Private key'),
+    privateKeyPresent: vscode.l10n.t('present in the file (never shown; do not send this file to anyone)'),
+    privateKeyAbsent: vscode.l10n.t('none'),
     thumbprint: vscode.l10n.t('x5t (SHA-1)'),
-    sha256: vscode.l10n.t('SHA-256'),
+    thumbprintS256: vscode.l10n.t('x5t#S256'),
+    sha1: vscode.l10n.t('SHA-1 thumbprint'),
+    sha256: vscode.l10n.t('SHA-256 thumbprint'),
     daysLeft: vscode.l10n.t('days left'),
     usableForOracle: vscode.l10n.t('Usable for Oracle API Authentication'),
     notUsableForOracle: vscode.l10n.t('Not usable for Oracle API Authentication'),
     signature: vscode.l10n.t('Signature'),
     checks: vscode.l10n.t('Checks'),
+    allChecksPassed: vscode.l10n.t('valid: all {0} checks passed'),
+    checksFailed: vscode.l10n.t('invalid: {0} of {1} checks failed'),
+    checkedAgainst: vscode.l10n.t('Checked against the plan'),
+    header: vscode.l10n.t('Header'),
+    claims: vscode.l10n.t('Claims'),
     learner: vscode.l10n.t('Learner'),
-    content: vscode.l10n.t('Content'),
+    content: vscode.l10n.t('Content id'),
+    verb: vscode.l10n.t('Verb'),
+    timestamp: vscode.l10n.t('Completion date (timestamp)'),
+    duration: vscode.l10n.t('Actual effort (duration)'),
+    score: vscode.l10n.t('Score'),
     oracleReads: vscode.l10n.t('What Oracle records'),
+    completion: vscode.l10n.t('completion'),
+    progress: vscode.l10n.t('progress only'),
+    notAccepted: vscode.l10n.t('not processed'),
+    notMappable: vscode.l10n.t('Oracle cannot map this identifier'),
+    explain: vscode.l10n.t('Would these completions land in {0}?'),
+    explainNote: vscode.l10n.t('asks the pod about these learners and content ids'),
+    lands: vscode.l10n.t('would land'),
+    blocked: vscode.l10n.t('would not land'),
+    enterPassword: vscode.l10n.t('Enter Password…'),
+    notes: vscode.l10n.t('Notes'),
   };
 }
 
+/** Journal of the messages of the inspector webviews (tests read it). */
+export interface InspectorJournal {
+  sent: ToWebview[];
+  received: ToHost[];
+  /** Messages from a webview that failed toHostSchema (dropped). */
+  rejected: unknown[];
+  /** Issues the webviews reported about messages they dropped (failed toWebviewSchema). */
+  webviewRejected: string[];
+}
+
+type InitMessage = Extract<ToWebview, { type: 'init' }>;
+
+function remember<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > 100) list.shift();
+}
+
 /**
- * Hosts the Inspector webview: strict CSP with a nonce, resources only from dist/webview, a typed
- * message protocol validated with zod both ways, and a ready handshake (messages wait for it).
+ * One Inspector webview (the panel, or a certificate editor): strict CSP with a fresh nonce,
+ * resources only from dist/webview, a typed message protocol validated with zod both ways, and a
+ * ready handshake (messages posted before it wait in a queue).
  */
-export class InspectorPanelHost extends Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class InspectorWebview extends Disposable {
   private ready = false;
+  /**
+   * The last messages posted (init excepted): sent after each `ready`. The first time they are the
+   * ones that waited for the handshake; later (the webview reloads when its editor was hidden) they
+   * render the same results again.
+   */
   private queue: ToWebview[] = [];
   private readyWaiters: (() => void)[] = [];
-  /** Last messages exchanged (for tests). */
-  readonly sent: ToWebview[] = [];
-  readonly received: ToHost[] = [];
+  readonly html: string;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
     private readonly log: ComponentLog,
+    private readonly journal: InspectorJournal,
+    private readonly init: () => InitMessage,
+    private readonly onRequest: (m: Exclude<ToHost, { type: 'ready' | 'invalid-message' }>) => Promise<void>,
   ) {
     super();
-  }
-
-  get isOpen(): boolean {
-    return !!this.panel;
-  }
-
-  get isReady(): boolean {
-    return this.ready;
-  }
-
-  whenReady(): Promise<void> {
-    return this.ready ? Promise.resolve() : new Promise((r) => this.readyWaiters.push(r));
-  }
-
-  open(tab: InspectorTab = 'certificate'): vscode.WebviewPanel {
-    if (this.panel) {
-      this.panel.reveal();
-      this.post({ type: 'init', tab, strings: webviewStrings() });
-      return this.panel;
-    }
-    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const panel = vscode.window.createWebviewPanel(INSPECTOR_PANEL_TYPE, vscode.l10n.t('Oracle Learning Inspector'), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [root],
-      retainContextWhenHidden: false,
-    });
-    this.panel = panel;
-    this.ready = false;
+    const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [root] };
     const nonce = randomBytes(16).toString('base64');
     const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'inspector.js'));
     const csp = [`default-src 'none'`, `img-src ${panel.webview.cspSource} data:`, `style-src ${panel.webview.cspSource} 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`, `font-src ${panel.webview.cspSource}`].join('; ');
-    panel.webview.html = `<!DOCTYPE html>
+    this.html = `<!DOCTYPE html>
 <html lang="${vscode.env.language}">
 <head>
 <meta charset="UTF-8">
@@ -112,12 +134,19 @@ export class InspectorPanelHost extends Disposable {
   .ok { color: var(--vscode-testing-iconPassed); }
   .bad { color: var(--vscode-errorForeground); }
   .warn { color: var(--vscode-editorWarning-foreground); }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
+  .muted { color: var(--vscode-descriptionForeground); }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; align-items: baseline; }
   dt { color: var(--vscode-descriptionForeground); }
-  dd { margin: 0; word-break: break-all; }
+  dd { margin: 0; word-break: break-all; display: flex; gap: 8px; align-items: baseline; }
+  code { font-family: var(--vscode-editor-font-family); min-width: 0; }
   vscode-textarea, vscode-textfield { width: 100%; margin-bottom: 8px; }
+  vscode-button.copy { flex: none; }
   h2 { font-size: 1.2em; display: flex; gap: 8px; align-items: center; }
-  ul { padding-left: 20px; }
+  h3 { font-size: 1.05em; margin: 16px 0 6px; }
+  ul { padding-left: 20px; margin: 4px 0; }
+  li { margin: 2px 0; }
+  .check-id { font-family: var(--vscode-editor-font-family); padding: 0 4px; border-radius: 3px; background: var(--vscode-textCodeBlock-background); }
+  .cert { border-left: 3px solid var(--vscode-textBlockQuote-border); padding-left: 12px; margin: 12px 0; }
 </style>
 </head>
 <body>
@@ -125,112 +154,216 @@ export class InspectorPanelHost extends Disposable {
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
-    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw, tab)));
+    panel.webview.html = this.html;
+    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)));
+    this.register(panel.onDidChangeViewState(() => {
+      // A hidden webview is destroyed (retainContextWhenHidden: false); it says `ready` again when shown.
+      if (!panel.visible) this.ready = false;
+    }));
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Disposed with this webview. */
+  own<T extends vscode.Disposable>(d: T): T {
+    return this.register(d);
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready ? Promise.resolve() : new Promise((r) => this.readyWaiters.push(r));
+  }
+
+  /** Validates and posts a message (queued until the webview said it is ready); returns what was posted. */
+  send(message: ToWebview): ToWebview {
+    this.post(message);
+    return this.lastPosted!;
+  }
+
+  private lastPosted: ToWebview | undefined;
+
+  private post(message: ToWebview): void {
+    const checked = toWebviewSchema.parse(message);
+    this.lastPosted = checked;
+    remember(this.journal.sent, checked);
+    if (this.isDisposed) return;
+    if (checked.type !== 'init' && checked.type !== 'context') {
+      this.queue.push(checked);
+      if (this.queue.length > 12) this.queue.shift();
+    }
+    if (this.ready) void this.panel.webview.postMessage(checked);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = toHostSchema.safeParse(raw);
+    if (!parsed.success) {
+      remember(this.journal.rejected, raw);
+      this.log.warn(`ignored an invalid message from the inspector webview: ${parsed.error.issues[0]?.message ?? 'not a message'}`);
+      return;
+    }
+    const m = parsed.data;
+    remember(this.journal.received, m);
+    if (m.type === 'ready') {
+      this.ready = true;
+      void this.panel.webview.postMessage(toWebviewSchema.parse(this.init()));
+      for (const q of this.queue) void this.panel.webview.postMessage(q);
+      for (const w of this.readyWaiters.splice(0)) w();
+      return;
+    }
+    if (m.type === 'invalid-message') {
+      remember(this.journal.webviewRejected, m.issue);
+      this.log.warn(`the inspector webview ignored an invalid message: ${m.issue}`);
+      return;
+    }
+    try {
+      await this.onRequest(m);
+    } catch (err) {
+      this.log.error(`${m.type} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+/** Copies a value for the webview's copy buttons (the webview has no clipboard access of its own). */
+export async function copyFromWebview(m: { text: string; label: string }): Promise<void> {
+  await vscode.env.clipboard.writeText(m.text);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', m.label || vscode.l10n.t('value')), 3000);
+}
+
+const FILE_FILTERS: Record<InspectorTab, Record<string, string[]>> = {
+  certificate: { Certificates: ['cer', 'crt', 'pem', 'der', 'p7b', 'p12', 'pfx'] },
+  jwt: { 'JWT': ['jwt', 'txt', 'token'] },
+  xapi: { 'xAPI statements': ['json', 'ndjson', 'jsonl', 'txt'] },
+};
+
+/** The Inspector panel: Certificate, JWT and xAPI tabs (one panel, revealed again when reopened). */
+export class InspectorPanelHost extends Disposable {
+  private view: InspectorWebview | undefined;
+  private tab: InspectorTab = 'certificate';
+  /** The certificate file last opened through the panel (for "Enter Password…"). */
+  private lastFile: vscode.Uri | undefined;
+  readonly journal: InspectorJournal = { sent: [], received: [], rejected: [], webviewRejected: [] };
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: ComponentLog,
+    private readonly service: InspectorService,
+  ) {
+    super();
+  }
+
+  get sent(): ToWebview[] {
+    return this.journal.sent;
+  }
+
+  get received(): ToHost[] {
+    return this.journal.received;
+  }
+
+  get isOpen(): boolean {
+    return !!this.view;
+  }
+
+  get isReady(): boolean {
+    return !!this.view?.isReady;
+  }
+
+  /** The open webview (tests read its HTML and options). */
+  get webview(): InspectorWebview | undefined {
+    return this.view;
+  }
+
+  whenReady(): Promise<void> {
+    return this.view ? this.view.whenReady() : Promise.reject(new Error('The inspector is not open.'));
+  }
+
+  private initMessage(mode: InspectorMode = 'inspector'): InitMessage {
+    return { type: 'init', tab: this.tab, strings: webviewStrings(), mode, environment: this.service.connectedEnvironment };
+  }
+
+  open(tab: InspectorTab = 'certificate'): vscode.WebviewPanel {
+    this.tab = tab;
+    if (this.view) {
+      this.view.panel.reveal();
+      this.view.send(this.initMessage());
+      return this.view.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(INSPECTOR_PANEL_TYPE, vscode.l10n.t('Oracle Learning Inspector'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
+    const view = new InspectorWebview(panel, this.extensionUri, this.log, this.journal, () => this.initMessage(), (m) => this.handle(m));
+    this.view = view;
     panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.ready = false;
-      this.queue = [];
+      view.dispose();
+      if (this.view === view) this.view = undefined;
     });
     return panel;
+  }
+
+  /** Tells the webview which environment xAPI statements can be explained against. */
+  updateContext(): void {
+    this.view?.send({ type: 'context', environment: this.service.connectedEnvironment });
   }
 
   /** Opens the inspector with the given input and inspects it. */
   async inspect(tab: InspectorTab, text: string, source = vscode.l10n.t('selection')): Promise<ToWebview> {
     this.open(tab);
-    this.post({ type: 'show-input', tab, text });
-    const message = await this.handle(tab === 'certificate' ? { type: 'inspect-certificate', text } : tab === 'jwt' ? { type: 'inspect-jwt', token: text } : { type: 'inspect-xapi', text }, source);
-    return message;
+    this.view!.send({ type: 'show-input', tab, text });
+    const result = tab === 'certificate' ? await this.service.certificate(text, source) : tab === 'jwt' ? await this.service.jwt({ token: text }) : this.service.xapi(text);
+    return this.view ? this.view.send(result) : toWebviewSchema.parse(result);
   }
 
-  private post(message: ToWebview): void {
-    const checked = toWebviewSchema.parse(message);
-    this.sent.push(checked);
-    if (this.sent.length > 50) this.sent.shift();
-    if (!this.panel) return;
-    if (!this.ready) {
-      this.queue.push(checked);
-      return;
-    }
-    void this.panel.webview.postMessage(checked);
-  }
-
-  private async onMessage(raw: unknown, initialTab: InspectorTab): Promise<void> {
-    const parsed = toHostSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.log.warn(`ignored an invalid message from the inspector webview: ${parsed.error.issues[0]?.message}`);
-      return;
-    }
-    const m = parsed.data;
-    this.received.push(m);
-    if (this.received.length > 50) this.received.shift();
-    if (m.type === 'ready') {
-      this.ready = true;
-      void this.panel?.webview.postMessage(toWebviewSchema.parse({ type: 'init', tab: initialTab, strings: webviewStrings() }));
-      for (const q of this.queue.splice(0)) void this.panel?.webview.postMessage(q);
-      for (const w of this.readyWaiters.splice(0)) w();
-      return;
-    }
-    if (m.type === 'pick-certificate-file') {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('Certificates')]: ['cer', 'crt', 'pem', 'der', 'p7b', 'p12', 'pfx'] } });
-      if (!picked?.[0]) return;
-      const data = await readFile(picked[0].fsPath);
-      await this.handleCertificate(data, picked[0].fsPath);
-      return;
-    }
-    await this.handle(m, vscode.l10n.t('pasted text'));
-  }
-
-  private async handleCertificate(input: Buffer | string, source: string): Promise<ToWebview> {
-    try {
-      const report = inspectCertificates(input);
-      const msg = toWebviewSchema.parse({ type: 'certificate-result', source, report: plain(report) });
-      this.post(msg);
-      this.log.info(`certificate inspected (${source}): ${report.certificates.length} certificate(s), ${report.ok ? 'usable' : 'problems: ' + report.problems.map((p) => p.code).join(', ')}`);
-      return msg;
-    } catch (err) {
-      return this.fail('certificate', err);
-    }
-  }
-
-  private fail(tab: InspectorTab, err: unknown): ToWebview {
-    const msg: ToWebview = { type: 'error', tab, message: err instanceof Error ? err.message : String(err) };
-    this.post(msg);
-    return msg;
-  }
-
-  private async handle(m: Exclude<ToHost, { type: 'ready' | 'pick-certificate-file' }>, source: string): Promise<ToWebview> {
-    if (m.type === 'inspect-certificate') return this.handleCertificate(m.text, source);
-    if (m.type === 'inspect-jwt') {
-      try {
-        const token = m.token.trim().replace(/^Bearer\s+/i, '');
-        const report = await inspectJwt(token, {
-          ...(m.certificate?.trim() ? { certificates: m.certificate } : {}),
-          ...(m.issuer?.trim() ? { issuer: m.issuer.trim() } : {}),
-          ...(m.user?.trim() ? { user: m.user.trim() } : {}),
-        });
-        const msg = toWebviewSchema.parse({ type: 'jwt-result', report: plain(report) });
-        this.post(msg);
-        return msg;
-      } catch (err) {
-        return this.fail('jwt', err);
+  private async handle(m: Exclude<ToHost, { type: 'ready' | 'invalid-message' }>): Promise<void> {
+    const view = this.view;
+    if (!view) return;
+    switch (m.type) {
+      case 'inspect-certificate':
+        view.send(await this.service.certificate(m.text, vscode.l10n.t('pasted text')));
+        return;
+      case 'inspect-jwt':
+        view.send(await this.service.jwt(m));
+        return;
+      case 'inspect-xapi':
+        view.send(this.service.xapi(m.text));
+        return;
+      case 'explain-xapi':
+        view.send(await this.service.explainXapi(m.text));
+        return;
+      case 'copy':
+        await copyFromWebview(m);
+        return;
+      case 'unlock':
+        if (this.lastFile) view.send(await this.service.certificateFile(this.lastFile));
+        return;
+      case 'pick-certificate-file':
+      case 'pick-file': {
+        const tab: InspectorTab = m.type === 'pick-file' ? m.tab : 'certificate';
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: FILE_FILTERS[tab] });
+        const uri = picked?.[0];
+        if (!uri) return;
+        if (tab === 'certificate') {
+          this.lastFile = uri;
+          view.send(await this.service.certificateFile(uri));
+          return;
+        }
+        let text: string;
+        try {
+          text = await this.service.textFile(uri);
+        } catch (err) {
+          view.send({ type: 'error', tab, message: err instanceof Error ? err.message : String(err) });
+          return;
+        }
+        view.send({ type: 'show-input', tab, text });
+        view.send(tab === 'jwt' ? await this.service.jwt({ token: text }) : this.service.xapi(text));
+        return;
       }
-    }
-    try {
-      const inspection = inspectXapiText(m.text);
-      const msg = toWebviewSchema.parse({ type: 'xapi-result', inspection: plain(inspection) });
-      this.post(msg);
-      return msg;
-    } catch (err) {
-      return this.fail('xapi', err);
     }
   }
 
   close(): void {
-    this.panel?.dispose();
+    this.view?.panel.dispose();
   }
 
   override dispose(): void {
-    this.panel?.dispose();
+    this.view?.panel.dispose();
     super.dispose();
   }
 }

@@ -7,6 +7,10 @@ export type InspectorTab = (typeof INSPECTOR_TABS)[number];
 
 const MAX_INPUT = 10 * 1024 * 1024;
 
+/** `inspector`: the Inspector panel (tabs); `certificate-file`: the read-only certificate editor of one file. */
+export const INSPECTOR_MODES = ['inspector', 'certificate-file'] as const;
+export type InspectorMode = (typeof INSPECTOR_MODES)[number];
+
 /** Webview → extension. */
 export const toHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
@@ -20,6 +24,16 @@ export const toHostSchema = z.discriminatedUnion('type', [
     user: z.string().max(200).optional(),
   }),
   z.object({ type: z.literal('inspect-xapi'), text: z.string().min(1).max(MAX_INPUT) }),
+  /** "Would these completions land?" against the connected environment (the host asks the pod). */
+  z.object({ type: z.literal('explain-xapi'), text: z.string().min(1).max(MAX_INPUT) }),
+  /** Open a JWT or xAPI file (the host shows the file dialog and reads it). */
+  z.object({ type: z.literal('pick-file'), tab: z.enum(INSPECTOR_TABS) }),
+  /** Copy a value (thumbprint, claim) to the clipboard through the host. */
+  z.object({ type: z.literal('copy'), text: z.string().min(1).max(100_000), label: z.string().max(200) }),
+  /** Ask the host for the PKCS#12 password (an input box on the host side: the password never reaches the webview). */
+  z.object({ type: z.literal('unlock') }),
+  /** The webview ignored a message that failed toWebviewSchema (reported so the host can log it). */
+  z.object({ type: z.literal('invalid-message'), issue: z.string().max(500) }),
 ]);
 export type ToHost = z.infer<typeof toHostSchema>;
 
@@ -79,14 +93,40 @@ export const xapiInspectionSchema = z.looseObject({
   summary: z.looseObject({ total: z.number(), valid: z.number(), invalid: z.number() }),
 });
 
+const explanationSchema = z.looseObject({
+  index: z.number(),
+  lands: z.boolean(),
+  outcome: z.enum(['completion', 'progress', 'nothing']),
+  reasons: z.array(z.looseObject({ code: z.string(), message: z.string() })),
+  learner: z.looseObject({ userName: z.string(), email: z.string().nullable(), active: z.boolean() }).nullable(),
+  content: z.looseObject({ title: z.string(), status: z.string() }).nullable(),
+});
+export const xapiExplanationSchema = z.object({ environment: z.string(), results: z.array(explanationSchema) });
+
 /** Extension → webview. */
 export const toWebviewSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), tab: z.enum(INSPECTOR_TABS), strings: z.record(z.string(), z.string()) }),
+  z.object({
+    type: z.literal('init'),
+    tab: z.enum(INSPECTOR_TABS),
+    strings: z.record(z.string(), z.string()),
+    mode: z.enum(INSPECTOR_MODES).optional(),
+    /** The connected environment xAPI statements can be explained against (null: none). */
+    environment: z.string().nullable().optional(),
+  }),
+  /** The connected environment changed. */
+  z.object({ type: z.literal('context'), environment: z.string().nullable() }),
   z.object({ type: z.literal('show-input'), tab: z.enum(INSPECTOR_TABS), text: z.string() }),
   z.object({ type: z.literal('certificate-result'), source: z.string(), report: certificateReportSchema }),
-  z.object({ type: z.literal('jwt-result'), report: jwtReportSchema }),
+  z.object({
+    type: z.literal('jwt-result'),
+    report: jwtReportSchema,
+    /** What the token was checked against when the webview left the field empty: the plan's values. */
+    against: z.object({ issuer: z.string().optional(), user: z.string().optional(), certificate: z.string().optional() }).optional(),
+  }),
   z.object({ type: z.literal('xapi-result'), inspection: xapiInspectionSchema }),
-  z.object({ type: z.literal('error'), tab: z.enum(INSPECTOR_TABS), message: z.string() }),
+  z.object({ type: z.literal('xapi-explanation'), explanation: xapiExplanationSchema }),
+  /** `action: 'unlock'`: the webview offers a button that sends `unlock`. */
+  z.object({ type: z.literal('error'), tab: z.enum(INSPECTOR_TABS), message: z.string(), action: z.enum(['unlock']).optional() }),
 ]);
 export type ToWebview = z.infer<typeof toWebviewSchema>;
 

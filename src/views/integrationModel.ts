@@ -41,6 +41,9 @@ export class IntegrationModel extends Disposable {
   private readonly credentials = new Map<string, CredentialPresence>();
   private readonly connections = new Map<string, ConnectionState>();
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** Counts state saves; a reload that read a state file before a later save keeps the saved state. */
+  private saves = 0;
+  private readonly savedAt = new Map<string, number>();
   private loaded = false;
   /** Reloads, credential reads and plan writes run one at a time, in call order. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -115,6 +118,7 @@ export class IntegrationModel extends Disposable {
   }
 
   private async doReload(): Promise<void> {
+    const startedAt = this.saves;
     const root = this.pickRoot();
     let plan: PlanFile | undefined;
     let planError: string | undefined;
@@ -147,6 +151,8 @@ export class IntegrationModel extends Disposable {
     this.plan = plan;
     this.planError = planError;
     this.profile = profile;
+    // A state saved while this reload was reading (e.g. an attestation) is newer than what it read.
+    for (const env of envs) if ((this.savedAt.get(env) ?? -1) >= startedAt && this.states.has(env)) states.set(env, this.states.get(env)!);
     this.states.clear();
     for (const [k, v] of states) this.states.set(k, v);
     this.credentials.clear();
@@ -211,6 +217,7 @@ export class IntegrationModel extends Disposable {
   /** Persists an environment's state (the engine updates it in memory) and fires onDidChange. */
   async saveEnvironmentState(environment: string, state: EnvironmentState): Promise<void> {
     if (!this.root) return;
+    this.savedAt.set(environment, this.saves++);
     await saveState(statePath(this.root, environment), state);
     this.states.set(environment, state);
     this.changed.fire();

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { redactText } from '../oracle/redact';
 import type { RequestLogEntry } from '../oracle/client';
 
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
 export type LogComponent = 'extension' | 'command' | 'model' | 'engine' | 'http' | 'credentials' | 'sandbox' | 'inspector' | 'webview';
 
 /**
@@ -12,6 +14,7 @@ export type LogComponent = 'extension' | 'command' | 'model' | 'engine' | 'http'
 export class OliLog implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();
+  private readonly taps = new Set<(line: string, level: LogLevel) => void>();
 
   constructor(name = 'Oracle Learning') {
     this.channel = vscode.window.createOutputChannel(name, { log: true });
@@ -30,9 +33,19 @@ export class OliLog implements vscode.Disposable {
     return new ComponentLog(this, component);
   }
 
-  write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', component: LogComponent, message: string): void {
+  write(level: LogLevel, component: LogComponent, message: string): void {
     const line = `[${component}] ${this.redact(message)}`;
+    for (const tap of this.taps) tap(line, level);
     this.channel[level](line);
+  }
+
+  /**
+   * Sees every line exactly as it is handed to the channel, at every level (trace included, whatever
+   * the channel's level): what the secret-leak tests read.
+   */
+  tap(listener: (line: string, level: LogLevel) => void): vscode.Disposable {
+    this.taps.add(listener);
+    return { dispose: () => void this.taps.delete(listener) };
   }
 
   /** One line per Oracle request (the client hands entries over already redacted; redacted again here). */

@@ -3,13 +3,16 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selfSignedRsa } from '../../src/core/plan/oracleJwt';
+import forge from 'node-forge';
+import { selfSignedRsa, signOracleJwt } from '../../src/core/plan/oracleJwt';
 import { e2eConfig, Workbench } from './workbench';
 
 const ENV = 'sandbox-pod';
 // Names of its own, so this suite does not meet what the integration suite created in the same sandbox.
 const USER = 'user.coursera.ui';
 const ROLE = 'XX_COURSERA_UI_CONTENT_PROVIDER_JOB';
+const ISSUER = 'https://coursera.e2e.invalid/issuer';
+const P12_PASSWORD = 'e2e-p12-password';
 
 async function hook(base: string, path: string, body: unknown): Promise<void> {
   const res = await fetch(new URL(`/__sandbox/${path}`, base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -19,10 +22,17 @@ async function hook(base: string, path: string, body: unknown): Promise<void> {
 describe('Oracle Learning extension in code-server (UI, packaged .vsix)', function () {
   const cfg = e2eConfig();
   let wb: Workbench;
+  let learnerEmail = '';
 
   before(async () => {
     // The user's repository: a plan (no secrets) and the certificate Coursera gave them.
-    writeFileSync(join(cfg.workspace, 'coursera.cer'), selfSignedRsa('Coursera issuer (e2e)', 365).certificatePem);
+    const keys = selfSignedRsa('Coursera issuer (e2e)', 365);
+    writeFileSync(join(cfg.workspace, 'coursera.cer'), keys.certificatePem);
+    // A token as Coursera would send it, but with the trusted issuer off by one trailing space.
+    writeFileSync(join(cfg.workspace, 'coursera-token.jwt'), await signOracleJwt({ privateKeyPem: keys.privateKeyPem, certificatePem: keys.certificatePem, issuer: `${ISSUER} `, userName: USER }));
+    // The same certificate with its key, as a password-protected PKCS#12 (opens in the certificate editor).
+    const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keys.privateKeyPem), [forge.pki.certificateFromPem(keys.certificatePem)], P12_PASSWORD, { algorithm: '3des' });
+    writeFileSync(join(cfg.workspace, 'coursera.p12'), Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'));
     const plan = {
       version: 1,
       provider: 'coursera',
@@ -32,13 +42,28 @@ describe('Oracle Learning extension in code-server (UI, packaged .vsix)', functi
       integrationUser: { userName: USER, email: `${USER}@example.com`, givenName: 'Coursera', familyName: 'Integration' },
       jobRole: { name: ROLE, displayName: 'Coursera Content Provider (UI test)' },
       learnerIdentifier: 'email',
-      jwt: { issuer: 'https://coursera.e2e.invalid/issuer', certificate: 'coursera.cer' },
+      jwt: { issuer: ISSUER, certificate: 'coursera.cer' },
       catalogProfile: 'Coursera Catalog',
       visibility: 'public',
     };
     writeFileSync(join(cfg.workspace, 'oracle-learning.json'), JSON.stringify(plan, null, 2));
     // What the admin did in the Security Console (simulated by a test-only hook): the job role exists.
     await hook(cfg.sandboxUrl, 'roles', { name: ROLE, displayName: plan.jobRole.displayName, category: 'JOB', duties: ['ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY'] });
+    // An xAPI completion as Coursera would send it, for a learner of the seeded tenant.
+    const auth = 'Basic ' + Buffer.from(`${cfg.sandboxUser}:${cfg.sandboxPassword}`).toString('base64');
+    const res = await fetch(`${cfg.sandboxUrl}/hcmRestApi/scim/Users?count=10&startIndex=2&attributes=userName,emails,active`, { headers: { authorization: auth } });
+    const users = ((await res.json()) as { Resources: { active: boolean; emails?: { value: string; primary?: boolean }[] }[] }).Resources;
+    const email = users.find((u) => u.active && u.emails?.some((e) => e.primary))!.emails!.find((e) => e.primary)!.value;
+    const statement = {
+      id: '6690e6c9-3ef0-4ed3-8b37-7f3964730bee',
+      actor: { objectType: 'Agent', name: 'A learner', mbox: `mailto:${email}` },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed' } },
+      object: { objectType: 'Activity', id: 'https://www.coursera.org/learn/machine-learning', definition: { name: { 'en-US': 'Machine Learning' } } },
+      result: { completion: true, success: true, duration: 'PT12H30M', score: { scaled: 0.92 } },
+      timestamp: '2026-03-14T09:26:53.000Z',
+    };
+    writeFileSync(join(cfg.workspace, 'completion.json'), JSON.stringify(statement, null, 2));
+    learnerEmail = email;
     wb = await Workbench.open(cfg);
   });
 
@@ -127,5 +152,64 @@ describe('Oracle Learning extension in code-server (UI, packaged .vsix)', functi
     assert.match(text, /Coursera issuer \(e2e\)/);
     assert.match(text, /RSA 2048/);
     await wb.screenshot('05-inspector-certificate-verified');
+  });
+
+  async function openFile(name: string): Promise<void> {
+    await wb.page.keyboard.press('Escape');
+    await wb.page.keyboard.press('Control+P');
+    await wb.quickInput().locator('.quick-input-box input').fill(name);
+    await wb.quickInput().locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.tab', { hasText: name }).first().waitFor();
+    await wb.page.waitForTimeout(500);
+  }
+
+  it('inspects a failing JWT: the check list shows which checks fail, with their ids', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await openFile('coursera-token.jwt');
+    await wb.runCommand('Oracle Learning: Inspect Selection');
+    const iss = wb.webview().locator('#jwt-checks li[data-check="iss"][data-ok="false"]');
+    await iss.waitFor({ timeout: 60_000 });
+    assert.equal(await wb.webview().locator('#jwt-result h2[data-ok="false"]').count(), 1);
+    // Checked against the plan: the signature verifies with coursera.cer, only the issuer differs.
+    assert.equal(await wb.webview().locator('#jwt-checks li[data-check="signature"][data-ok="true"]').count(), 1);
+    assert.equal(await wb.webview().locator('#jwt-checks li[data-ok="false"]').count(), 1);
+    assert.match(await wb.webview().locator('#jwt-against').innerText(), /coursera\.cer/);
+    await wb.webview().locator('#jwt-result h2').scrollIntoViewIfNeeded();
+    await wb.screenshot('06-inspector-jwt-failing');
+  });
+
+  it('reads an xAPI statement the way Oracle does, and says whether the completion would land', async () => {
+    const email = learnerEmail;
+    await wb.runCommand('View: Close All Editors');
+    await openFile('completion.json');
+    await wb.runCommand('Oracle Learning: Inspect Selection');
+    await wb.webview().locator('#xapi-result h2[data-ok="true"]').waitFor({ timeout: 60_000 });
+    const text = await wb.webview().locator('#xapi-result').innerText();
+    for (const want of [email, 'https://www.coursera.org/learn/machine-learning', '2026-03-14T09:26:53.000Z', '45000 s', '0.92']) assert.ok(text.includes(want), `${want} in ${text}`);
+    assert.equal(await wb.webview().locator('#xapi-result [data-action="completion"]').count(), 1);
+    // Connected to the sandbox pod: would this completion land there?
+    await wb.webview().locator('#xapi-explain').click();
+    const blocked = wb.webview().locator('#xapi-explanation [data-lands="false"] [data-reason="unknown-content"]');
+    await blocked.waitFor({ timeout: 60_000 });
+    await wb.webview().locator('#xapi-result h2').scrollIntoViewIfNeeded();
+    await wb.screenshot('07-inspector-xapi-statement');
+  });
+
+  it('opens a password-protected PKCS#12 in the certificate editor; the password is asked in an input box', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.page.keyboard.press('Control+P');
+    await wb.quickInput().locator('.quick-input-box input').fill('coursera.p12');
+    await wb.quickInput().locator('.quick-input-list .monaco-list-row', { hasText: 'coursera.p12' }).first().waitFor();
+    await wb.page.keyboard.press('Enter');
+    await wb.answer(P12_PASSWORD, { waitForPrompt: 'protected by a password' });
+    const result = wb.webview().locator('#certificate-result h2[data-ok="true"]');
+    await result.waitFor({ timeout: 60_000 });
+    const text = await wb.webview().locator('#certificate-result').innerText();
+    assert.match(text, /Coursera issuer \(e2e\)/);
+    assert.match(text, /PKCS12/);
+    assert.ok(!(await wb.page.content()).includes(P12_PASSWORD), 'the password is not in the workbench page');
+    await wb.page.mouse.move(5, 300);
+    await wb.screenshot('08-certificate-editor-pkcs12');
   });
 });

@@ -1,6 +1,7 @@
 // Helpers for the suite that runs inside a real extension host (code-server or @vscode/test-electron).
 import * as vscode from 'vscode';
-import type { OliExtensionApi } from '../../src/extension';
+import type { OliExtensionShell } from '../../src/extension';
+import type { OliExtensionApi } from '../../src/views/runtime';
 import type { IntegrationNode } from '../../src/views/treeNodes';
 
 export const EXTENSION_ID = 'oracle-learning-integrations.oracle-learning-integrations';
@@ -21,9 +22,10 @@ export function sandboxEnv(): SandboxEnv {
 }
 
 export async function api(): Promise<OliExtensionApi> {
-  const ext = vscode.extensions.getExtension<OliExtensionApi>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<OliExtensionShell>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
-  return ext.isActive ? ext.exports : await ext.activate();
+  const shell = ext.isActive ? ext.exports : await ext.activate();
+  return shell.ready();
 }
 
 export function workspaceRoot(): string {

@@ -2,19 +2,20 @@ import { ExitCode, UsageError } from '../errors';
 import { redactBody } from '../../oracle/redact';
 import { STEP_IDS, type StepId } from '../../core/plan/stepIds';
 import type { CliCommand } from './registry';
-import { allSatisfied, engineFor, formatResults, PLAN_OPTIONS, statusJson } from './planCommon';
+import { allSatisfied, engineFor, formatResults, PLAN_OPTIONS, statusJson, TIMEOUT_HELP } from './planCommon';
 
 export const applyCommand: CliCommand = {
   name: 'apply',
   summary: 'Perform the steps Oracle\'s APIs allow (idempotent), or --dry-run them',
-  help: `Usage: oli apply [--env NAME] [--plan FILE] (--step ID | --all) [--dry-run] [--yes] [--json]
+  help: `Usage: oli apply [--env NAME] [--plan FILE] (--step ID | --all) [--dry-run] [--yes] [--json] [--verbose] [--timeout SECONDS]
 
 --all applies every automatic step in order; --step applies one (a guided step's apply only
 prepares local material, e.g. the api-authentication verification kit). Apply re-checks first and
 changes only what is missing: running it twice creates nothing new. --dry-run prints every HTTP
 request it would send (redacted) and sends no change. Applying to an environment marked
 "production" in the plan needs --yes.
-Steps: ${STEP_IDS.join(', ')}.`,
+Steps: ${STEP_IDS.join(', ')}.
+${TIMEOUT_HELP}`,
   options: { ...PLAN_OPTIONS, step: { type: 'string' }, all: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' } },
   async run(values, _positionals, io) {
     const step = values.step as string | undefined;

@@ -5,7 +5,7 @@ import { EnvCredentialStore } from '../../core/model/credentials';
 import { adminAuth, clientFor } from '../../core/plan/context';
 import { checkIdentities, readIdentifiers, type IdentifierKind } from '../../core/plan/identity';
 import type { CliCommand } from './registry';
-import { loadPlanFor, PLAN_OPTIONS } from './planCommon';
+import { loadPlanFor, PLAN_OPTIONS, requestTimeoutMs, TIMEOUT_HELP, traceLogger } from './planCommon';
 
 export const identityCommand: CliCommand = {
   name: 'identity',
@@ -15,7 +15,8 @@ export const identityCommand: CliCommand = {
 FILE: a CSV with a header (column email / username, else the first) or one identifier per line
 (streamed; - is not supported). Identifiers are looked up with batched SCIM filters (50 a
 request, 8 in flight). Output: {"summary":{"total","matched","missing","duplicate","inactive"},"problems":[...]}.
-Exit 0 when all resolve, 1 otherwise.`,
+Exit 0 when all resolve, 1 otherwise. --verbose (or OLI_TRACE=1) traces every request (redacted).
+${TIMEOUT_HELP}`,
   options: { ...PLAN_OPTIONS, by: { type: 'string' } },
   async run(values, positionals, io) {
     const file = positionals[0];
@@ -30,7 +31,12 @@ Exit 0 when all resolve, 1 otherwise.`,
     const by = ((values.by as string | undefined) ?? loaded.plan.learnerIdentifier) as IdentifierKind;
     if (by !== 'email' && by !== 'username') throw new UsageError('--by is email or username.');
     const credentials = await new EnvCredentialStore(io.env).get();
-    const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials));
+    const timeoutMs = requestTimeoutMs(values);
+    const onLog = traceLogger(values, io);
+    const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials), {
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(onLog ? { onLog } : {}),
+    });
     let last = 0;
     const report = await checkIdentities(client, readIdentifiers(path, by), by, {
       signal: io.signal,

@@ -2,8 +2,9 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ExitCode, UsageError } from '../errors';
-import { formatIssues, PLAN_FILE_NAME, planFileSchema, PROVIDER_IDS, savePlan, type PlanFile } from '../../core/plan/planFile';
-import { findProfile, getProfile } from '../../core/plan/profiles';
+import { formatIssues, PLAN_FILE_NAME, PROVIDER_IDS, savePlan } from '../../core/plan/planFile';
+import { findProfile } from '../../core/plan/profiles';
+import { newPlan, NewPlanError } from '../../core/plan/newPlan';
 import type { CliCommand } from './registry';
 
 const initInput = z.object({
@@ -58,35 +59,31 @@ Writes ${PLAN_FILE_NAME} (no secrets, ever). The first --env is the default envi
     const v = parsed.data;
     const profile = findProfile(v.provider);
     const auth = v.auth ?? profile.auths[0]!;
-    getProfile(v.provider, auth);
-    const short = v.provider.split('-')[0]!;
-    const userName = v['integration-user'] ?? `user.${short}`;
-    const environments: PlanFile['environments'] = {};
-    for (const e of v.env) {
-      const i = e.indexOf('=');
-      environments[e.slice(0, i)] = { url: e.slice(i + 1).replace(/\/+$/, '') };
-    }
-    const plan = {
-      version: 1 as const,
-      provider: v.provider,
-      auth,
-      environments,
-      defaultEnvironment: Object.keys(environments)[0],
-      integrationUser: { userName, email: v.email ?? `${userName}@example.com` },
-      jobRole: { name: v['job-role'] ?? `XX_${short.toUpperCase()}_CONTENT_PROVIDER_JOB`, displayName: `${profile.displayName} Content Provider` },
-      learnerIdentifier: v.identifier,
-      ...(auth === 'jwt' && profile.family === 'xapi' ? { jwt: { issuer: v.issuer ?? '', certificate: v.cert ?? `${short}.cer` } } : {}),
-      ...(auth === 'oauth' && profile.family === 'xapi' ? { oauth: { clientId: v['client-id'] ?? '', tokenUrl: v['token-url'] ?? '', scope: v.scope ?? '' } } : {}),
-      catalogProfile: v['catalog-profile'],
-      visibility: v.visibility,
-      scheduledProcesses: {},
-      ess: { application: 'EarHcmEss', startTime: '02:00' },
-    };
-    const checked = planFileSchema.safeParse(plan);
-    if (!checked.success) {
+    const environments = v.env.map((e) => ({ name: e.slice(0, e.indexOf('=')), url: e.slice(e.indexOf('=') + 1) }));
+    let created: ReturnType<typeof newPlan>;
+    try {
+      created = newPlan({
+        provider: v.provider,
+        auth,
+        environments,
+        ...(v['integration-user'] !== undefined ? { integrationUser: v['integration-user'] } : {}),
+        ...(v.email !== undefined ? { email: v.email } : {}),
+        ...(v['job-role'] !== undefined ? { jobRole: v['job-role'] } : {}),
+        ...(v.issuer !== undefined ? { issuer: v.issuer } : {}),
+        ...(v.cert !== undefined ? { certificate: v.cert } : {}),
+        ...(v['client-id'] !== undefined ? { clientId: v['client-id'] } : {}),
+        ...(v['token-url'] !== undefined ? { tokenUrl: v['token-url'] } : {}),
+        ...(v.scope !== undefined ? { scope: v.scope } : {}),
+        learnerIdentifier: v.identifier,
+        visibility: v.visibility,
+        catalogProfile: v['catalog-profile'],
+      });
+    } catch (err) {
+      if (!(err instanceof NewPlanError)) throw err;
       const hint = auth === 'jwt' ? ' (the jwt variant needs --issuer exactly as the provider gave it)' : ' (the oauth variant needs --client-id, --token-url and --scope)';
-      throw new UsageError(`The plan would not be valid: ${formatIssues(checked.error)}${hint}.`);
+      throw new UsageError(`The plan would not be valid: ${err.issues}${hint}.`);
     }
+    const plan = created.plan;
     const path = resolve(io.cwd, v.plan ?? PLAN_FILE_NAME);
     if (!v.force) {
       const exists = await access(path).then(
@@ -95,8 +92,8 @@ Writes ${PLAN_FILE_NAME} (no secrets, ever). The first --env is the default envi
       );
       if (exists) throw new UsageError(`${path} exists; use --force to overwrite it.`);
     }
-    await savePlan(path, checked.data);
-    io.stdout(`Wrote ${path} (${profile.displayName}, ${auth}, environments: ${Object.keys(environments).join(', ')}).\n`);
+    await savePlan(path, plan);
+    io.stdout(`Wrote ${path} (${profile.displayName}, ${auth}, environments: ${Object.keys(plan.environments).join(', ')}).\n`);
     if (!v.email) io.stderr(`Note: integrationUser.email is a placeholder (${plan.integrationUser.email}); set the real work email.\n`);
     return ExitCode.ok;
   },

@@ -8,13 +8,28 @@ import { loadState, statePath } from '../../core/plan/stateStore';
 import type { StepStatus } from '../../core/plan/stepIds';
 import { planDirOf } from '../../core/plan/context';
 import type { CliIO } from '../io';
+import type { RequestLogEntry } from '../../oracle/client';
+import { UsageError } from '../errors';
 
 export const PLAN_OPTIONS = {
   env: { type: 'string' },
   plan: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
+  timeout: { type: 'string' },
 } as const;
+
+/** Help line shared by the commands that talk to the pod. */
+export const TIMEOUT_HELP = '--timeout SECONDS: per-request timeout (default 30; 1-600): a request without a complete answer by then counts as a network fault (retried when safe).';
+
+/** `--timeout SECONDS` as milliseconds, or undefined for the client's default. */
+export function requestTimeoutMs(values: Record<string, unknown>): number | undefined {
+  const raw = values.timeout as string | undefined;
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds >= 1 && seconds <= 600)) throw new UsageError(`--timeout is a number of seconds from 1 to 600, not "${raw.slice(0, 40)}".`);
+  return Math.round(seconds * 1000);
+}
 
 export function actorName(io: CliIO): string {
   if (io.env.OLI_ACTOR) return io.env.OLI_ACTOR;
@@ -40,12 +55,19 @@ export async function loadPlanFor(values: Record<string, unknown>, io: CliIO): P
   return { plan, planPath, planDir: planDirOf(planPath), environment: env.name, url: env.config.url };
 }
 
+/** With --verbose or OLI_TRACE=1: one stderr line per request attempt (the entries are already redacted by the client). */
+export function traceLogger(values: Record<string, unknown>, io: CliIO): ((e: RequestLogEntry) => void) | undefined {
+  if (values.verbose !== true && io.env.OLI_TRACE !== '1') return undefined;
+  return (e) => io.stderr(`  ${e.method} ${e.url} -> ${e.status ?? e.error ?? '?'} (${e.durationMs} ms, attempt ${e.attempt})\n`);
+}
+
 /** An engine for the CLI: credentials from the environment variables, progress on stderr. */
 export async function engineFor(values: Record<string, unknown>, io: CliIO): Promise<{ engine: PlanEngine; loaded: LoadedPlan }> {
   const loaded = await loadPlanFor(values, io);
   const credentials = await new EnvCredentialStore(io.env).get();
   const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
-  const trace = values.verbose === true || io.env.OLI_TRACE === '1';
+  const onLog = traceLogger(values, io);
+  const timeoutMs = requestTimeoutMs(values);
   const engine = new PlanEngine({
     plan: loaded.plan,
     planDir: loaded.planDir,
@@ -55,7 +77,8 @@ export async function engineFor(values: Record<string, unknown>, io: CliIO): Pro
     signal: io.signal,
     actor: actorName(io),
     onProgress: (m) => io.stderr(`${m}\n`),
-    ...(trace ? { onLog: (e) => io.stderr(`  ${e.method} ${e.url} -> ${e.status ?? e.error ?? '?'} (${e.durationMs} ms, attempt ${e.attempt})\n`) } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(onLog ? { onLog } : {}),
   });
   return { engine, loaded };
 }

@@ -1,0 +1,147 @@
+// Issue 7 item 3 in the real extension: plant a unique administrator password and a unique OAuth
+// client secret, run the extension's commands against the sandbox pod with every log line captured
+// (trace level included, whatever the channel's level), and find the values nowhere: the log, the
+// plan, the state files, the reports, error messages and notifications, the dry-run document and the
+// inspector's webview messages.
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { OliExtensionApi } from '../../src/views/runtime';
+import type { StepResult } from '../../src/core/plan/result';
+import { api, sandboxEnv, sandboxHook, waitFor, workspaceRoot } from './helpers';
+
+function allFiles(dir: string): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...allFiles(p));
+    else out.push({ path: p, text: readFileSync(p).toString('latin1') });
+  }
+  return out;
+}
+
+type Notify = (message: string, ...rest: unknown[]) => Thenable<unknown>;
+
+describe('secrets never leak (real extension host, every log level captured)', function () {
+  this.timeout(120_000);
+  const PASSWORD = `Pw-${randomBytes(12).toString('base64url')}-planted`;
+  const WRONG_PASSWORD = `Wrong-${randomBytes(12).toString('base64url')}-planted`;
+  const CLIENT_SECRET = `Cs-${randomBytes(12).toString('base64url')}-planted`;
+  const PLANTED = [PASSWORD, WRONG_PASSWORD, CLIENT_SECRET];
+  const ENV = 'leak';
+  let a: OliExtensionApi;
+  const lines: { line: string; level: string }[] = [];
+  const notifications: string[] = [];
+  const errors: string[] = [];
+  const restore: (() => void)[] = [];
+  const sb = sandboxEnv();
+  const root = workspaceRoot();
+  const lastError = () => a.registry.lastError;
+  const exec = <T>(id: string, ...args: unknown[]) =>
+    Promise.resolve(vscode.commands.executeCommand<T>(id, ...args)).then((r) => {
+      if (a.registry.lastError) errors.push(JSON.stringify(a.registry.lastError));
+      return r;
+    });
+
+  before(async () => {
+    a = await api();
+    const tap = a.log.tap((line, level) => lines.push({ line, level }));
+    restore.push(() => tap.dispose());
+    // Notifications: what the user would read (wrapped for the duration of the suite).
+    const w = vscode.window as unknown as Record<string, Notify>;
+    for (const name of ['showErrorMessage', 'showWarningMessage', 'showInformationMessage']) {
+      const original = w[name]!;
+      w[name] = (message: string, ...rest: unknown[]) => {
+        notifications.push(message);
+        return original.call(vscode.window, message, ...rest);
+      };
+      restore.push(() => (w[name] = original));
+    }
+    // The pod's side (what an administrator did in the Oracle UI): an administrator with the planted
+    // password, and a confidential application with the planted client secret.
+    await sandboxHook('users', { userName: 'leak.admin', email: 'leak.admin@example.com', password: PASSWORD, withPerson: false, roles: ['ORA_FND_IT_SECURITY_MANAGER_JOB'] });
+    await sandboxHook('oauth-clients', { clientId: 'leak-client', clientSecret: CLIENT_SECRET, userName: 'user.coursera' });
+  });
+
+  after(() => {
+    for (const r of restore.reverse()) r();
+  });
+
+  it('runs the commands with the planted secrets', async () => {
+    await exec('oli.createPlan', {
+      provider: 'coursera',
+      auth: 'oauth',
+      environments: [{ name: ENV, url: sb.url }],
+      clientId: 'leak-client',
+      tokenUrl: `${sb.url}/oauth2/v1/token`,
+      scope: 'urn:opc:resource:fa:instanceid=100000001urn:opc:resource:consumer::all',
+      overwrite: true,
+    });
+    assert.equal(a.model.activeEnvironment, ENV, JSON.stringify(a.registry.lastError));
+
+    // A wrong password first: the error paths (401, "Update Credentials") must not echo it.
+    const wrong = await exec<{ ok: boolean; message: string }>('oli.setCredentials', { environment: ENV, username: 'leak.admin', password: WRONG_PASSWORD });
+    assert.equal(wrong?.ok, false);
+    a.registry.lastError = undefined;
+    await exec('oli.refresh', { environment: ENV });
+    assert.equal(lastError()?.command, 'oli.refresh', 'the 401 surfaced as an error');
+
+    const ok = await exec<{ ok: boolean; message: string }>('oli.setCredentials', { environment: ENV, username: 'leak.admin', password: PASSWORD });
+    assert.equal(ok?.ok, true, ok?.message);
+    await exec('oli.setCredentials', { environment: ENV, kind: 'oauth-client', clientId: 'leak-client', clientSecret: CLIENT_SECRET });
+    const conn = await exec<{ ok: boolean }>('oli.testConnection', { environment: ENV });
+    assert.equal(conn?.ok, true);
+
+    const results = (await exec<StepResult[]>('oli.refresh', { environment: ENV }))!;
+    const provider = results.find((r) => r.id === 'provider-credentials');
+    assert.ok(provider?.checks?.some((c) => c.id === 'token'), 'the OAuth token request (with the client secret) was made');
+    assert.ok(
+      lines.some((l) => l.line.includes('/oauth2/v1/token')),
+      'the token request is in the log (redacted)',
+    );
+
+    const run = await exec<StepResult>('oli.runStep', { step: 'integration-user', environment: ENV });
+    assert.ok(run, JSON.stringify(a.registry.lastError));
+    const dry = await exec<{ content: string }>('oli.dryRun', { environment: ENV });
+    assert.ok(dry?.content);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await exec('oli.attestStep', { step: 'provider-account', environment: ENV }, 'Contract checked with the provider.');
+    await exec('oli.exportReport', { file: 'leak-report.md', open: false, environment: ENV });
+    await exec('oli.exportReport', { file: 'leak-report.json', open: false, environment: ENV });
+
+    // Inspector messages: an xAPI statement explained against the pod (the stored credential is used).
+    await exec('oli.openInspector', 'xapi');
+    await waitFor('the inspector', () => a.inspector.isReady, 30_000);
+    const view = a.inspector.webview! as unknown as { onMessage(raw: unknown): Promise<void> };
+    await view.onMessage({ type: 'explain-xapi', text: JSON.stringify({ actor: { mbox: 'mailto:leak.admin@example.com' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'urn:leak:content' }, timestamp: new Date().toISOString() }) });
+    assert.equal(a.inspector.journal.sent.at(-1)?.type, 'xapi-explanation', JSON.stringify(a.inspector.journal.sent.at(-1)));
+    await exec('oli.inspectSelection', `{"actor":{"mbox":"mailto:x@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"urn:x"}}`);
+    a.inspector.close();
+
+    // The secrets were really used: they sit in SecretStorage.
+    const stored = await a.credentials.get(ENV);
+    assert.equal(stored.admin?.password, PASSWORD);
+    assert.equal(stored.providerClient?.clientSecret, CLIENT_SECRET);
+    assert.ok(lines.some((l) => l.level === 'trace' && l.line.includes('oli.setCredentials arguments')), 'trace lines (command arguments) were captured');
+  });
+
+  it('finds them nowhere: log, files, reports, errors, notifications, webview messages', () => {
+    const places: [string, string][] = [
+      ['the log channel', lines.map((l) => l.line).join('\n')],
+      ['command errors', errors.join('\n')],
+      ['notifications', notifications.join('\n')],
+      ['inspector messages', JSON.stringify(a.inspector.journal)],
+      ['certificate editor messages', JSON.stringify(a.certificateEditor.journal)],
+      ['settings', JSON.stringify(vscode.workspace.getConfiguration().inspect('oracleLearning') ?? {})],
+      ...allFiles(root).map((f) => [f.path.slice(root.length + 1), f.text] as [string, string]),
+    ];
+    const files = places.map(([p]) => p);
+    for (const needed of ['oracle-learning.json', join('.oracle-learning', `${ENV}.state.json`), 'leak-report.md', 'leak-report.json']) assert.ok(files.includes(needed), `${needed} was written`);
+    assert.ok(lines.length > 30 && notifications.length > 3, `captured ${lines.length} log lines, ${notifications.length} notifications`);
+    for (const [where, text] of places) {
+      for (const secret of PLANTED) assert.ok(!text.includes(secret), `a planted secret (${secret.slice(0, 3)}…) is in ${where}`);
+    }
+  });
+});

@@ -17,7 +17,7 @@ const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const AUTH_SCHEME_VALUE = /\b(Basic|Bearer|Digest|Negotiate|NTLM)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#]+@/gi;
 const TEXT_KEY_VALUE_JSON = /("[^"\\]*(?:password|passwd|secret|private_?key|token|assertion|credential)[^"\\]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
-const TEXT_KEY_VALUE_FORM = /\b([\w.-]*(?:password|passwd|secret|private_?key|token|assertion|credential)[\w.-]*=)[^&\s"']+/gi;
+const TEXT_KEY_VALUE_FORM = /\b([\w.-]*(?:password|passwd|secret|private_?key|token|assertion)[\w.-]*=)[^&\s"']+/gi;
 
 /** Whether a body, form or query key names a secret. */
 export function isSecretKey(key: string): boolean {

@@ -55,6 +55,13 @@ describe('oracle redaction: units', () => {
   });
 });
 
+describe('oracle redaction: no over-redaction', () => {
+  it('keeps step results such as provider-credentials=done readable, while client_secret=... is hidden', () => {
+    assert.equal(redactText('provider-credentials=needs-action api-authentication=done', []), 'provider-credentials=needs-action api-authentication=done');
+    assert.ok(!redactText('client_secret=s3cr3t-value', []).includes('s3cr3t-value'));
+  });
+});
+
 describe('oracle redaction: nothing planted leaks through the client', () => {
   const auths: [string, OracleAuth][] = [
     ['basic', { kind: 'basic', username: 'integration.user', password: PASSWORD }],

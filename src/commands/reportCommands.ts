@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { networkSettings } from '../views/httpSettings';
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
@@ -57,7 +58,7 @@ export function registerReportCommands(registry: CommandRegistry, deps: CommandD
       const by = a?.data.by ?? plan.learnerIdentifier;
       const credentials = await controller.credentialsOf(env);
       if (!credentials.admin) throw new MissingCredentialsError(env);
-      const client = clientFor(plan, root, env, adminAuth(env, credentials), { onLog: (e) => deps.log.request(e) });
+      const client = clientFor(plan, root, env, adminAuth(env, credentials), { onLog: (e) => deps.log.request(e), ...networkSettings() });
       const report = await run.withProgress(vscode.l10n.t('Oracle Learning: checking learner identities'), () =>
         checkIdentities(client, readIdentifiers(path, by), by, { signal: run.signal, onProgress: (n) => run.progress(vscode.l10n.t('{0} identifiers checked', n)) }),
       );

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { networkSettings } from './httpSettings';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { inspectCertificates } from '../core/inspect/certificates';
@@ -156,7 +157,7 @@ export class InspectorService {
         throw new InspectError('too-large', vscode.l10n.t('{0} statements: explaining against a pod takes at most {1} at a time. Split the input.', statements.length, MAX_EXPLAINED_STATEMENTS));
       }
       const credentials = await this.controller.credentialsOf(env);
-      const client = clientFor(plan, root, env, adminAuth(env, credentials), { onLog: (e) => this.log.request(e) });
+      const client = clientFor(plan, root, env, adminAuth(env, credentials), { onLog: (e) => this.log.request(e), ...networkSettings() });
       const resolver = new OracleXapiResolver(client, signal);
       await resolver.prefetch(statements);
       const results = [];

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { networkSettings } from './httpSettings';
 import { userInfo } from 'node:os';
 import { PlanEngine, testConnection, type ApplyOutcome } from '../core/plan/engine';
 import { secretValues, type CredentialStore, type EnvironmentCredentials } from '../core/model/credentials';
@@ -85,6 +86,7 @@ export class IntegrationController {
       credentials,
       state: structuredClone(this.model.state(env)),
       persist: false,
+      ...networkSettings(),
       actor: currentActor(),
       ...(o.signal ? { signal: o.signal } : {}),
       onLog: (e) => this.log.request(e),
@@ -165,7 +167,7 @@ export class IntegrationController {
     const { plan, root } = this.requirePlan();
     const credentials = await this.credentialsOf(env);
     if (!credentials.admin) throw new MissingCredentialsError(env);
-    const r = await testConnection(plan, root, env, credentials, { ...(o.signal ? { signal: o.signal } : {}), onLog: (e) => this.log.request(e) });
+    const r = await testConnection(plan, root, env, credentials, { ...(o.signal ? { signal: o.signal } : {}), onLog: (e) => this.log.request(e), ...networkSettings() });
     const at = new Date().toISOString();
     const url = plan.environments[env]!.url;
     if (r.ok) {

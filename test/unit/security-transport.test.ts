@@ -19,7 +19,9 @@ import { join, relative } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/io';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
-import { savePlan, type PlanFile } from '../../src/core/plan/planFile';
+import { loadPlan, savePlan, type PlanFile } from '../../src/core/plan/planFile';
+import { PlanEngine, testConnection } from '../../src/core/plan/engine';
+import { emptyState } from '../../src/core/plan/stateStore';
 import { startFaultServer, startTestProxy, type FaultServer } from './helpers/fault-server';
 import { courseraKeys, ISSUER, ROLE } from './plan.helpers';
 
@@ -194,6 +196,22 @@ describe('security: transport', function () {
         assert.equal(JSON.parse(r.stdout).steps.length, 11);
         assert.ok(proxy.connects.length >= 1 && proxy.connects.every((c) => c === `${FAKE_HOST}:${front.port}`), JSON.stringify(proxy.connects));
         assert.equal(proxy.forwarded.length, 0, 'the proxy never saw a plain request (credentials stay inside TLS)');
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it("a default proxy (the extension passes VS Code's http.proxy) is used when the plan names none", async () => {
+      const proxy = await startTestProxy(true);
+      try {
+        await writePlan('default-proxy.json', { url: `https://${FAKE_HOST}:${front.port}`, caFile: 'ca.pem' });
+        const plan = await loadPlan(join(dir, 'default-proxy.json'));
+        const credentials = { admin: { kind: 'basic' as const, username: env.OLI_USERNAME!, password: env.OLI_PASSWORD! } };
+        const r = await testConnection(plan, dir, 'pod', credentials, { defaultProxy: proxy.url });
+        assert.ok(r.ok, r.ok ? '' : r.error.message);
+        assert.ok(proxy.connects.length >= 1 && proxy.connects.every((c) => c === `${FAKE_HOST}:${front.port}`), JSON.stringify(proxy.connects));
+        const results = await new PlanEngine({ plan, planDir: dir, environment: 'pod', credentials, state: emptyState('pod'), persist: false, defaultProxy: proxy.url }).status();
+        assert.equal(results.length, 11);
       } finally {
         await proxy.close();
       }

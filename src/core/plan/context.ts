@@ -25,6 +25,8 @@ export interface ClientSettings {
   maxConcurrency?: number;
   /** Per-attempt timeout of each request, in ms (the client's default when absent: 30 s). */
   timeoutMs?: number;
+  /** Proxy for environments whose plan entry names none (e.g. VS Code's http.proxy). */
+  defaultProxy?: string;
 }
 
 /** An Oracle client for an environment of the plan, with its CA file and proxy. */
@@ -34,7 +36,7 @@ export function clientFor(plan: PlanFile, planDir: string, environment: string, 
     baseUrl: env.url,
     auth,
     ...(env.caFile ? { caFile: resolve(planDir, env.caFile) } : {}),
-    ...(env.proxy ? { proxy: env.proxy } : {}),
+    ...(env.proxy || settings.defaultProxy ? { proxy: env.proxy ?? settings.defaultProxy } : {}),
     ...(settings.onLog ? { onLog: settings.onLog } : {}),
     maxConcurrency: settings.maxConcurrency ?? 16,
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),

@@ -29,6 +29,8 @@ export interface EngineOptions {
   persist?: boolean;
   /** Per-attempt request timeout in ms (default 30 s): a pod that does not answer within it counts as a network fault. */
   timeoutMs?: number;
+  /** Proxy for environments whose plan entry names none (VS Code passes its http.proxy setting). */
+  defaultProxy?: string;
 }
 
 export interface ApplyOutcome {
@@ -82,6 +84,7 @@ export class PlanEngine {
         this.options.onLog?.(e);
       },
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(this.options.defaultProxy ? { defaultProxy: this.options.defaultProxy } : {}),
     };
   }
 
@@ -258,10 +261,13 @@ export async function testConnection(
   planDir: string,
   environment: string,
   credentials: EnvironmentCredentials,
-  o: { signal?: AbortSignal; onLog?: (e: RequestLogEntry) => void } = {},
+  o: { signal?: AbortSignal; onLog?: (e: RequestLogEntry) => void; defaultProxy?: string } = {},
 ): Promise<{ ok: true; user: string } | { ok: false; error: OracleError | Error }> {
   try {
-    const client = clientFor(plan, planDir, environment, adminAuth(environment, credentials), o.onLog ? { onLog: o.onLog } : {});
+    const client = clientFor(plan, planDir, environment, adminAuth(environment, credentials), {
+      ...(o.onLog ? { onLog: o.onLog } : {}),
+      ...(o.defaultProxy ? { defaultProxy: o.defaultProxy } : {}),
+    });
     const user = credentials.admin!.username;
     await findUserByUserName(client, user, o.signal ? { signal: o.signal } : {});
     return { ok: true, user };

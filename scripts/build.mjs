@@ -52,7 +52,12 @@ const lazyPackages = {
         resolveDir: process.cwd(),
         pluginData: 'oli-lazy',
         loader: 'js',
-        contents: `let m; const load = () => (m ??= require(${id}));\n` + names.map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`).join('\n'),
+        // `default` too: node-forge is CommonJS and imported as a default (`import forge from 'node-forge'`).
+        contents:
+          `let m; const load = () => (m ??= require(${id}));\n` +
+          `Object.defineProperty(exports, '__esModule', { value: true });\n` +
+          `Object.defineProperty(exports, 'default', { enumerable: true, get: () => { const x = load(); return x && x.__esModule && 'default' in x ? x.default : x; } });\n` +
+          names.map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`).join('\n'),
       };
     });
   },

@@ -5,18 +5,10 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { mulberry32 } from '../../src/sandbox/faults';
 
-/** Mulberry32: a small seeded PRNG, so the same seed gives the same file on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32, the sandbox's seeded PRNG: the same seed gives the same file on every machine. */
+export const prng = mulberry32;
 
 const VERBS = ['completed', 'passed', 'failed', 'progressed', 'initialized', 'launched', 'experienced'];
 

@@ -22,6 +22,26 @@ export function courseraKeys(): SelfSignedPair {
   return courseraPair;
 }
 
+/** The Coursera plan the tests use: one environment at `url`, certificate file coursera.cer. */
+export function testPlan(url: string, overrides: Partial<PlanFile> = {}, environment = 'sandbox'): PlanFile {
+  return {
+    version: 1,
+    provider: 'coursera',
+    auth: 'jwt',
+    environments: { [environment]: { url } },
+    defaultEnvironment: environment,
+    integrationUser: { userName: 'user.coursera', email: 'user.coursera@example.com' },
+    jobRole: { name: ROLE },
+    learnerIdentifier: 'email',
+    jwt: { issuer: ISSUER, certificate: 'coursera.cer' },
+    catalogProfile: 'Coursera',
+    visibility: 'public',
+    scheduledProcesses: {},
+    ess: { application: 'EarHcmEss', startTime: '02:00' },
+    ...overrides,
+  };
+}
+
 export interface PlanFixture {
   url: string;
   admin: SandboxAdmin;
@@ -36,22 +56,7 @@ export async function planFixture(options: { users?: number; plan?: Partial<Plan
   const sandbox = await startSandbox({ port: 0, users: options.users ?? 40, essStepMs: 20 });
   const dir = await mkdtemp(join(tmpdir(), 'oli-plan-'));
   await writeFile(join(dir, 'coursera.cer'), courseraKeys().certificatePem);
-  const plan: PlanFile = {
-    version: 1,
-    provider: 'coursera',
-    auth: 'jwt',
-    environments: { sandbox: { url: sandbox.url } },
-    defaultEnvironment: 'sandbox',
-    integrationUser: { userName: 'user.coursera', email: 'user.coursera@example.com' },
-    jobRole: { name: ROLE },
-    learnerIdentifier: 'email',
-    jwt: { issuer: ISSUER, certificate: 'coursera.cer' },
-    catalogProfile: 'Coursera',
-    visibility: 'public',
-    scheduledProcesses: {},
-    ess: { application: 'EarHcmEss', startTime: '02:00' },
-    ...options.plan,
-  };
+  const plan = testPlan(sandbox.url, options.plan);
   await savePlan(join(dir, 'oracle-learning.json'), plan);
   const credentials: EnvironmentCredentials = { admin: { kind: 'basic', username: sandbox.admin.userName, password: sandbox.admin.password } };
   const state = emptyState('sandbox');

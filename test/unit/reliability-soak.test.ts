@@ -18,8 +18,8 @@ import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/io';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import { SandboxAdmin } from '../../src/sandbox/courseraScenario';
-import { savePlan, type PlanFile } from '../../src/core/plan/planFile';
-import { courseraKeys, DUTY, ISSUER, ROLE } from './plan.helpers';
+import { savePlan } from '../../src/core/plan/planFile';
+import { courseraKeys, DUTY, ISSUER, ROLE, testPlan } from './plan.helpers';
 
 const SEEDS = process.env.SOAK_SEEDS ? process.env.SOAK_SEEDS.split(",").map(Number) : [11, 23, 37, 41, 53];
 const FAULT_RATE = 0.3;
@@ -160,21 +160,7 @@ describe('reliability: fault soak of oli apply --all', function () {
     const sandbox = await startSandbox({ port: 0, users: 40, essStepMs: 20 });
     const dir = await mkdtemp(join(tmpdir(), 'oli-soak-'));
     await writeFile(join(dir, 'coursera.cer'), courseraKeys().certificatePem);
-    const plan: PlanFile = {
-      version: 1,
-      provider: 'coursera',
-      auth: 'jwt',
-      environments: { sandbox: { url: sandbox.url } },
-      defaultEnvironment: 'sandbox',
-      integrationUser: { userName: USER, email: `${USER}@example.com` },
-      jobRole: { name: ROLE },
-      learnerIdentifier: 'email',
-      jwt: { issuer: ISSUER, certificate: 'coursera.cer' },
-      catalogProfile: 'Coursera',
-      visibility: 'private',
-      scheduledProcesses: {},
-      ess: { application: 'EarHcmEss', startTime: '02:00' },
-    };
+    const plan = testPlan(sandbox.url, { integrationUser: { userName: USER, email: `${USER}@example.com` }, visibility: 'private' });
     await savePlan(join(dir, 'oracle-learning.json'), plan);
     const admin = new SandboxAdmin(sandbox.url);
     pod = { sandbox, admin, dir, env: { OLI_USERNAME: sandbox.admin.userName, OLI_PASSWORD: sandbox.admin.password }, jobIds: (await admin.info()).jobDefinitions };

@@ -23,7 +23,7 @@ import { loadPlan, savePlan, type PlanFile } from '../../src/core/plan/planFile'
 import { PlanEngine, testConnection } from '../../src/core/plan/engine';
 import { emptyState } from '../../src/core/plan/stateStore';
 import { startFaultServer, startTestProxy, type FaultServer } from './helpers/fault-server';
-import { courseraKeys, ISSUER, ROLE } from './plan.helpers';
+import { courseraKeys, testPlan } from './plan.helpers';
 
 const ROOT = join(__dirname, '..', '..');
 const FAKE_HOST = 'pod.oracle.test';
@@ -119,21 +119,8 @@ describe('security: transport', function () {
     });
 
     async function writePlan(name: string, environment: PlanFile['environments'][string]): Promise<string> {
-      const plan: PlanFile = {
-        version: 1,
-        provider: 'coursera',
-        auth: 'jwt',
-        environments: { pod: environment },
-        defaultEnvironment: 'pod',
-        integrationUser: { userName: 'user.coursera', email: 'user.coursera@example.com' },
-        jobRole: { name: ROLE },
-        learnerIdentifier: 'email',
-        jwt: { issuer: ISSUER, certificate: 'coursera.cer' },
-        catalogProfile: 'Coursera',
-        visibility: 'public',
-        scheduledProcesses: {},
-        ess: { application: 'EarHcmEss', startTime: '02:00' },
-      };
+      const plan = testPlan('', {}, 'pod');
+      plan.environments.pod = environment;
       await savePlan(join(dir, name), plan);
       return name;
     }

@@ -2,32 +2,14 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/io';
+import { runOli, type CliRun } from './helpers/cli';
 import { startSandbox } from '../../src/sandbox/server';
 import { SandboxAdmin } from '../../src/sandbox/courseraScenario';
 import { courseraKeys, ROLE, DUTY } from './plan.helpers';
 import { parsePlan } from '../../src/core/plan/planFile';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function oli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-    env: { OLI_ACTOR: 'cli.test', ...env },
-    cwd,
-    signal: new AbortController().signal,
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+async function oli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runOli(args, { cwd, env: { OLI_ACTOR: 'cli.test', ...env } });
 }
 
 describe('oli init / status / apply / attest / report', function () {

@@ -14,8 +14,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/io';
+import { runOli } from './helpers/cli';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import { SandboxAdmin } from '../../src/sandbox/courseraScenario';
 import { savePlan } from '../../src/core/plan/planFile';
@@ -44,17 +43,7 @@ interface Pod {
 }
 
 function oli(pod: Pod, args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-    env: { OLI_ACTOR: 'soak.test', ...pod.env },
-    cwd: pod.dir,
-    signal: new AbortController().signal,
-  };
-  return runCli(args, io).then((code) => ({ code, stdout, stderr }));
+  return runOli(args, { cwd: pod.dir, env: { OLI_ACTOR: 'soak.test', ...pod.env } });
 }
 
 async function adminGet(pod: Pod, path: string): Promise<any> {

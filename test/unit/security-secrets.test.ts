@@ -15,8 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/io';
+import { runOli } from './helpers/cli';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server';
 import { SandboxAdmin } from '../../src/sandbox/courseraScenario';
 import { savePlan, type PlanFile } from '../../src/core/plan/planFile';
@@ -65,17 +64,10 @@ describe('security: planted secrets never leak from any command', function () {
   const extraDirs: string[] = [];
 
   const oli = async (args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIO = {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      readStdin: async () => '',
-      env: { OLI_ACTOR: 'secrets.test', OLI_TRACE: '1', OLI_USERNAME: sandbox.admin.userName, OLI_PASSWORD: ADMIN_PASSWORD, OLI_CLIENT_ID: CLIENT_ID, OLI_CLIENT_SECRET: CLIENT_SECRET, ...extraEnv },
+    const { code, stdout, stderr } = await runOli(args, {
       cwd,
-      signal: new AbortController().signal,
-    };
-    const code = await runCli(args, io);
+      env: { OLI_ACTOR: 'secrets.test', OLI_TRACE: '1', OLI_USERNAME: sandbox.admin.userName, OLI_PASSWORD: ADMIN_PASSWORD, OLI_CLIENT_ID: CLIENT_ID, OLI_CLIENT_SECRET: CLIENT_SECRET, ...extraEnv },
+    });
     const run = { args, code, stdout, stderr };
     runs.push(run);
     return run;

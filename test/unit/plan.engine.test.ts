@@ -146,6 +146,22 @@ describe('plan engine against the sandbox', function () {
     assert.ok(start.getUTCHours() * 60 + start.getUTCMinutes() > 60, 'scheduled after Load and Synchronize External Course Data (01:00)');
   });
 
+  it('job ids discovered by one status are reused by the next, which reads the schedules without a discovery request', async () => {
+    const info = await f.admin.info();
+    for (const key of ['loadAndSynchronizeExternalCourseData', 'bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions'])
+      await f.admin.submitInScheduledProcesses(info.jobDefinitions[key]!);
+    const essGets = async () => (await f.admin.stats()).requests.byRoute['GET /ess/rest/scheduler/v1/requests'] ?? 0;
+    const engine = f.engine();
+    await f.admin.resetStats();
+    const first = byId(await engine.status(), 'scheduled-processes');
+    const firstGets = await essGets();
+    await f.admin.resetStats();
+    const second = byId(await engine.status(), 'scheduled-processes');
+    assert.deepEqual(second.evidence, first.evidence);
+    assert.equal(await essGets(), firstGets - 1, 'no discovery read the second time');
+    assert.ok(second.checks.some((c) => c.id.startsWith('discovered:')), 'still says the ids are discovered, not pinned');
+  });
+
   it('private visibility makes reconcile-user-groups applicable', async () => {
     const r = byId(await f.engine({ visibility: 'private' }).status(), 'reconcile-user-groups');
     assert.notEqual(r.status, 'not-applicable');

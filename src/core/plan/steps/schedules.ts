@@ -24,12 +24,37 @@ export const PROCESSES: Record<ScheduledProcessKey, ScheduledProcess> = {
 
 const DISCOVERY_WINDOW = 500;
 
-/** Job definition ids: configured in the plan, else discovered once per status from recent requests. */
+/** The processes this plan schedules: Load and Synchronize (the order reference), step 10's, and Reconcile User Groups when private. */
+function neededProcesses(ctx: StepContext): ScheduledProcessKey[] {
+  if (ctx.profile.provider.family === 'aicc') return ['loadAndSynchronizeExternalCourseData'];
+  return ['loadAndSynchronizeExternalCourseData', ...STEP10, ...(ctx.plan.visibility === 'private' ? (['reconcileUserGroups'] as const) : [])];
+}
+
+/** A job definition id that an earlier status of this environment discovered, from its evidence. */
+function earlierId(ctx: StepContext, key: ScheduledProcessKey): string | undefined {
+  for (const step of ['scheduled-processes', 'reconcile-user-groups'] as const) {
+    const found = (ctx.state.lastResults[step]?.evidence as Record<string, { jobDefinitionId?: unknown } | undefined> | undefined)?.[key]?.jobDefinitionId;
+    if (typeof found === 'string' && /^JobDefinition:\/\/\S+$/.test(found)) return found;
+  }
+  return undefined;
+}
+
+/** Job definition ids: configured in the plan, else found by an earlier status, else discovered from recent requests. */
 async function jobIds(ctx: StepContext): Promise<{ ids: Partial<Record<ScheduledProcessKey, string>>; discovered: ScheduledProcessKey[] }> {
   return ctx.once('ess-job-ids', async () => {
     const ids: Partial<Record<ScheduledProcessKey, string>> = { ...ctx.plan.scheduledProcesses };
     const discovered: ScheduledProcessKey[] = [];
-    const missing = (Object.keys(PROCESSES) as ScheduledProcessKey[]).filter((k) => !ids[k]);
+    // Ids discovered by an earlier status (kept in its evidence) are reused: a status then reads
+    // the schedules at once instead of waiting for a discovery read first.
+    for (const key of Object.keys(PROCESSES) as ScheduledProcessKey[]) {
+      if (ids[key]) continue;
+      const earlier = earlierId(ctx, key);
+      if (earlier) {
+        ids[key] = earlier;
+        discovered.push(key);
+      }
+    }
+    const missing = neededProcesses(ctx).filter((k) => !ids[k]);
     if (missing.length) {
       const recent = await queryEssRequests(ctx.client, {}, { signal: ctx.signal, maxItems: DISCOVERY_WINDOW });
       for (const key of missing) {
@@ -116,7 +141,7 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[]): Pr
     }
   }
   for (const key of discovered) checks.push(info(`discovered:${key}`, 'Discovered id', `${PROCESSES[key].name}: ${(await jobIds(ctx)).ids[key]} (from a request submitted in the pod; add it to the plan to pin it).`));
-  const evidence = Object.fromEntries(states.map((s) => [s.process.key, { jobDefinitionId: s.id ?? null, requestId: s.schedule?.requestId ?? null }]));
+  const evidence = Object.fromEntries([loadSync, ...states].map((s) => [s.process.key, { jobDefinitionId: s.id ?? null, requestId: s.schedule?.requestId ?? null }]));
   if (missingIds) return { status: 'needs-action', detail: `${missingIds} process(es) without a known job definition id; see the checks.`, checks, evidence };
   if (unscheduled) return { status: 'needs-action', detail: `${unscheduled} process(es) without a daily schedule; apply submits them.`, checks, evidence };
   if (duplicated) return { status: 'needs-action', detail: `${duplicated} process(es) scheduled more than once; apply cancels the newer duplicates.`, checks, evidence };

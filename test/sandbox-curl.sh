@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Manual check (not part of npm test): starts `oli sandbox` on a free port and sends the request
+# Run by test/unit/sandbox-curl.test.ts (npm test), or by hand: starts `oli sandbox` on a free port and sends the request
 # bodies documented in ../shared/oracle-reference.md with curl, checking each status code.
 # Needs: node, curl, openssl. Build first: node scripts/build.mjs   (or set OLI_CLI=path/to/cli.js)
 set -euo pipefail

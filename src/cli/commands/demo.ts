@@ -212,6 +212,7 @@ learnerLearningRecords. --keep leaves the folder (plan, state, report material) 
       for (const c of result.completions)
         io.stdout(`  ${c.learner.padEnd(34)} ${c.status.padEnd(22)} ${c.completionDate ?? ''}${c.actualEffortSeconds != null ? `  effort ${c.actualEffortSeconds}s` : ''}${c.score != null ? `  score ${c.score}` : ''}\n`);
       io.stdout(ok ? '\nDemo complete: every step done, attested or not applicable, and completions landed.\n' : '\nDemo finished with problems (see above).\n');
+      if ('folder' in result) io.stdout(`Kept the plan, state and verification kit in ${String(result.folder)} (the sandbox pod itself has stopped).\n`);
     }
     return ok ? ExitCode.ok : ExitCode.problem;
   },

@@ -18,6 +18,8 @@ export type UserAccount = {
   PersonNumber?: string | null;
   CredentialsEmailSentFlag?: boolean;
   GUID: string;
+  /** With `expand=userAccountRoles` (ADF `expand` [DOC]): the child collection inline. */
+  userAccountRoles?: { items: UserAccountRole[]; hasMore?: boolean };
 };
 
 export const userAccountSchema: z.ZodType<UserAccount> = z.looseObject({
@@ -28,6 +30,7 @@ export const userAccountSchema: z.ZodType<UserAccount> = z.looseObject({
   PersonNumber: z.string().nullish(),
   CredentialsEmailSentFlag: opt(z.boolean()),
   GUID: z.string().min(1),
+  userAccountRoles: opt(z.looseObject({ items: z.array(z.lazy(() => userAccountRoleSchema)), hasMore: opt(z.boolean()) })),
 });
 
 export type UserAccountRole = { RoleCode: string; RoleId?: number | string; UserRoleId?: number | string };
@@ -44,9 +47,18 @@ function sig(o?: Signal): Signal {
   return o?.signal ? { signal: o.signal } : {};
 }
 
-/** The account with this user name (case-insensitive), or undefined. */
-export async function findUserAccount(c: OracleClient, username: string, o?: Signal): Promise<UserAccount | undefined> {
-  const items = await c.adfList(USER_ACCOUNTS_PATH, userAccountSchema, { q: adfEq('Username', username, c.frameworkVersion), maxItems: 10, pageSize: 10, ...sig(o) });
+/**
+ * The account with this user name (case-insensitive), or undefined. With `withRoles`, its roles
+ * come inline (`expand=userAccountRoles`): one request instead of two.
+ */
+export async function findUserAccount(c: OracleClient, username: string, o?: Signal & { withRoles?: boolean }): Promise<UserAccount | undefined> {
+  const items = await c.adfList(USER_ACCOUNTS_PATH, userAccountSchema, {
+    q: adfEq('Username', username, c.frameworkVersion),
+    maxItems: 10,
+    pageSize: 10,
+    ...(o?.withRoles ? { expand: 'userAccountRoles' } : {}),
+    ...sig(o),
+  });
   const wanted = username.toLowerCase();
   return items.find((a) => a.Username.toLowerCase() === wanted);
 }

@@ -15,7 +15,7 @@ export function registerUserAccountRoutes(app: FastifyInstance, ctx: SandboxCont
     path: PATH,
     attrs: ['UserId', 'Username', 'SuspendedFlag', 'PersonId', 'PersonNumber', 'CredentialsEmailSentFlag', 'GUID'],
     key: (u) => u.id,
-    toItem: (u) => ({
+    toItem: (u, expand) => ({
       UserId: u.userId,
       Username: u.userName,
       SuspendedFlag: !u.active,
@@ -23,6 +23,7 @@ export function registerUserAccountRoutes(app: FastifyInstance, ctx: SandboxCont
       PersonNumber: u.personNumber,
       CredentialsEmailSentFlag: false,
       GUID: u.id,
+      ...(expand.has('userAccountRoles') || expand.has('all') ? { userAccountRoles: expandedRoles(u) } : {}),
     }),
     children: ['userAccountRoles'],
     lookup: (attr, value) => {
@@ -31,6 +32,11 @@ export function registerUserAccountRoutes(app: FastifyInstance, ctx: SandboxCont
       return null;
     },
   };
+  /** The child collection inline, as ADF's `expand` returns it. */
+  function expandedRoles(u: SandboxUser): Record<string, unknown> {
+    const items = tenant.rolesOf(u.id).map((r) => ({ RoleCode: r.name, RoleId: r.roleId, UserRoleId: r.members.get(u.id)! }));
+    return { items, count: items.length, hasMore: false, limit: 25, offset: 0 };
+  }
   const userOr404 = (guid: string): SandboxUser => {
     const u = tenant.getUser(guid);
     if (!u) throw new SandboxHttpError(404, `No user account with GUID ${guid}.`, { code: 'SANDBOX-404' });

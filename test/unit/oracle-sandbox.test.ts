@@ -141,6 +141,15 @@ describe('oracle client against the sandbox', function () {
       assert.ok(roles.some((r) => r.RoleCode === 'ORA_FND_IT_SECURITY_MANAGER_JOB'));
       assert.equal(await findUserAccount(admin, "o'neil.nobody"), undefined);
     });
+
+    it('expand=userAccountRoles brings the roles inline, the same as the child collection', async () => {
+      const account = await findUserAccount(admin, sb.admin.userName, { withRoles: true });
+      assert.ok(account?.userAccountRoles);
+      assert.equal(account.userAccountRoles.hasMore, false);
+      const child = await listUserAccountRoles(admin, account.GUID);
+      assert.deepEqual(account.userAccountRoles.items.map((r) => r.RoleCode).sort(), child.map((r) => r.RoleCode).sort());
+      assert.equal((await findUserAccount(admin, sb.admin.userName))?.userAccountRoles, undefined, 'not expanded unless asked');
+    });
   });
 
   describe('contract: ESS', () => {

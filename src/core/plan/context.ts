@@ -107,34 +107,21 @@ export class StepContext {
   }
 
   integrationUserAccount(): Promise<UserAccount | undefined> {
-    return this.once('integration-user-account', () => findUserAccount(this.client, this.plan.integrationUser.userName, { signal: this.signal }));
+    return this.once('integration-user-account', () => findUserAccount(this.client, this.plan.integrationUser.userName, { signal: this.signal, withRoles: true }));
   }
 
   /**
-   * The integration user's role codes. On a refresh, the roles of the account seen last time
-   * (its GUID from the last result's evidence) are read at once, in parallel with the account
-   * lookup, and used only if the lookup finds that same GUID: one round trip instead of two.
+   * The integration user's role codes: inline in the account read (`expand=userAccountRoles`),
+   * or from the child collection when the pod did not expand it or paged it.
    */
   async integrationUserRoles(): Promise<string[] | undefined> {
     return this.once('integration-user-roles', async () => {
-      const guess = this.lastIntegrationUserGuid();
-      const early = guess
-        ? listUserAccountRoles(this.client, guess, { signal: this.signal }).then(
-            (roles) => roles,
-            () => undefined,
-          )
-        : undefined;
       const account = await this.integrationUserAccount();
       if (!account) return undefined;
-      const roles = (account.GUID === guess ? await early : undefined) ?? (await listUserAccountRoles(this.client, account.GUID, { signal: this.signal }));
+      const inline = account.userAccountRoles;
+      const roles = inline && !inline.hasMore ? inline.items : await listUserAccountRoles(this.client, account.GUID, { signal: this.signal });
       return roles.map((r) => r.RoleCode);
     });
-  }
-
-  /** The integration user's GUID recorded by the last check (SCIM id = account GUID), if any. */
-  private lastIntegrationUserGuid(): string | undefined {
-    const id = this.state.lastResults['integration-user']?.evidence?.userId;
-    return typeof id === 'string' && /^[0-9A-Fa-f]{32}$/.test(id) ? id : undefined;
   }
 
   jobRole(): Promise<ScimRole | undefined> {

@@ -450,7 +450,7 @@ function derTime(der: Uint8Array, node: { tag: number; contentStart: number; end
   if (node.tag === 0x18 && (m = s.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/))) {
     return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
   }
-  throw new InspectError('unreadable', `The certificate has a validity time that is not RFC 5280 UTCTime/GeneralizedTime ("${s}")`);
+  throw new InspectError('unreadable', `The certificate has a validity time that is not RFC 5280 UTCTime/GeneralizedTime (${JSON.stringify(s)})`);
 }
 
 /**

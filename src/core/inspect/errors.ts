@@ -22,8 +22,14 @@ export class InspectError extends Error {
     readonly reason: InspectErrorReason,
     message: string,
   ) {
-    super(message);
+    // Always one line: bytes quoted from a broken input (a newline in a mangled date) are escaped.
+    super(oneLine(message));
   }
+}
+
+/** Escapes control characters so a message quoting untrusted input stays on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 /** Largest single document (certificate file, JWT, key, JSON statement file) the inspector reads: 10 MB. */

@@ -128,11 +128,12 @@ function assertCleanEnding(r: Run, label: string): StepJson[] {
   return out.steps;
 }
 
-function assertAllAutomaticDone(r: Run, label: string): void {
-  assert.equal(r.code, 0, `${label}: ${r.stdout}\n${r.stderr}`);
+function assertAllAutomaticDone(r: Run, label: string, transient?: RegExp): void {
   const out = JSON.parse(r.stdout) as { steps: StepJson[] };
+  const settling = (s: StepJson) => !!transient && s.status === 'needs-action' && transient.test(s.detail);
+  assert.equal(r.code, out.steps.some(settling) ? 1 : 0, `${label}: ${r.stdout}\n${r.stderr}`);
   for (const s of out.steps) {
-    if (AUTOMATIC.includes(s.id)) assert.equal(s.status, 'done', `${label}: ${s.id}: ${s.detail}`);
+    if (AUTOMATIC.includes(s.id)) assert.ok(s.status === 'done' || settling(s), `${label}: ${s.id}: ${s.status}: ${s.detail}`);
     else assert.ok(['attested', 'not-applicable'].includes(s.status), `${label}: ${s.id} ${s.status}: ${s.detail}`);
   }
 }
@@ -224,7 +225,9 @@ describe('reliability: fault soak of oli apply --all', function () {
     }
     const submits = (await pod.admin.stats()).requests.byRoute['POST /ess/rest/scheduler/v1/requests'] ?? 0;
     assert.ok(submits > 4, `both applies submitted schedules (the race happened): ${submits} submissions`);
-    for (const r of [c!, d!]) assertAllAutomaticDone(r, 'concurrent apply');
+    // Each run's own last look may still see the other run's submission before that run cancels
+    // it (the two overlap): a transient duplicate is reported, never left behind (asserted below).
+    for (const r of [c!, d!]) assertAllAutomaticDone(r, 'concurrent apply', /scheduled more than once; apply cancels the newer duplicates/);
     const cancels = Object.entries((await pod.admin.stats()).requests.byRoute).filter(([route]) => /^POST .*requests\/:id\/:action$/.test(route)).reduce((n, [, v]) => n + v, 0);
     assert.ok(cancels >= 4, `the duplicate submissions were cancelled (${cancels} cancel requests)`);
     assertNoDuplicates(pod, await tenantFacts(pod), 'two concurrent applies');

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -9,20 +8,9 @@ import { OracleClient } from '../../src/oracle/client';
 import { OracleError } from '../../src/oracle/errors';
 import { loadCaBundle, noProxyMatches, proxyForUrl } from '../../src/oracle/transport';
 import { json, startFaultServer, startTestProxy, type FaultServer } from './helpers/fault-server';
+import { FAKE_HOST, makePki } from './helpers/pki';
 
 const AUTH = { kind: 'basic', username: 'u', password: 'tls-test-password' } as const;
-const FAKE_HOST = 'pod.oracle.test';
-
-/** Generates a throwaway CA and a server certificate for 127.0.0.1, localhost and FAKE_HOST (EC keys: fast). */
-function makePki(dir: string): { caFile: string; key: string; cert: string } {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=OLI Test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'ext.cnf'), `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost,DNS:${FAKE_HOST}\n`);
-  run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf');
-  return { caFile: join(dir, 'ca.pem'), key: readFileSync(join(dir, 'srv.key'), 'utf8'), cert: readFileSync(join(dir, 'srv.pem'), 'utf8') };
-}
 
 describe('oracle client: custom CA and proxies', () => {
   let dir: string;

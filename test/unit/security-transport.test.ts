@@ -24,9 +24,9 @@ import { PlanEngine, testConnection } from '../../src/core/plan/engine';
 import { emptyState } from '../../src/core/plan/stateStore';
 import { startFaultServer, startTestProxy, type FaultServer } from './helpers/fault-server';
 import { courseraKeys, testPlan } from './plan.helpers';
+import { FAKE_HOST, makePki } from './helpers/pki';
 
 const ROOT = join(__dirname, '..', '..');
-const FAKE_HOST = 'pod.oracle.test';
 
 function filesUnder(dir: string, ext: RegExp): string[] {
   const out: string[] = [];
@@ -36,16 +36,6 @@ function filesUnder(dir: string, ext: RegExp): string[] {
     else if (ext.test(e.name)) out.push(p);
   }
   return out;
-}
-
-function makePki(dir: string): { caFile: string; key: string; cert: string } {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=OLI Transport Test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'ext.cnf'), `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost,DNS:${FAKE_HOST}\n`);
-  run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf');
-  return { caFile: join(dir, 'ca.pem'), key: readFileSync(join(dir, 'srv.key'), 'utf8'), cert: readFileSync(join(dir, 'srv.pem'), 'utf8') };
 }
 
 /** An HTTPS reverse proxy on 127.0.0.1 in front of the (plain http) sandbox: what a pod looks like. */
@@ -106,7 +96,7 @@ describe('security: transport', function () {
     before(async () => {
       sandbox = await startSandbox({ port: 0, users: 20, essStepMs: 20 });
       dir = mkdtempSync(join(tmpdir(), 'oli-transport-'));
-      pki = makePki(dir);
+      pki = makePki(dir, 'OLI Transport Test CA');
       front = await httpsFront(sandbox.url, pki);
       writeFileSync(join(dir, 'coursera.cer'), courseraKeys().certificatePem);
       env = { OLI_USERNAME: sandbox.admin.userName, OLI_PASSWORD: sandbox.admin.password, OLI_ACTOR: 'transport.test' };

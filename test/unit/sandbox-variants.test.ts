@@ -243,6 +243,25 @@ describe('sandbox variants', function () {
       });
     });
 
+    it('the documented paged variants: /requests/search/{pageIndex} and /query/{application}/requests?pageIndex, 25 a page from 1', async () => {
+      await withSandbox(['ess-strict-query'], async (t) => {
+        for (let i = 0; i < 30; i++) await t.hook('ess/submit', { jobDefinitionId: `${JOBS}ReconcileUserGroups` });
+        const p1 = await (await t.call(`${ESS}/search/1?${q(`jobDefinitionId eq "${JOBS}ReconcileUserGroups"`)}&fields=requestId`)).json();
+        const p2 = await (await t.call(`${ESS}/search/2?${q(`jobDefinitionId eq "${JOBS}ReconcileUserGroups"`)}&fields=requestId`)).json();
+        assert.equal(p1.count, 25);
+        assert.equal(p1.hasMore, true);
+        assert.equal(p2.count, 5);
+        assert.equal(p2.hasMore, false);
+        const ids = [...p1.items, ...p2.items].map((r: { requestId: number }) => r.requestId);
+        assert.equal(new Set(ids).size, 30, 'pages do not overlap');
+        assert.equal((await t.call(`${ESS}/search/0`)).status, 400);
+        assert.equal((await t.call(`${ESS}/search/1?limit=5`)).status, 400);
+        const byApp = await (await t.call('/ess/rest/scheduler/v1/query/EarHcmEss/requests?pageIndex=2')).json();
+        assert.equal(byApp.count, 5);
+        assert.equal((await (await t.call('/ess/rest/scheduler/v1/query/OtherApp/requests')).json()).count, 0);
+      });
+    });
+
     it('the state hook counts recurring requests per job definition (for "never two schedules" assertions)', async () => {
       await withSandbox([], async (t) => {
         const job = `${JOBS}ProcessLearningExperienceStatements`;

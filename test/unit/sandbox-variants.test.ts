@@ -119,7 +119,8 @@ describe('sandbox variants', function () {
         assert.equal(providers.count, 1);
         assert.deepEqual(Object.keys(providers.items[0]).sort(), ['catalogProfile', 'providerCode', 'providerId', 'providerName', 'status', 'userName', 'visibility']);
         assert.equal(providers.items[0].providerId, p.providerId);
-        // ADF attribute names are case-insensitive here (docs/SANDBOX.md), so ProviderName in q still finds it.
+        assert.equal((await t.call(`${ADF}/digitalLearningProviders?${q('ProviderName=Coursera')}`)).status, 400, 'the PascalCase name is not an attribute of this pod');
+        assert.equal((await t.call(`${ADF}/learningSelfPacedItems?${q("ExternalContentId='urn:coursera:variant-1'")}`)).status, 400);
         const items = await (await t.call(`${ADF}/learningSelfPacedItems?onlyData=true&fields=title,externalContentId&${q("externalContentId='urn:coursera:variant-1'")}`)).json();
         assert.deepEqual(items.items, [{ title: 'Variant course', externalContentId: 'urn:coursera:variant-1' }]);
         const sorted = await (await t.call(`${ADF}/learningSelfPacedItems?onlyData=true&orderBy=title:desc`)).json();

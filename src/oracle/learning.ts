@@ -70,37 +70,42 @@ export const learningItemTypeProviderSchema: z.ZodType<LearningItemTypeProvider>
   LearningItemType: opt(z.string()),
 });
 
-export type CompletionDetail = { CompletionDate?: string; ActualEffortInSeconds?: number; Score?: number };
+/** A completionDetails row; names [INF] (Oracle's example shows the child, not every field). */
+export type CompletionDetail = { completionDate?: string; actualEffortInSeconds?: number; actualScore?: number };
 
+/**
+ * learnerLearningRecords is camelCase [DOC farws "Retrieve Learning Records": assignmentRecordId,
+ * assignmentRecordNumber, assignedToNumber]; the other names are [INF]. Items are keyed by hash.
+ */
 export type LearnerLearningRecord = {
-  LearningRecordId: number;
-  LearnerId?: number;
-  LearnerUserName?: string;
-  LearnerEmail?: string;
-  LearningItemId?: number;
-  LearningItemTitle?: string;
-  ExternalContentId?: string;
-  AssignmentStatus: string;
-  ProviderName?: string;
+  assignmentRecordId: number;
+  assignmentRecordNumber?: string;
+  assignedToId?: number;
+  assignedToNumber?: string;
+  assignedToDisplayName?: string;
+  learningItemId?: number;
+  learningItemNumber?: string;
+  learningItemTitle?: string;
+  assignmentStatus: string;
   completionDetails: CompletionDetail[];
 };
 
 const completionDetailSchema = z.looseObject({
-  CompletionDate: opt(z.string()),
-  ActualEffortInSeconds: opt(numberLike),
-  Score: opt(numberLike),
+  completionDate: opt(z.string()),
+  actualEffortInSeconds: opt(numberLike),
+  actualScore: opt(numberLike),
 });
 
 export const learnerLearningRecordSchema: z.ZodType<LearnerLearningRecord> = z.looseObject({
-  LearningRecordId: numberLike,
-  LearnerId: opt(numberLike),
-  LearnerUserName: opt(z.string()),
-  LearnerEmail: opt(z.string()),
-  LearningItemId: opt(numberLike),
-  LearningItemTitle: opt(z.string()),
-  ExternalContentId: opt(z.string()),
-  AssignmentStatus: z.string(),
-  ProviderName: opt(z.string()),
+  assignmentRecordId: numberLike,
+  assignmentRecordNumber: opt(z.string()),
+  assignedToId: opt(numberLike),
+  assignedToNumber: opt(z.string()),
+  assignedToDisplayName: opt(z.string()),
+  learningItemId: opt(numberLike),
+  learningItemNumber: opt(z.string()),
+  learningItemTitle: opt(z.string()),
+  assignmentStatus: z.string(),
   // An expanded child comes as a collection `{items, count, hasMore}`; accept a bare array too.
   completionDetails: z
     .union([z.array(completionDetailSchema), z.looseObject({ items: z.array(completionDetailSchema) })])

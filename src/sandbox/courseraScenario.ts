@@ -11,6 +11,8 @@ export const sandboxInfoSchema = z.looseObject({
   scope: z.string(),
   jobDefinitions: z.record(z.string(), z.string()),
   xapiPath: z.string(),
+  variants: z.array(z.string()).default([]),
+  adminRoles: z.array(z.string()).default([]),
 });
 export type SandboxInfo = z.infer<typeof sandboxInfoSchema>;
 
@@ -58,15 +60,23 @@ export class SandboxAdmin {
   configureExternalProvider(p: { provider: string; userName: string; catalogProfile: string; visibility: string; learnerIdentifier: 'email' | 'username' }) {
     return this.call('POST', 'external-providers', p);
   }
+  /** A user signs in and sets a password (so the demo or a test can act as them, e.g. a learner). */
+  setPassword(userName: string, password: string) {
+    return this.call('POST', 'passwords', { userName, password });
+  }
   registerOAuthClient(c: { clientId: string; clientSecret: string; userName: string }) {
     return this.call('POST', 'oauth-clients', c);
   }
   createUser(u: { userName: string; email: string; active?: boolean; withPerson?: boolean; password?: string; roles?: string[] }) {
     return this.call('POST', 'users', u);
   }
-  /** An admin submits a process from Scheduled Processes (once, or on a daily schedule). */
-  submitInScheduledProcesses(jobDefinitionId: string, schedule?: { frequency: 'DAILY'; interval: number; startTime: string }) {
-    return this.call('POST', 'ess/submit', { jobDefinitionId, ...(schedule ? { schedule } : {}) });
+  /** An admin submits a process from Scheduled Processes (once, or on a daily schedule), with its parameters. */
+  submitInScheduledProcesses(
+    jobDefinitionId: string,
+    schedule?: { frequency: 'DAILY'; interval: number; startTime: string },
+    requestParameters?: { name: string; paramType?: string; value: string }[],
+  ) {
+    return this.call('POST', 'ess/submit', { jobDefinitionId, ...(schedule ? { schedule } : {}), ...(requestParameters?.length ? { requestParameters } : {}) });
   }
   faults(rate: number, seed?: number) {
     return this.call('POST', 'faults', { rate, ...(seed !== undefined ? { seed } : {}) });

@@ -119,6 +119,10 @@ export class PlanEngine {
           status = 'attested';
           detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}`;
         }
+      } else if (attestation && def.automation === 'guided' && status === 'unknown') {
+        // An answer we could not read (e.g. 403: the admin lacks the duty) neither confirms nor contradicts it.
+        status = 'attested';
+        detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note} (not re-checked: ${o.detail})`;
       }
       if (status === 'needs-action') {
         const waiting = def.dependsOn.map((d) => out.get(d)).filter((r): r is StepResult => !!r && !isSatisfied(r.status));

@@ -2,7 +2,7 @@
  * Target 3 (issue 6): `oli inspect xapi FILE --json` on 100,000 NDJSON statements is at least 2x
  * faster, as a whole process, than a script running @learninglocker/xapi-validation on the same
  * file (bench/xapi-peer.cjs: same streaming, one verdict per statement), with the same or better
- * agreement with the ADL LRS conformance suite (../shared/corpora, 1.0.3, every case run through
+ * agreement with the ADL LRS conformance suite (test/fixtures/corpora, 1.0.3, every case run through
  * both processes as NDJSON).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ function peerVerdicts(text: string): Verdicts {
 }
 
 export function adlCorpusPath(): string {
-  return resolve(ROOT, '..', 'shared', 'corpora', 'xapi-lrs-cts-v1_0_3.json');
+  return resolve(ROOT, 'test', 'fixtures', 'corpora', 'xapi-lrs-cts-v1_0_3.json');
 }
 
 export async function benchXapi(log: (s: string) => void = console.log): Promise<Figure[]> {
@@ -78,7 +78,7 @@ export async function benchXapi(log: (s: string) => void = console.log): Promise
 
     // Agreement with the ADL suite, through both whole processes.
     const corpusPath = adlCorpusPath();
-    if (!existsSync(corpusPath)) throw new BenchError('setup', `the ADL corpus is missing: ${corpusPath} (shared/ must sit beside the checkout)`);
+    if (!existsSync(corpusPath)) throw new BenchError('setup', `the ADL corpus is missing: ${corpusPath} (committed with the repository: restore it with git; see test/fixtures/README.md)`);
     const cases = JSON.parse(readFileSync(corpusPath, 'utf8')) as { statement: unknown; expectValid: boolean }[];
     const adl = join(dir, 'adl.ndjson');
     writeFileSync(adl, cases.map((c) => JSON.stringify(c.statement)).join('\n') + '\n');

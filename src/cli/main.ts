@@ -3,8 +3,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, UsageError } from './errors';
 import { readAllStdin, type CliIO } from './io';
 import { COMMANDS } from './commands/registry';
-
-const VERSION = '0.1.0';
+// The package's version (esbuild inlines only this field of package.json into the bundle).
+import { version as VERSION } from '../../package.json';
 
 export function usage(): string {
   const lines = ['Usage: oli <command> [options]', '', 'Commands:'];

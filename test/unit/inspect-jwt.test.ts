@@ -1,12 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { InspectError } from '../../src/core/inspect/errors';
 import { assessOracleApiAuthentication, inspectJwt, type JwtCheckId, type JwtReport } from '../../src/core/inspect/jwt';
 import { OpenSslFactory, type MadeCert } from '../fixtures/inspect/openssl';
+import { corpus } from './helpers/fixtures';
 
-const repoRoot = resolve(__dirname, '../..');
-const corpus = (file: string) => JSON.parse(readFileSync(resolve(repoRoot, '../shared/corpora', file), 'utf8'));
 const b64u = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
 const failed = (r: JwtReport) => r.checks.filter((c) => !c.ok).map((c) => c.id);

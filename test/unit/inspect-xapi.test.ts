@@ -1,15 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InspectError } from '../../src/core/inspect/errors';
 import { durationToSeconds, explainCompletion, oracleReadingOfStatement, type OracleContentItem, type OracleLearner, type XapiResolver } from '../../src/core/inspect/xapi-oracle';
 import { inspectXapiStream, inspectXapiText, type XapiStatementResult } from '../../src/core/inspect/xapi-stream';
 import { validateXapiStatement, type XapiVersion } from '../../src/core/inspect/xapi-validate';
+import { corpus } from './helpers/fixtures';
 
-const repoRoot = resolve(__dirname, '../..');
-const corpus = (file: string) => JSON.parse(readFileSync(resolve(repoRoot, '../shared/corpora', file), 'utf8'));
 
 /**
  * ADL LRS conformance cases we disagree with, by "file|name". Currently none: the validator agrees

@@ -15,7 +15,7 @@ import {
   listSelfPacedItems,
   probeSelfPacedLearning,
   pushProviderContent,
-  type SelfPacedItem,
+  type SelfPacedItemView,
 } from '../../src/oracle/learning';
 import { addRoleMember, findRoleByDisplayName, findRoleByName, getRole, removeRoleMember } from '../../src/oracle/scimRoles';
 import { createUser, findUserByUserName, findUsersBatched, findUsersByEmail, primaryWorkEmail, scimUserSchema, setUserActive, SCIM_USERS_PATH } from '../../src/oracle/scimUsers';
@@ -203,7 +203,7 @@ describe('oracle client against the sandbox', function () {
       const providers = await listDigitalLearningProviders(provider);
       const coursera = providers.find((p) => p.ProviderName === 'Coursera')!;
       assert.ok(coursera);
-      assert.ok((await listLearningItemTypeProviders(provider)).some((p) => p.ProviderName === 'Coursera'));
+      assert.ok((await listLearningItemTypeProviders(provider)).some((p) => p.name === 'Coursera'));
 
       const pushed = (await pushProviderContent(provider, coursera.ProviderId, {
         ExternalContentId: "urn:course:o'reilly-1",
@@ -211,11 +211,11 @@ describe('oracle client against the sandbox', function () {
         ContentUrl: 'https://www.coursera.org/learn/machine-learning',
         Languages: ['en'],
         ExpectedEffortInHours: 10,
-      })) as SelfPacedItem;
-      assert.equal(typeof pushed.LearningItemId, 'number');
+      })) as SelfPacedItemView;
+      assert.match(pushed.id ?? '', /^\d+$/);
       const items = await listSelfPacedItems(admin, { q: adfEq('ExternalContentId', "urn:course:o'reilly-1") });
       assert.equal(items.length, 1);
-      assert.equal(items[0]!.LearningItemId, pushed.LearningItemId);
+      assert.equal(items[0]!.id, pushed.id);
       await assert.rejects(listSelfPacedItems(provider), (e: unknown) => e instanceof OracleError && e.reason === 'forbidden');
 
       // A learner completes it: the provider sends a statement (sandbox stand-in path, test only),
@@ -236,11 +236,11 @@ describe('oracle client against the sandbox', function () {
       assert.equal((await waitForEssRequest(admin, run.requestId, { pollMs: 10 })).state, 'SUCCEEDED');
       const records = await listLearnerLearningRecords(admin, { q: adfEq('LearnerUserName', learner.userName) });
       assert.equal(records.length, 1);
-      assert.equal(records[0]!.AssignmentStatus, 'ORA_ASSN_REC_COMPLETE');
+      assert.equal(records[0]!.assignmentStatus, 'ORA_ASSN_REC_COMPLETE');
       assert.equal(records[0]!.completionDetails.length, 1);
-      assert.equal(records[0]!.completionDetails[0]!.ActualEffortInSeconds, 5400);
-      assert.equal(records[0]!.completionDetails[0]!.Score, 0.9);
-      assert.equal(records[0]!.completionDetails[0]!.CompletionDate, '2025-05-01T12:00:00.000Z');
+      assert.equal(records[0]!.completionDetails[0]!.actualEffortInSeconds, 5400);
+      assert.equal(records[0]!.completionDetails[0]!.score, 0.9);
+      assert.equal(records[0]!.completionDetails[0]!.completionDate, '2025-05-01T12:00:00.000Z');
       provider.close();
     });
   });

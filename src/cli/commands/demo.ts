@@ -150,17 +150,21 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     const done = await waitForEssRequest(adminClient, request.requestId, { pollMs: 100, timeoutMs: 30_000 });
     say('oli', `ESS request ${done.requestId}: ${done.state}.`);
 
-    const records = await listLearnerLearningRecords(adminClient, { q: `ExternalContentId='${item.externalContentId}'` });
+    // learnerLearningRecords is read by its documented camelCase names; the content id field is
+    // not documented, so the records are matched here rather than filtered by the pod.
+    const records = (await listLearnerLearningRecords(adminClient)).filter(
+      (r) => r.externalContentId === undefined || r.externalContentId === item.externalContentId || r.learningItemTitle === item.title,
+    );
     const completions = records.map((r) => {
-      const c = r.completionDetails?.[0];
+      const c = r.completionDetails[0];
       return {
-        learner: String(r.LearnerEmail ?? r.LearnerUserName ?? r.LearnerId),
-        contentId: String(r.ExternalContentId ?? item.externalContentId),
-        title: String(r.LearningItemTitle ?? item.title),
-        status: String(r.AssignmentStatus),
-        ...(c?.CompletionDate ? { completionDate: String(c.CompletionDate) } : {}),
-        ...(c?.ActualEffortInSeconds != null ? { actualEffortSeconds: Number(c.ActualEffortInSeconds) } : {}),
-        ...(c?.Score != null ? { score: Number(c.Score) } : {}),
+        learner: String(r.learnerEmail ?? r.learnerUserName ?? r.assignedToNumber ?? r.assignmentRecordId),
+        contentId: String(r.externalContentId ?? item.externalContentId),
+        title: String(r.learningItemTitle ?? item.title),
+        status: String(r.assignmentStatus ?? 'unknown'),
+        ...(c?.completionDate ? { completionDate: c.completionDate } : {}),
+        ...(c?.actualEffortInSeconds !== undefined ? { actualEffortSeconds: c.actualEffortInSeconds } : {}),
+        ...(c?.score !== undefined ? { score: c.score } : {}),
       };
     });
     return { steps: final.map((r) => ({ id: r.id, status: r.status })), completions, ...(keep ? { folder: dir } : {}) };

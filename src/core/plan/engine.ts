@@ -113,11 +113,13 @@ export class PlanEngine {
       const attestation = this.options.state.attestations[def.id];
       let status = o.status;
       let detail = o.detail;
-      if (attestation && def.automation === 'guided' && status === 'needs-action') {
+      if (attestation && def.automation === 'guided' && (status === 'needs-action' || status === 'unknown')) {
         if (o.refutesAttestation) detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}, but the pod says otherwise: ${o.detail}`;
         else {
+          // A read the pod refused (or an unreadable answer) never stands against an attestation.
+          const unread = o.checks.filter((c) => c.outcome === 'unknown');
           status = 'attested';
-          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}`;
+          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}${unread.length ? ` (not confirmed by the pod: ${unread[0]!.message})` : ''}`;
         }
       }
       if (status === 'needs-action') {

@@ -62,10 +62,27 @@ const lazyPackages = {
     });
   },
 };
+// @learninglocker/xapi-validation (the sandbox's own xAPI validator) loads its rules with
+// `require(file)` on a variable, which esbuild cannot follow: rewrite that one helper into literal
+// requires of every rule file it names, so the bundles stay self-contained (no node_modules at run time).
+const xapiValidationRequires = {
+  name: 'xapi-validation-static-requires',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@learninglocker[\\/]xapi-validation[\\/]dist[\\/]factory\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const files = [...new Set([...src.matchAll(/require(?:Rule|Map|File)\('(\.\/[\w/]+)'\)/g)].map((m) => m[1]))];
+      if (!src.includes('return ruleAccessor(require(file))(data, path);') || files.length < 10) {
+        throw new Error('@learninglocker/xapi-validation changed its factory.js: update the xapi-validation-static-requires plugin in scripts/build.mjs');
+      }
+      const table = `var __xapiRules = {${files.map((f) => `${JSON.stringify(f)}: function () { return require(${JSON.stringify(f)}); }`).join(', ')}};\n`;
+      return { contents: table + src.replace('return ruleAccessor(require(file))(data, path);', 'return ruleAccessor(__xapiRules[file]())(data, path);'), loader: 'js' };
+    });
+  },
+};
 // Always minified: less to read and compile at every start (source maps stay linked in dev builds).
 const cliCommon = { ...common, minify: true, platform: 'node', format: 'cjs', target: 'node20' };
-jobs.push(build({ ...cliCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliSplit('./cli/')] }));
-jobs.push(build({ ...cliCommon, entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])), outdir: 'dist/cli', plugins: [cliSplit('./'), lazyPackages] }));
+jobs.push(build({ ...cliCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliSplit('./cli/'), xapiValidationRequires] }));
+jobs.push(build({ ...cliCommon, entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])), outdir: 'dist/cli', plugins: [cliSplit('./'), lazyPackages, xapiValidationRequires] }));
 if (existsSync('media/inspector/main.ts')) {
   jobs.push(build({
     ...common,
@@ -86,6 +103,7 @@ if (existsSync('src/extension.ts') && existsSync('src/commands/localSandbox.ts')
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [xapiValidationRequires],
   }));
 }
 // The extension's runtime (model, views, commands, engine, inspector): loaded by the activation

@@ -98,6 +98,7 @@ check 'POST /oauth2/v1/token bad scope' 400 -u 'curl-client:curl-secret' --data-
 
 echo "xAPI stand-in + ESS (step 10)"
 LEARNER_EMAIL=$(curl -s -u "$ADMIN" -G "$SCIM/Users" --data-urlencode 'startIndex=2' --data-urlencode 'count=1' | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>process.stdout.write(JSON.parse(s).Resources[0].emails[0].value))")
+LEARNER_NAME=$(curl -s -u "$ADMIN" -G "$SCIM/Users" --data-urlencode 'startIndex=2' --data-urlencode 'count=1' | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>process.stdout.write(JSON.parse(s).Resources[0].userName))")
 check 'POST xAPI statement (OAuth bearer)' 200 -H "Authorization: Bearer $TOKEN" -H 'X-Experience-API-Version: 1.0.3' "${JSONH[@]}" -X POST "$BASE/hcmRestApi/sandbox-standin/xapi/statements" \
   -d "{\"actor\":{\"mbox\":\"mailto:$LEARNER_EMAIL\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/completed\"},\"object\":{\"id\":\"urn:coursera:crs-curl-1\"},\"timestamp\":\"2025-06-01T10:00:00Z\",\"result\":{\"duration\":\"PT45M\",\"score\":{\"scaled\":0.9}}}"
 PLES='JobDefinition://oracle/apps/ess/hcm/learning/sandbox-standin/ProcessLearningExperienceStatements'
@@ -111,8 +112,10 @@ for _ in $(seq 1 50); do
 done
 [[ "$STATE" == SUCCEEDED ]] && { PASS=$((PASS + 1)); echo "  ok   ESS request $REQ reached SUCCEEDED"; } || { FAIL=$((FAIL + 1)); echo "  FAIL ESS request state $STATE"; }
 check 'GET ESS requests?q=jobDefinitionId eq ...' 200 -u "$ADMIN" -G "$ESS/requests" --data-urlencode "q=jobDefinitionId eq \"$PLES\""
-check 'GET learnerLearningRecords?expand=completionDetails&q=...' 200 -u "$ADMIN" -G "$ADF/learnerLearningRecords" --data-urlencode 'expand=completionDetails' --data-urlencode "q=ExternalContentId='urn:coursera:crs-curl-1'"
-RECORD=$(json "$WORK/body" 'j.items[0].AssignmentStatus + " " + j.items[0].completionDetails.items[0].ActualEffortInSeconds + " " + j.items[0].completionDetails.items[0].Score')
+# learnerLearningRecords applies to the learner [DOC]: the learner reads their own records.
+curl -s -o /dev/null "${JSONH[@]}" -X POST "$BASE/__sandbox/passwords" -d "{\"userName\":\"$LEARNER_NAME\",\"password\":\"Learner-pw-1\"}"
+check 'GET learnerLearningRecords?expand=completionDetails (as the learner)' 200 -u "$LEARNER_NAME:Learner-pw-1" -G "$ADF/learnerLearningRecords" --data-urlencode 'expand=completionDetails'
+RECORD=$(json "$WORK/body" 'j.items[0].assignmentStatus + " " + j.items[0].completionDetails.items[0].actualEffortInSeconds + " " + j.items[0].completionDetails.items[0].actualScore')
 [[ "$RECORD" == "ORA_ASSN_REC_COMPLETE 2700 0.9" ]] && { PASS=$((PASS + 1)); echo "  ok   learner record: $RECORD"; } || { FAIL=$((FAIL + 1)); echo "  FAIL learner record: $RECORD"; }
 
 check 'GET /__sandbox/stats' 200 "$BASE/__sandbox/stats"

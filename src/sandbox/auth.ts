@@ -2,17 +2,22 @@ import { X509Certificate, createHash, randomBytes, scryptSync, timingSafeEqual, 
 import { z } from 'zod';
 import { SandboxHttpError } from './errors';
 import type { SandboxUser } from './model';
-import { ADMIN_ROLE, PROVIDER_DUTY } from './seed';
+import { GRANTS, forbiddenDetail, type Grant } from './security';
 import type { Tenant } from './tenant';
 
-/** What a route requires: `admin` = IT Security Manager; `provider` = the content provider duty (or admin). */
-export type Need = 'admin' | 'provider';
+/** What a route requires (security.ts). */
+export type Need = Grant;
 
 export interface Principal {
   user: SandboxUser;
   method: 'basic' | 'jwt' | 'oauth';
-  isAdmin: boolean;
-  isProvider: boolean;
+  /** Role, duty and privilege codes the user holds (Tenant.privilegeCodes). */
+  codes: ReadonlySet<string>;
+}
+
+/** True when the principal holds a code that grants `grant`. */
+export function may(principal: Principal, grant: Grant): boolean {
+  return GRANTS[grant].anyOf.some((c) => principal.codes.has(c));
 }
 
 /** Why authentication failed; kept for GET /__sandbox/auth-failures, never sent to the client. */
@@ -141,15 +146,10 @@ export function authenticate(tenant: Tenant, authorization: string | undefined, 
     user = oauthUser(tenant, value, nowMs);
     method = 'oauth';
   }
-  const codes = tenant.privilegeCodes(user.id);
-  return { user, method, isAdmin: codes.has(ADMIN_ROLE), isProvider: codes.has(PROVIDER_DUTY) };
+  return { user, method, codes: tenant.privilegeCodes(user.id) };
 }
 
-/** Throws a 403 unless the principal's roles grant `need`. */
+/** Throws a 403 naming the missing privilege or duty unless the principal's roles grant `need`. */
 export function authorize(principal: Principal, need: Need, what: string): void {
-  const ok = principal.isAdmin || (need === 'provider' && principal.isProvider);
-  if (!ok) {
-    const required = need === 'admin' ? `the ${ADMIN_ROLE} job role` : `the ${PROVIDER_DUTY} duty role`;
-    throw new SandboxHttpError(403, `User ${principal.user.userName} is not authorized to ${what}: it needs ${required}.`);
-  }
+  if (!may(principal, need)) throw new SandboxHttpError(403, forbiddenDetail(principal.user.userName, need, what));
 }

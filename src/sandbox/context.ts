@@ -4,6 +4,7 @@ import type { Need, Principal } from './auth';
 import { SandboxHttpError } from './errors';
 import type { FaultInjector, Stats } from './faults';
 import type { Tenant } from './tenant';
+import type { Variants } from './variants';
 
 export const DEFAULT_PORT = 8642;
 export const DEFAULT_ADMIN_USER = 'admin.sandbox';
@@ -33,6 +34,10 @@ export interface SandboxInfo {
   /** Number of seeded users. */
   users: number;
   statePath: string | null;
+  /** The variants this pod plays (docs/SANDBOX.md, "Variants"); empty for the default pod. */
+  variants: string[];
+  /** Role codes the administrator holds (per variant). */
+  adminRoles: string[];
 }
 
 /** What every route module gets from the server. */
@@ -42,6 +47,7 @@ export interface SandboxContext {
   readonly stats: Stats;
   readonly authFailures: AuthFailure[];
   readonly essStepMs: number;
+  readonly variants: Variants;
   now(): number;
   /** Authenticates the request and checks it may do `what`; throws 401 / 403. */
   principal(request: FastifyRequest, need: Need, what: string): Principal;

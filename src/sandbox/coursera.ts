@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { OracleClient, type RequestLogEntry } from '../oracle/client';
-import type { OracleAuth } from '../oracle/auth';
-import { listDigitalLearningProviders, pushProviderContent } from '../oracle/learning';
-import { signOracleJwt } from '../core/plan/oracleJwt';
+import { X509Certificate, createHash, createPrivateKey, randomUUID, sign } from 'node:crypto';
 
 /**
  * A Coursera simulator: plays the provider's side against a pod (the sandbox). It pushes catalog
  * content through digitalLearningProviders and learner progress as xAPI statements, signed with
  * its own key and issuer (JWT variant) or with an OAuth client-credentials token.
+ *
+ * It has its own small HTTP and JWT code and never uses the product's client (src/oracle,
+ * src/core): a bug there must not hide itself by being on both sides of the wire. It reads the
+ * pod's answers leniently (any field casing or variant name), as a provider's client would have to.
  *
  * The xAPI path is the sandbox's STAND-IN: Oracle does not publish the real one (MOS 3041803.1).
  */
@@ -58,28 +57,80 @@ export function xapiStatement(e: ProgressEvent): Record<string, unknown> {
   };
 }
 
-export class CourseraSimulator {
-  private readonly client: OracleClient;
+/** A pod's answer the simulator could not use. */
+export class CourseraSimulatorError extends Error {
+  override readonly name = 'CourseraSimulatorError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
 
-  constructor(baseUrl: string, identity: ProviderIdentity, onLog?: (e: RequestLogEntry) => void) {
-    const auth: OracleAuth =
-      identity.kind === 'jwt'
-        ? {
-            kind: 'bearer',
-            token: () => signOracleJwt({ privateKeyPem: identity.privateKeyPem, certificatePem: identity.certificatePem, issuer: identity.issuer, userName: identity.userName }),
-          }
-        : { kind: 'oauth', tokenUrl: identity.tokenUrl, clientId: identity.clientId, clientSecret: identity.clientSecret, scope: identity.scope };
-    this.client = new OracleClient({ baseUrl, auth, ...(onLog ? { onLog } : {}), userAgent: 'coursera-simulator' });
+const b64url = (v: Buffer | string): string => Buffer.from(v).toString('base64url');
+
+/** An RS256 JWT in the Security Console API Authentication shape: header x5t, claims iss, prn, sub, iat, exp. */
+export function signProviderJwt(identity: { privateKeyPem: string; certificatePem: string; issuer: string; userName: string }, nowMs = Date.now()): string {
+  const x5t = createHash('sha1').update(new X509Certificate(identity.certificatePem).raw).digest('base64url');
+  const iat = Math.floor(nowMs / 1000);
+  const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', x5t }));
+  const claims = b64url(JSON.stringify({ iss: identity.issuer, prn: identity.userName, sub: identity.userName, iat, exp: iat + 300 }));
+  const signature = sign('sha256', Buffer.from(`${header}.${claims}`), createPrivateKey(identity.privateKeyPem));
+  return `${header}.${claims}.${b64url(signature)}`;
+}
+
+/** A field whatever its casing or the pod's name for it (`ProviderName`, `providerName`, `Name`). */
+function field(row: Record<string, unknown>, ...names: string[]): unknown {
+  const wanted = names.map((n) => n.toLowerCase());
+  for (const w of wanted) for (const [k, v] of Object.entries(row)) if (k.toLowerCase() === w) return v;
+  return undefined;
+}
+
+export class CourseraSimulator {
+  private token: { value: string; expiresAt: number } | null = null;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly identity: ProviderIdentity,
+  ) {}
+
+  private async authorization(): Promise<string> {
+    if (this.identity.kind === 'jwt') return `Bearer ${signProviderJwt(this.identity)}`;
+    if (this.token && this.token.expiresAt > Date.now() + 30_000) return `Bearer ${this.token.value}`;
+    const { tokenUrl, clientId, clientSecret, scope } = this.identity;
+    const res = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
+    });
+    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
+    if (!res.ok || !body.access_token) throw new CourseraSimulatorError(`The token endpoint answered ${res.status}.`, res.status);
+    this.token = { value: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000 };
+    return `Bearer ${body.access_token}`;
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<unknown> {
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: { authorization: await this.authorization(), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new CourseraSimulatorError(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`, res.status);
+    return text ? JSON.parse(text) : undefined;
   }
 
   /** Pushes one catalog item to the provider record Oracle created for Coursera. */
   async pushCatalogItem(item: CatalogItem, signal?: AbortSignal): Promise<{ providerId: string | number }> {
-    const providers = await listDigitalLearningProviders(this.client, signal ? { signal } : {});
-    const coursera = providers.find((p) => String(p.ProviderName ?? '').toLowerCase() === 'coursera');
-    if (!coursera?.ProviderId) throw new Error('Coursera is not configured on Configure External Providers in this pod (no provider record to push to).');
-    await pushProviderContent(
-      this.client,
-      coursera.ProviderId,
+    const list = (await this.call('GET', '/hcmRestApi/resources/11.13.18.05/digitalLearningProviders?onlyData=true&limit=500', undefined, {}, signal)) as { items?: Record<string, unknown>[] };
+    const coursera = (list.items ?? []).find((p) => String(field(p, 'ProviderName', 'Name') ?? '').toLowerCase() === 'coursera');
+    const providerId = coursera ? (field(coursera, 'ProviderId', 'Id') as string | number | undefined) : undefined;
+    if (providerId === undefined) throw new CourseraSimulatorError('Coursera is not configured on Configure External Providers in this pod (no provider record to push to).');
+    await this.call(
+      'POST',
+      `/hcmRestApi/resources/11.13.18.05/digitalLearningProviders/${encodeURIComponent(String(providerId))}/child/content`,
       {
         ExternalContentId: item.externalContentId,
         Title: item.title,
@@ -89,20 +140,16 @@ export class CourseraSimulator {
         Publisher: 'Coursera',
         Status: 'ACTIVE',
       },
-      signal ? { signal } : {},
+      {},
+      signal,
     );
-    return { providerId: coursera.ProviderId };
+    return { providerId };
   }
 
   /** Sends a batch of statements (Coursera sends at start and at completion, batched every 4 hours). */
   async sendStatements(events: ProgressEvent[], signal?: AbortSignal): Promise<string[]> {
-    const body = events.map(xapiStatement);
-    const ids = await this.client.send('POST', XAPI_STANDIN_PATH, {
-      body,
-      schema: z.array(z.string()),
-      headers: { 'X-Experience-API-Version': '1.0.3' },
-      ...(signal ? { signal } : {}),
-    });
-    return ids ?? [];
+    const ids = await this.call('POST', XAPI_STANDIN_PATH, events.map(xapiStatement), { 'X-Experience-API-Version': '1.0.3' }, signal);
+    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string')) throw new CourseraSimulatorError('The statements endpoint did not answer a list of statement ids.');
+    return ids;
   }
 }

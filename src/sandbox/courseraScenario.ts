@@ -11,6 +11,8 @@ export const sandboxInfoSchema = z.looseObject({
   scope: z.string(),
   jobDefinitions: z.record(z.string(), z.string()),
   xapiPath: z.string(),
+  variants: z.array(z.string()).default([]),
+  adminRoles: z.array(z.string()).default([]),
 });
 export type SandboxInfo = z.infer<typeof sandboxInfoSchema>;
 
@@ -57,6 +59,10 @@ export class SandboxAdmin {
   }
   configureExternalProvider(p: { provider: string; userName: string; catalogProfile: string; visibility: string; learnerIdentifier: 'email' | 'username' }) {
     return this.call('POST', 'external-providers', p);
+  }
+  /** A user signs in and sets a password (so the demo or a test can act as them, e.g. a learner). */
+  setPassword(userName: string, password: string) {
+    return this.call('POST', 'passwords', { userName, password });
   }
   registerOAuthClient(c: { clientId: string; clientSecret: string; userName: string }) {
     return this.call('POST', 'oauth-clients', c);

@@ -69,6 +69,9 @@ export function frameworkVersion(request: FastifyRequest): number {
   return n;
 }
 
+/** Stand-in ESS error codes for answers no route gives a code (Oracle's are not published). */
+const ESS_DEFAULT_CODES: Record<number, string> = { 403: 'ESS-01006' };
+
 export const ADF_ERROR_TYPE = 'application/vnd.oracle.adf.error+json';
 
 /** Writes `err` in the shape of the request's API family. */
@@ -91,7 +94,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: San
         ...(options.scimType ? { scimType: options.scimType } : {}),
       });
     case 'ess':
-      return reply.type('application/json').send({ title, detail: reason, errorCode: options.code ?? 'ESS-00000', status });
+      return reply.type('application/json').send({ title, detail: reason, errorCode: options.code ?? ESS_DEFAULT_CODES[status] ?? 'ESS-00000', status });
     case 'oauth':
       return reply.type('application/json').send({ error: options.code ?? 'invalid_request', error_description: reason });
     case 'hook':

@@ -6,6 +6,7 @@ import { SandboxHttpError } from './errors';
 import { deactivateDueItems } from './learning';
 import type { EssRequest } from './model';
 import { FilterSyntaxError, allowed, evaluateFilter, parseFilter, plainResolver } from './scimFilter';
+import { ESS_STRICT_MAX_ITEMS } from './variants';
 import { processStatements } from './xapi';
 
 export const ESS_ROOT = '/ess/rest/scheduler/v1';
@@ -28,8 +29,20 @@ const EFFECTS: Record<string, (ctx: SandboxContext, at: number) => void> = {
   [STANDIN_JOB_DEFINITIONS.processCatalogItemDeactivationsDeletions]: deactivateDueItems,
 };
 
-export type EssState = 'WAIT' | 'RUNNING' | 'SUCCEEDED' | 'CANCELLED' | 'HOLD';
-const DESCRIPTIONS: Record<EssState, string> = { WAIT: 'Wait', RUNNING: 'Running', SUCCEEDED: 'Succeeded', CANCELLED: 'Cancelled', HOLD: 'Hold' };
+export type EssState = 'WAIT' | 'RUNNING' | 'SUCCEEDED' | 'ERROR' | 'CANCELLED' | 'HOLD';
+const DESCRIPTIONS: Record<EssState, string> = { WAIT: 'Wait', RUNNING: 'Running', SUCCEEDED: 'Succeeded', ERROR: 'Error', CANCELLED: 'Cancelled', HOLD: 'Hold' };
+
+/** The bulk-ingest process's documented input: "Program Name is OLC-REST" (the seed procedure's step 10). */
+export const BULK_INGEST_PROGRAM = 'OLC-REST';
+/** The parameter name the sandbox documents for it [INF]: Oracle does not publish the name. */
+export const BULK_INGEST_PARAMETER = 'submit.argument1';
+
+/** Why a run fails, or null: the bulk-ingest job needs a parameter whose value is OLC-REST (any name accepted). */
+function runError(r: EssRequest): string | null {
+  if (r.jobDefinitionId !== STANDIN_JOB_DEFINITIONS.olcRestBulkIngestOscs) return null;
+  if (r.requestParameters.some((p) => (p.value ?? '').trim().toUpperCase() === BULK_INGEST_PROGRAM)) return null;
+  return `Error: the process needs its Program Name parameter (value ${BULK_INGEST_PROGRAM}); submit it with requestParameters [{"name":"${BULK_INGEST_PARAMETER}","paramType":"STRING","value":"${BULK_INGEST_PROGRAM}"}] (any parameter name whose value is ${BULK_INGEST_PROGRAM} is accepted here).`;
+}
 
 /** Ms after which a one-off request (or a recurring one's first run) completes; null if never. */
 function effectAt(r: EssRequest, stepMs: number): number {
@@ -46,7 +59,7 @@ export function essState(r: EssRequest, now: number, stepMs: number): { state: E
   const start = end - stepMs;
   if (now < start) return { state: 'WAIT', processStart: null, processEnd: null };
   if (now < end) return { state: 'RUNNING', processStart: start, processEnd: null };
-  return { state: 'SUCCEEDED', processStart: start, processEnd: end };
+  return { state: runError(r) ? 'ERROR' : 'SUCCEEDED', processStart: start, processEnd: end };
 }
 
 /** Applies the effects of every run that has completed by now, in completion order. */
@@ -57,6 +70,7 @@ export function advanceEss(ctx: SandboxContext): void {
     .sort((a, b) => effectAt(a, ctx.essStepMs) - effectAt(b, ctx.essStepMs));
   for (const r of due) {
     r.effectApplied = true;
+    if (runError(r)) continue;
     EFFECTS[r.jobDefinitionId]?.(ctx, effectAt(r, ctx.essStepMs));
     ctx.changed();
   }
@@ -104,9 +118,12 @@ export function submitEss(ctx: SandboxContext, body: unknown, submitter: string)
   return r;
 }
 
-export function essToJson(ctx: SandboxContext, r: EssRequest, base: string): Record<string, unknown> {
+/** The request as the ESS REST API answers it; `requestParameters` only in the full form (`fields=@full`). */
+export function essToJson(ctx: SandboxContext, r: EssRequest, base: string, full = true): Record<string, unknown> {
   const { state, processStart, processEnd } = essState(r, ctx.now(), ctx.essStepMs);
   const href = `${base}${ESS_ROOT}/requests/${r.requestId}`;
+  const requestType = ctx.variants.requestType(r.schedule !== null);
+  const error = state === 'ERROR' ? runError(r) : null;
   return {
     requestId: r.requestId,
     id: r.requestId,
@@ -114,15 +131,16 @@ export function essToJson(ctx: SandboxContext, r: EssRequest, base: string): Rec
     application: r.application,
     product: r.product,
     state,
-    stateDescription: DESCRIPTIONS[state],
-    ...(state === 'CANCELLED' ? { cause: `Cancelled by ${r.submitter}` } : {}),
-    requestType: r.schedule ? 'RECURRING' : 'ONCE',
+    stateDescription: error ?? DESCRIPTIONS[state],
+    // `cause` is an enum in Oracle's schema [DOC]: NON_TERMINAL, OPERATOR_CANCEL, PROCESS_ERROR, ...
+    ...(state === 'CANCELLED' ? { cause: 'OPERATOR_CANCEL' } : error ? { cause: 'PROCESS_ERROR' } : {}),
+    ...(requestType !== undefined ? { requestType } : {}),
     scheduleDefinition: r.schedule,
     submitter: r.submitter,
     submissionTime: iso(r.submittedAt),
     ...(processStart !== null ? { processStart: iso(processStart) } : {}),
     ...(processEnd !== null ? { processEnd: iso(processEnd) } : {}),
-    requestParameters: r.requestParameters,
+    ...(full ? { requestParameters: r.requestParameters } : {}),
     links: [
       { rel: 'self', href },
       { rel: 'cancel', href: `${href}/cancel` },
@@ -132,34 +150,92 @@ export function essToJson(ctx: SandboxContext, r: EssRequest, base: string): Rec
   };
 }
 
-const QUERY_ATTRS = allowed('jobDefinitionId', 'state', 'requestType', 'submissionTime', 'application', 'product', 'submitter', 'requestId');
+const QUERY_ATTRS = ['jobDefinitionId', 'state', 'requestType', 'scheduleDefinition', 'submissionTime', 'application', 'product', 'submitter', 'requestId'];
+/** Query parameters Oracle documents for GET /requests [DOC farca "Query job requests"]. */
+const DOCUMENTED_QUERY_PARAMS = ['q', 'fields', 'excludeFields', 'orderBy', 'id'];
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 const QueryParams = z.object({
   q: z.preprocess(first, z.string().optional()),
   limit: z.preprocess(first, z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1)).optional()),
   offset: z.preprocess(first, z.string().regex(/^\d+$/).transform(Number).optional()),
   fields: z.preprocess(first, z.string().optional()),
+  excludeFields: z.preprocess(first, z.string().optional()),
+  orderBy: z.preprocess(first, z.string().optional()),
+  id: z.preprocess(first, z.string().regex(/^\d+$/).transform(Number).optional()),
 });
 
+/** `fields` / `excludeFields` lists; Oracle's examples quote them (`?fields="requestId"`). */
+function fieldList(v: string | undefined): string[] | null {
+  if (v === undefined) return null;
+  return v.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
+}
+
+/** Applies `fields` (`@full` = everything, requestParameters included) and `excludeFields`. */
+function projectEss(ctx: SandboxContext, r: EssRequest, base: string, fields: string[] | null, exclude: string[] | null): Record<string, unknown> {
+  const full = fields?.includes('@full') || fields?.some((f) => f.toLowerCase() === 'requestparameters') || false;
+  let json = essToJson(ctx, r, base, full);
+  if (fields && !fields.includes('@full')) {
+    const want = new Set(fields.map((f) => f.toLowerCase()));
+    json = Object.fromEntries(Object.entries(json).filter(([k]) => want.has(k.toLowerCase())));
+  }
+  if (exclude) {
+    const drop = new Set(exclude.map((f) => f.toLowerCase()));
+    json = Object.fromEntries(Object.entries(json).filter(([k]) => !drop.has(k.toLowerCase())));
+  }
+  return json;
+}
+
 function list(ctx: SandboxContext, request: FastifyRequest): Record<string, unknown> {
-  const parsed = QueryParams.safeParse(request.query ?? {});
-  if (!parsed.success) throw essBadRequest(`Invalid query parameter '${parsed.error.issues[0]!.path.join('.')}': use q, limit (1-500), offset.`);
-  const { q, limit: rawLimit, offset = 0 } = parsed.data;
-  const limit = Math.min(rawLimit ?? 25, 500);
+  const strict = ctx.variants.has('ess-strict-query');
+  const raw = (request.query ?? {}) as Record<string, unknown>;
+  if (strict) {
+    const refused = Object.keys(raw).filter((k) => !DOCUMENTED_QUERY_PARAMS.includes(k));
+    if (refused.length) {
+      throw essBadRequest(`Query parameter '${refused[0]}' is not supported by this endpoint: use ${DOCUMENTED_QUERY_PARAMS.join(', ')} (at most ${ESS_STRICT_MAX_ITEMS} requests are returned; narrow q to see others).`);
+    }
+  }
+  const parsed = QueryParams.safeParse(raw);
+  if (!parsed.success) throw essBadRequest(`Invalid query parameter '${parsed.error.issues[0]!.path.join('.')}': use q, fields, excludeFields, orderBy, id${strict ? '' : ', limit (1-500), offset'}.`);
+  const { q, limit: rawLimit, offset = 0, id, orderBy } = parsed.data;
+  const limit = strict ? ESS_STRICT_MAX_ITEMS : Math.min(rawLimit ?? 25, 500);
+  const attrs = allowed(...QUERY_ATTRS.filter((a) => a !== 'requestType' || ctx.variants.requestType(true) !== undefined));
   let ast = null;
   try {
-    ast = q ? parseFilter(q, QUERY_ATTRS) : null;
+    ast = q ? parseFilter(q, attrs) : null;
   } catch (err) {
     if (err instanceof FilterSyntaxError) throw essBadRequest(`Invalid q: ${err.message}. Example: q=jobDefinitionId eq "JobDefinition://..." and state eq "SUCCEEDED".`);
     throw err;
   }
   const base = baseUrl(request);
-  const all = [...ctx.tenant.essRequests.values()]
+  let rows = [...ctx.tenant.essRequests.values()]
+    .filter((r) => id === undefined || r.requestId === id)
     .sort((a, b) => b.requestId - a.requestId)
-    .map((r) => essToJson(ctx, r, base))
-    .filter((j) => !ast || evaluateFilter(ast, j, plainResolver));
-  const items = all.slice(offset, offset + limit);
-  return { items, count: items.length, hasMore: offset + items.length < all.length, limit, offset };
+    .map((r) => ({ r, json: essToJson(ctx, r, base) }))
+    .filter(({ json }) => !ast || evaluateFilter(ast, json, plainResolver));
+  if (orderBy) rows = orderEss(rows, orderBy);
+  const page = rows.slice(offset, offset + limit);
+  const fields = fieldList(parsed.data.fields);
+  const exclude = fieldList(parsed.data.excludeFields);
+  const items = page.map(({ r }) => projectEss(ctx, r, base, fields, exclude));
+  return { items, count: items.length, hasMore: offset + items.length < rows.length, limit, offset };
+}
+
+/** `orderBy=field[:asc|:desc]`; Oracle uses only the first field listed [DOC]. */
+function orderEss<T extends { json: Record<string, unknown> }>(rows: T[], orderBy: string): T[] {
+  const [field = '', dir = 'asc'] = orderBy.split(',')[0]!.trim().split(':');
+  if (!QUERY_ATTRS.some((a) => a.toLowerCase() === field.toLowerCase()) || !/^(asc|desc)$/i.test(dir)) {
+    throw essBadRequest(`Invalid orderBy '${orderBy}': use fieldName[:asc|:desc] with a queryable field.`);
+  }
+  const sign = dir.toLowerCase() === 'desc' ? -1 : 1;
+  const get = (j: Record<string, unknown>): unknown => Object.entries(j).find(([k]) => k.toLowerCase() === field.toLowerCase())?.[1];
+  return [...rows].sort((a, b) => {
+    const x = get(a.json) as string | number | undefined;
+    const y = get(b.json) as string | number | undefined;
+    if (x === y) return 0;
+    if (x === undefined || x === null) return sign;
+    if (y === undefined || y === null) return -sign;
+    return (x < y ? -1 : 1) * sign;
+  });
 }
 
 export function registerEssRoutes(app: FastifyInstance, ctx: SandboxContext): void {
@@ -171,19 +247,21 @@ export function registerEssRoutes(app: FastifyInstance, ctx: SandboxContext): vo
   type IdParams = { Params: { id: string } };
 
   app.post(`${ESS_ROOT}/requests`, async (request, reply) => {
-    const p = ctx.principal(request, 'admin', 'submit scheduled processes');
+    const p = ctx.principal(request, 'ess', 'submit scheduled processes');
     const r = submitEss(ctx, request.body, p.user.userName);
     return reply.code(201).send(essToJson(ctx, r, baseUrl(request)));
   });
 
   app.get(`${ESS_ROOT}/requests`, async (request) => {
-    ctx.principal(request, 'admin', 'query scheduled processes');
+    ctx.principal(request, 'ess', 'query scheduled processes');
     return list(ctx, request);
   });
 
   app.get<IdParams>(`${ESS_ROOT}/requests/:id`, async (request) => {
-    ctx.principal(request, 'admin', 'read scheduled processes');
-    return essToJson(ctx, byId(request.params.id), baseUrl(request));
+    ctx.principal(request, 'ess', 'read scheduled processes');
+    const q = (request.query ?? {}) as Record<string, unknown>;
+    const str = (v: unknown): string | undefined => (typeof first(v) === 'string' ? (first(v) as string) : undefined);
+    return projectEss(ctx, byId(request.params.id), baseUrl(request), fieldList(str(q.fields)), fieldList(str(q.excludeFields)));
   });
 
   type ActionParams = { Params: { id: string; action: string } };
@@ -201,7 +279,7 @@ export function registerEssRoutes(app: FastifyInstance, ctx: SandboxContext): vo
   });
 
   function act(id: string, action: string, request: FastifyRequest): void {
-    ctx.principal(request, 'admin', 'act on scheduled processes');
+    ctx.principal(request, 'ess', 'act on scheduled processes');
     const r = byId(id);
     const now = ctx.now();
     const { state } = essState(r, now, ctx.essStepMs);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { baseUrl } from './adfQuery';
 import { hashSecret, x5tOfPem } from './auth';
 import { parseInput, type SandboxContext } from './context';
-import { essToJson, submitEss } from './ess';
+import { essState, essToJson, submitEss } from './ess';
 import { SandboxHttpError } from './errors';
 import type { ExternalProvider, SandboxRole, SandboxUser } from './model';
 import { userToScim } from './scim';
@@ -43,8 +43,46 @@ const UserHook = z.object({
   roles: z.array(z.string()).default([]),
 });
 const OAuthClientHook = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), userName: z.string().min(1) });
+const PasswordHook = z.object({ userName: z.string().min(1), password: z.string().min(1) });
 const FaultsHook = z.object({ rate: z.number().min(0).max(1), seed: z.number().int().optional() });
 const LatencyHook = z.object({ ms: z.number().int().min(0).max(60000) });
+
+/**
+ * What the pod holds, for assertions ("no duplicate user, membership or schedule"): users created
+ * after seeding, role memberships (explicit ones; the implicit Employee role of workers is not
+ * listed), ESS requests and the recurring ones per job definition.
+ */
+export function tenantSummary(ctx: SandboxContext): Record<string, unknown> {
+  const { tenant } = ctx;
+  const now = ctx.now();
+  const created = tenant.changedUsers().filter((u) => u.seedIndex === null && u.id !== tenant.adminId);
+  const nameOf = (id: string): string => tenant.getUser(id)?.userName ?? id;
+  const recurringByJob: Record<string, { active: number; cancelled: number; requestIds: number[] }> = {};
+  const requests = [...tenant.essRequests.values()].map((r) => {
+    const { state } = essState(r, now, ctx.essStepMs);
+    if (r.schedule) {
+      const slot = (recurringByJob[r.jobDefinitionId] ??= { active: 0, cancelled: 0, requestIds: [] });
+      if (state === 'CANCELLED') slot.cancelled++;
+      else {
+        slot.active++;
+        slot.requestIds.push(r.requestId);
+      }
+    }
+    return { requestId: r.requestId, jobDefinitionId: r.jobDefinitionId, recurring: r.schedule !== null, state, submitter: r.submitter, requestParameters: r.requestParameters };
+  });
+  return {
+    users: { created: created.map((u) => ({ userName: u.userName, id: u.id, active: u.active, hasPerson: u.personId !== null })), total: tenant.userCount() },
+    roles: [...tenant.roles.values()].filter((r) => r.members.size > 0).map((r) => ({ name: r.name, category: r.category, duties: r.duties, members: [...r.members.keys()].map(nameOf) })),
+    ess: { requests, recurringByJob },
+    externalProviders: [...tenant.externalProviders.values()].map((p) => ({ providerName: p.providerName, userName: p.userName })),
+    statements: {
+      pending: tenant.statements.filter((x) => x.status === 'pending').length,
+      processed: tenant.statements.filter((x) => x.status === 'processed').length,
+      rejected: tenant.statements.filter((x) => x.status === 'rejected').length,
+    },
+    variants: ctx.info().variants,
+  };
+}
 
 export function registerHookRoutes(app: FastifyInstance, ctx: SandboxContext, reset: () => void): void {
   const { tenant } = ctx;
@@ -133,6 +171,18 @@ export function registerHookRoutes(app: FastifyInstance, ctx: SandboxContext, re
     ctx.changed();
     return reply.code(201).send(userToScim(user, baseUrl(request)));
   });
+
+  // The user signs in and sets a password (e.g. a learner, so a test or the demo can act as them).
+  app.post(`${HOOK_ROOT}/passwords`, async (request) => {
+    const b = parseInput(PasswordHook, request.body, 'password');
+    const user = tenant.userByName(b.userName);
+    if (!user) throw new SandboxHttpError(400, `User ${b.userName} does not exist.`);
+    tenant.replaceUser({ ...user, passwordHash: hashSecret(b.password), lastModified: ctx.now() });
+    ctx.changed();
+    return { userName: user.userName };
+  });
+
+  app.get(`${HOOK_ROOT}/state`, async () => tenantSummary(ctx));
 
   app.post(`${HOOK_ROOT}/oauth-clients`, async (request, reply) => {
     const b = parseInput(OAuthClientHook, request.body, 'OAuth client');

@@ -1,14 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ADF_COLLECTION_TYPE, ADF_ITEM_TYPE, adfCollection, adfItem, type AdfSpec } from './adfQuery';
 import type { Principal } from './auth';
 import { parseInput, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';
-import type { ExternalProvider, LearnerRecord, LearningItem, ProviderAsset } from './model';
+import type { CompletionDetail, ExternalProvider, LearnerRecord, LearningItem, ProviderAsset } from './model';
+import { hashKey, normaliseBody, shapedSpec } from './shapes';
 import type { Tenant } from './tenant';
 
 const ROOT = '/hcmRestApi/resources/11.13.18.05';
 
+/** A learningSelfPacedItems item in the default (PascalCase) names; shapes.ts renames per variant. */
 export function selfPacedItemJson(i: LearningItem): Record<string, unknown> {
   return {
     LearningItemId: i.learningItemId,
@@ -56,25 +58,34 @@ function providerJson(p: ExternalProvider): Record<string, unknown> {
   };
 }
 
+/**
+ * A learner record as learnerLearningRecords answers it: camelCase [DOC: assignmentRecordId,
+ * assignmentRecordNumber, assignedToNumber, the completionDetails child]; the other names [INF].
+ */
 export function learnerRecordJson(tenant: Tenant, r: LearnerRecord, expand: ReadonlySet<string>): Record<string, unknown> {
   const user = tenant.getUser(r.learnerUserGuid);
   const item = tenant.learningItems.get(r.learningItemId);
-  const email = user?.emails.find((e) => e.type === 'W' && e.primary) ?? user?.emails.find((e) => e.type === 'W');
   const out: Record<string, unknown> = {
-    LearningRecordId: r.learningRecordId,
-    LearnerId: user ? (user.personId ?? user.userId) : null,
-    LearnerUserName: user?.userName ?? null,
-    LearnerEmail: email?.value ?? null,
-    LearningItemId: r.learningItemId,
-    LearningItemTitle: item?.title ?? null,
-    ExternalContentId: item?.externalContentId ?? null,
-    AssignmentStatus: r.assignmentStatus,
-    ProviderName: item?.providerName ?? null,
+    assignmentRecordId: r.learningRecordId,
+    assignmentRecordNumber: `OLC${r.learningRecordId}`,
+    assignedToId: user ? (user.personId ?? user.userId) : null,
+    assignedToNumber: user?.personNumber ?? null,
+    assignedToDisplayName: user?.displayName ?? null,
+    learningItemId: r.learningItemId,
+    learningItemNumber: item?.learningItemNumber ?? null,
+    learningItemTitle: item?.title ?? null,
+    assignmentStatus: r.assignmentStatus,
   };
   if (expand.has('completionDetails') || expand.has('all')) {
-    out.completionDetails = { items: r.completions.map((c) => ({ ...c })), count: r.completions.length, hasMore: false };
+    const items = r.completions.map(completionJson);
+    out.completionDetails = { items, count: items.length, hasMore: false, limit: 25, offset: 0 };
   }
   return out;
+}
+
+/** A completionDetails row [INF names]. */
+function completionJson(c: CompletionDetail): Record<string, unknown> {
+  return { completionDate: c.CompletionDate, actualEffortInSeconds: c.ActualEffortInSeconds, actualScore: c.Score };
 }
 
 /** ESS effect of "Process Learning Catalog Item Deactivations and Deletions": items past their DeactivationDate become INACTIVE. */
@@ -103,32 +114,39 @@ const ContentBody = z.object({
   DeactivationDate: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date').nullable().optional(),
   CoverArtUrl: z.url().nullable().optional(),
 });
+const CONTENT_FIELDS = Object.keys(ContentBody.shape);
 const ProviderBody = z.object({ ProviderName: z.string().min(1).optional(), ProviderCode: z.string().min(1).optional() })
   .refine((b) => b.ProviderName ?? b.ProviderCode, 'ProviderName or ProviderCode is required');
 const AssetBody = z.record(z.string(), z.unknown());
 
+const SELF_PACED_ATTRS = ['LearningItemId', 'LearningItemNumber', 'Title', 'LearningItemType', 'LearningItemSubType', 'ContentUrl', 'ExternalContentId', 'ProviderName', 'Status', 'Description', 'ExpectedEffortInHours'];
+const PROVIDER_ATTRS = ['ProviderId', 'ProviderName', 'ProviderCode', 'Status', 'UserName', 'CatalogProfile', 'Visibility'];
+const RECORD_ATTRS = ['assignmentRecordId', 'assignmentRecordNumber', 'assignedToId', 'assignedToNumber', 'assignedToDisplayName', 'learningItemId', 'learningItemNumber', 'learningItemTitle', 'assignmentStatus'];
+
 export function registerLearningRoutes(app: FastifyInstance, ctx: SandboxContext): void {
-  const { tenant } = ctx;
-  const itemSpec: AdfSpec<LearningItem> = {
+  const { tenant, variants } = ctx;
+  const itemKey = (i: LearningItem): string => hashKey('learningSelfPacedItems', i.learningItemId);
+  const recordKey = (r: LearnerRecord): string => hashKey('learnerLearningRecords', r.learningRecordId);
+  const itemSpec = shapedSpec<LearningItem>(variants, 'learningSelfPacedItems', {
     name: 'learningSelfPacedItems',
     path: `${ROOT}/learningSelfPacedItems`,
-    attrs: ['LearningItemId', 'LearningItemNumber', 'Title', 'LearningItemType', 'LearningItemSubType', 'ContentUrl', 'ExternalContentId', 'ProviderName', 'Status', 'Description', 'ExpectedEffortInHours'],
-    key: (i) => i.learningItemId,
+    attrs: SELF_PACED_ATTRS,
+    key: itemKey,
     toItem: selfPacedItemJson,
-  };
-  const providerSpec: AdfSpec<ExternalProvider> = {
+  });
+  const providerSpec = shapedSpec<ExternalProvider>(variants, 'digitalLearningProviders', {
     name: 'digitalLearningProviders',
     path: `${ROOT}/digitalLearningProviders`,
-    attrs: ['ProviderId', 'ProviderName', 'ProviderCode', 'Status', 'UserName', 'CatalogProfile', 'Visibility'],
+    attrs: PROVIDER_ATTRS,
     key: (p) => p.providerId,
     toItem: providerJson,
     children: ['content', 'assets'],
-  };
+  });
   const recordSpec: AdfSpec<LearnerRecord> = {
     name: 'learnerLearningRecords',
     path: `${ROOT}/learnerLearningRecords`,
-    attrs: ['LearningRecordId', 'LearnerId', 'LearnerUserName', 'LearnerEmail', 'LearningItemId', 'LearningItemTitle', 'ExternalContentId', 'AssignmentStatus', 'ProviderName'],
-    key: (r) => r.learningRecordId,
+    attrs: RECORD_ATTRS,
+    key: recordKey,
     toItem: (r, expand) => learnerRecordJson(tenant, r, expand),
     children: ['completionDetails'],
   };
@@ -137,19 +155,37 @@ export function registerLearningRoutes(app: FastifyInstance, ctx: SandboxContext
     if (!p) throw new SandboxHttpError(404, `No digital learning provider with id ${id}. List digitalLearningProviders to find it.`);
     return p;
   };
+  /** Only the integration user configured for the provider pushes its content [INF]. */
   const mustOwn = (p: ExternalProvider, who: Principal): void => {
-    if (!who.isAdmin && p.userName.toLowerCase() !== who.user.userName.toLowerCase()) {
+    if (p.userName.toLowerCase() !== who.user.userName.toLowerCase()) {
       throw new SandboxHttpError(403, `User ${who.user.userName} is not the integration user of provider ${p.providerName}: Configure External Providers names ${p.userName}.`);
     }
   };
+  /** A release before 25C has no learningSelfPacedItems: the answer is an unknown resource's 404. */
+  const selfPacedApiOr404 = (request: FastifyRequest): void => {
+    if (variants.has('no-self-paced-api')) {
+      throw new SandboxHttpError(404, `No resource ${request.method} ${request.url.split('?')[0]} in this pod.`);
+    }
+  };
+  /** Rows of learnerLearningRecords the caller may see: their own (data security [GAP]: our choice, docs/SANDBOX.md). */
+  const ownRecords = (who: Principal): LearnerRecord[] => tenant.learnerRecords.filter((r) => r.learnerUserGuid === who.user.id);
   type IdParams = { Params: { id: string } };
 
   app.get(`${ROOT}/learningSelfPacedItems`, async (request, reply) => {
-    ctx.principal(request, 'admin', 'read self-paced learning items');
+    selfPacedApiOr404(request);
+    ctx.principal(request, 'self-paced-items', 'read self-paced learning items');
     if (!tenant.settings.selfPacedLearning) {
       throw new SandboxHttpError(404, 'Self-paced learning is not enabled: enable it in the Learning setup before using learningSelfPacedItems.');
     }
     return reply.type(ADF_COLLECTION_TYPE).send(adfCollection(request, itemSpec, tenant.learningItems.values()));
+  });
+
+  app.get<IdParams>(`${ROOT}/learningSelfPacedItems/:id`, async (request, reply) => {
+    selfPacedApiOr404(request);
+    ctx.principal(request, 'self-paced-items', 'read self-paced learning items');
+    const item = [...tenant.learningItems.values()].find((i) => itemKey(i) === request.params.id);
+    if (!item || !tenant.settings.selfPacedLearning) throw new SandboxHttpError(404, `No self-paced learning item with key ${request.params.id}. Query the collection to find an item's key.`);
+    return reply.type(ADF_ITEM_TYPE).send(adfItem(request, itemSpec, item));
   });
 
   app.get(`${ROOT}/digitalLearningProviders`, async (request, reply) => {
@@ -159,7 +195,7 @@ export function registerLearningRoutes(app: FastifyInstance, ctx: SandboxContext
 
   app.post(`${ROOT}/digitalLearningProviders`, async (request, reply) => {
     ctx.principal(request, 'provider', 'register digital learning providers');
-    const body = parseInput(ProviderBody, request.body, 'digital learning provider');
+    const body = parseInput(ProviderBody, normaliseBody(variants, 'digitalLearningProviders', request.body, PROVIDER_ATTRS), 'digital learning provider');
     const p = tenant.providerByName((body.ProviderCode ?? body.ProviderName)!);
     if (!p) {
       throw new SandboxHttpError(400, `Provider ${body.ProviderCode ?? body.ProviderName} is not configured: an administrator must add it in Configure External Providers first.`);
@@ -172,7 +208,7 @@ export function registerLearningRoutes(app: FastifyInstance, ctx: SandboxContext
     return reply.type(ADF_ITEM_TYPE).send(adfItem(request, providerSpec, providerOr404(request.params.id)));
   });
 
-  const contentSpec = (p: ExternalProvider): AdfSpec<LearningItem> => ({
+  const contentSpec = (p: ExternalProvider): AdfSpec<LearningItem> => shapedSpec(variants, 'content', {
     name: 'content',
     path: `${ROOT}/digitalLearningProviders/${p.providerId}/child/content`,
     attrs: ['ExternalContentId', 'Title', 'ContentUrl', 'Status', 'LearningItemId', 'Publisher', 'Author', 'Instructor', 'ExpectedEffortInHours', 'DeactivationDate'],
@@ -191,7 +227,7 @@ export function registerLearningRoutes(app: FastifyInstance, ctx: SandboxContext
     const who = ctx.principal(request, 'provider', 'push provider content');
     const p = providerOr404(request.params.id);
     mustOwn(p, who);
-    const b = parseInput(ContentBody, request.body, 'content item');
+    const b = parseInput(ContentBody, normaliseBody(variants, 'content', request.body, CONTENT_FIELDS), 'content item');
     const now = ctx.now();
     const existing = [...tenant.learningItems.values()].find((i) => i.providerId === p.providerId && i.externalContentId === b.ExternalContentId);
     const id = existing?.learningItemId ?? tenant.next('learningItemId');
@@ -246,27 +282,45 @@ export function registerLearningRoutes(app: FastifyInstance, ctx: SandboxContext
     return reply.code(201).type(ADF_ITEM_TYPE).send(adfItem(request, assetSpec(p), asset));
   });
 
+  const itemTypeSpec = shapedSpec<ExternalProvider>(variants, 'learningItemTypeProviders', {
+    name: 'learningItemTypeProviders',
+    path: `${ROOT}/learningItemTypeProviders`,
+    attrs: ['ProviderCode', 'ProviderName', 'LearningItemType'],
+    key: (p) => p.providerCode,
+    toItem: (p) => ({ ProviderCode: p.providerCode, ProviderName: p.providerName, LearningItemType: 'SELF_PACED' }),
+  });
+
   app.get(`${ROOT}/learningItemTypeProviders`, async (request, reply) => {
     ctx.principal(request, 'provider', 'read learning item type providers');
-    const spec: AdfSpec<ExternalProvider> = {
-      name: 'learningItemTypeProviders',
-      path: `${ROOT}/learningItemTypeProviders`,
-      attrs: ['ProviderCode', 'ProviderName', 'LearningItemType'],
-      key: (p) => p.providerCode,
-      toItem: (p) => ({ ProviderCode: p.providerCode, ProviderName: p.providerName, LearningItemType: 'SELF_PACED' }),
-    };
-    return reply.type(ADF_COLLECTION_TYPE).send(adfCollection(request, spec, tenant.externalProviders.values()));
+    return reply.type(ADF_COLLECTION_TYPE).send(adfCollection(request, itemTypeSpec, tenant.externalProviders.values()));
   });
 
   app.get(`${ROOT}/learnerLearningRecords`, async (request, reply) => {
-    ctx.principal(request, 'admin', 'read learner learning records');
-    return reply.type(ADF_COLLECTION_TYPE).send(adfCollection(request, recordSpec, tenant.learnerRecords));
+    const who = ctx.principal(request, 'learner-records', 'read learner learning records');
+    return reply.type(ADF_COLLECTION_TYPE).send(adfCollection(request, recordSpec, ownRecords(who)));
   });
 
+  const recordOr404 = (who: Principal, key: string): LearnerRecord => {
+    const r = ownRecords(who).find((x) => recordKey(x) === key);
+    if (!r) throw new SandboxHttpError(404, `No learner learning record with key ${key} for ${who.user.userName}. Query the collection to find a record's key.`);
+    return r;
+  };
+
   app.get<IdParams>(`${ROOT}/learnerLearningRecords/:id`, async (request, reply) => {
-    ctx.principal(request, 'admin', 'read learner learning records');
-    const r = tenant.learnerRecords.find((x) => String(x.learningRecordId) === request.params.id);
-    if (!r) throw new SandboxHttpError(404, `No learner learning record with id ${request.params.id}.`);
-    return reply.type(ADF_ITEM_TYPE).send(adfItem(request, recordSpec, r));
+    const who = ctx.principal(request, 'learner-records', 'read learner learning records');
+    return reply.type(ADF_ITEM_TYPE).send(adfItem(request, recordSpec, recordOr404(who, request.params.id)));
+  });
+
+  app.get<IdParams>(`${ROOT}/learnerLearningRecords/:id/child/completionDetails`, async (request, reply) => {
+    const who = ctx.principal(request, 'learner-records', 'read learner learning records');
+    const r = recordOr404(who, request.params.id);
+    const spec: AdfSpec<{ c: CompletionDetail; n: number }> = {
+      name: 'completionDetails',
+      path: `${ROOT}/learnerLearningRecords/${recordKey(r)}/child/completionDetails`,
+      attrs: ['completionDate', 'actualEffortInSeconds', 'actualScore'],
+      key: (x) => hashKey('completionDetails', r.learningRecordId * 1000 + x.n),
+      toItem: (x) => completionJson(x.c),
+    };
+    return reply.type(ADF_COLLECTION_TYPE).send(adfCollection(request, spec, r.completions.map((c, n) => ({ c, n }))));
   });
 }

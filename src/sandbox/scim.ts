@@ -6,6 +6,7 @@ import { baseUrl } from './adfQuery';
 import { iso, parseInput, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';
 import type { SandboxRole, SandboxUser, ScimEmail } from './model';
+import { SCIM_SHORT_FILTER_MAX } from './variants';
 import { FilterSyntaxError, allowed, equalityHints, evaluateFilter, parseFilter, plainResolver, type FilterNode, type Resolver } from './scimFilter';
 
 export const SCIM_USER_SCHEMA = 'urn:scim:schemas:core:2.0:User';
@@ -67,12 +68,38 @@ const ListParams = z.object({
   count: z.preprocess(first, z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional()),
 });
 
-function parseScimFilter(src: string, attrs: ReadonlySet<string>): FilterNode {
+function parseScimFilter(ctx: SandboxContext, src: string, attrs: ReadonlySet<string>, resource: 'Users' | 'Roles'): FilterNode {
+  const invalid = (why: string): SandboxHttpError => new SandboxHttpError(400, `Invalid filter: ${why}.`, { scimType: 'invalidFilter' });
+  const v = ctx.variants;
+  if (v.has('scim-short-filter') && src.length > SCIM_SHORT_FILTER_MAX) {
+    throw invalid(`the filter is ${src.length} characters long; this server accepts at most ${SCIM_SHORT_FILTER_MAX}`);
+  }
+  let ast: FilterNode;
   try {
-    return parseFilter(src, attrs);
+    ast = parseFilter(src, attrs);
   } catch (err) {
-    if (err instanceof FilterSyntaxError) throw new SandboxHttpError(400, `Invalid filter: ${err.message}.`, { scimType: 'invalidFilter' });
+    if (err instanceof FilterSyntaxError) throw invalid(err.message);
     throw err;
+  }
+  if (v.has('scim-no-or') && filterHas(ast, (n) => n.kind === 'or')) throw invalid("the 'or' operator is not supported; send one filter per value");
+  if (resource === 'Users' && v.has('scim-no-email-filter') && filterHas(ast, (n) => (n.kind === 'cmp' || n.kind === 'pr') && n.path.attr === 'emails')) {
+    throw invalid('emails is not a filterable attribute here; filter on userName');
+  }
+  return ast;
+}
+
+/** True when any node of the filter (value filters included) satisfies `test`. */
+function filterHas(node: FilterNode, test: (n: FilterNode) => boolean): boolean {
+  if (test(node)) return true;
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return filterHas(node.left, test) || filterHas(node.right, test);
+    case 'not':
+      return filterHas(node.expr, test);
+    case 'cmp':
+    case 'pr':
+      return node.path.valueFilter !== null && filterHas(node.path.valueFilter, test);
   }
 }
 
@@ -213,9 +240,9 @@ export function registerScimRoutes(app: FastifyInstance, ctx: SandboxContext): v
   const listAllUsers = (request: FastifyRequest, render: (u: SandboxUser) => Record<string, unknown>) => listAllUsersWith(tenant, request, render);
 
   app.get(`${SCIM_ROOT}/Users`, async (request) => {
-    ctx.principal(request, 'admin', 'read users');
+    ctx.principal(request, 'scim', 'read users');
     const { filter } = parseInput(ListParams, request.query ?? {}, 'query parameters');
-    const ast = filter ? parseScimFilter(filter, USER_ATTRS) : null;
+    const ast = filter ? parseScimFilter(ctx, filter, USER_ATTRS, 'Users') : null;
     const base = baseUrl(request);
     if (!ast) return listAllUsers(request, (u) => userToScim(u, base));
     const hints = equalityHints(ast, INDEXED);
@@ -239,13 +266,13 @@ export function registerScimRoutes(app: FastifyInstance, ctx: SandboxContext): v
   });
 
   app.get<IdParams>(`${SCIM_ROOT}/Users/:id`, async (request) => {
-    ctx.principal(request, 'admin', 'read users');
+    ctx.principal(request, 'scim', 'read users');
     const q = parseInput(ListParams, request.query ?? {}, 'query parameters');
     return projectScim(userToScim(userOr404(request.params.id), baseUrl(request)), q.attributes);
   });
 
   app.post(`${SCIM_ROOT}/Users`, async (request, reply) => {
-    ctx.principal(request, 'admin', 'create users');
+    ctx.principal(request, 'scim', 'create users');
     const body = parseInput(UserBody, request.body, 'SCIM user');
     if (tenant.userByName(body.userName)) {
       throw new SandboxHttpError(409, `A user named '${body.userName}' already exists. Look it up with filter=userName eq "${body.userName}" instead of creating it again.`, { scimType: 'uniqueness' });
@@ -263,7 +290,7 @@ export function registerScimRoutes(app: FastifyInstance, ctx: SandboxContext): v
   });
 
   app.put<IdParams>(`${SCIM_ROOT}/Users/:id`, async (request) => {
-    ctx.principal(request, 'admin', 'update users');
+    ctx.principal(request, 'scim', 'update users');
     const existing = userOr404(request.params.id);
     const body = parseInput(UserBody, request.body, 'SCIM user');
     const updated = applyAttrs(ctx, existing, { active: true, emails: [], name: { givenName: '', familyName: '' }, displayName: body.userName, ...body });
@@ -273,7 +300,7 @@ export function registerScimRoutes(app: FastifyInstance, ctx: SandboxContext): v
   });
 
   app.patch<IdParams>(`${SCIM_ROOT}/Users/:id`, async (request) => {
-    ctx.principal(request, 'admin', 'update users');
+    ctx.principal(request, 'scim', 'update users');
     const existing = userOr404(request.params.id);
     const raw = request.body as Record<string, unknown> | null;
     const attrs = raw && typeof raw === 'object' && 'Operations' in raw
@@ -286,7 +313,7 @@ export function registerScimRoutes(app: FastifyInstance, ctx: SandboxContext): v
   });
 
   app.delete<IdParams>(`${SCIM_ROOT}/Users/:id`, async (request, reply) => {
-    ctx.principal(request, 'admin', 'delete users');
+    ctx.principal(request, 'scim', 'delete users');
     userOr404(request.params.id);
     tenant.deleteUser(request.params.id);
     ctx.changed();
@@ -294,21 +321,21 @@ export function registerScimRoutes(app: FastifyInstance, ctx: SandboxContext): v
   });
 
   app.get(`${SCIM_ROOT}/Roles`, async (request) => {
-    ctx.principal(request, 'admin', 'read roles');
+    ctx.principal(request, 'scim', 'read roles');
     const { filter } = parseInput(ListParams, request.query ?? {}, 'query parameters');
-    const ast = filter ? parseScimFilter(filter, ROLE_ATTRS) : null;
+    const ast = filter ? parseScimFilter(ctx, filter, ROLE_ATTRS, 'Roles') : null;
     const base = baseUrl(request);
     return listResponse(request, tenant.roles.values(), (r) => !ast || evaluateFilter(ast, roleToScim(r, base), plainResolver), (r) => roleToScim(r, base));
   });
 
   app.get<IdParams>(`${SCIM_ROOT}/Roles/:id`, async (request) => {
-    ctx.principal(request, 'admin', 'read roles');
+    ctx.principal(request, 'scim', 'read roles');
     const q = parseInput(ListParams, request.query ?? {}, 'query parameters');
     return projectScim(roleToScim(roleOr404(request.params.id), baseUrl(request)), q.attributes);
   });
 
   app.patch<IdParams>(`${SCIM_ROOT}/Roles/:id`, async (request, reply) => {
-    ctx.principal(request, 'admin', 'change role memberships');
+    ctx.principal(request, 'scim', 'change role memberships');
     const role = roleOr404(request.params.id);
     const body = parseInput(RolePatch, request.body, 'role PATCH (expected {"members":[{"value":"<userId>","operation":"ADD"|"REMOVE"}]})');
     for (const m of body.members) {

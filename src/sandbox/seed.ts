@@ -1,4 +1,8 @@
 import type { LearningItem, SandboxRole, SandboxUser } from './model';
+import {
+  EMPLOYEE_ABSTRACT, HCM_INTEGRATION_SPECIALIST, IT_SECURITY_MANAGER, LEARNER_REST_DUTY, LEARNING_ADMINISTRATOR, PROVIDER_DUTY as PROVIDER_DUTY_CODE,
+  SEEDED_DUTIES, USER_ACCOUNTS_DUTY,
+} from './security';
 
 /** Deterministic 32-bit mixer (murmur3 fmix32). */
 export function mix32(x: number): number {
@@ -103,15 +107,19 @@ export function seededUser(i: number): SandboxUser {
   };
 }
 
-export const ADMIN_ROLE = 'ORA_FND_IT_SECURITY_MANAGER_JOB';
-export const PROVIDER_DUTY = 'ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY';
+export const ADMIN_ROLE = IT_SECURITY_MANAGER;
+export const PROVIDER_DUTY = PROVIDER_DUTY_CODE;
 
+// New roles go at the end: a role's id derives from its position, and state files keep ids.
 const SEED_ROLES: Array<Pick<SandboxRole, 'name' | 'displayName' | 'description' | 'category'>> = [
   { name: ADMIN_ROLE, displayName: 'IT Security Manager', description: 'Manages IT security: users, roles, API authentication.', category: 'JOB' },
   { name: PROVIDER_DUTY, displayName: 'Learning Content Provider', description: 'Lets an external content provider push content and learning progress.', category: 'DUTY' },
-  { name: 'ORA_WLF_LEARNING_ADMINISTRATOR_JOB', displayName: 'Learning Administrator', description: 'Administers Oracle Learning.', category: 'JOB' },
-  { name: 'ORA_PER_EMPLOYEE_ABSTRACT', displayName: 'Employee', description: 'Identifies the person as an employee.', category: 'ABSTRACT' },
+  { name: LEARNING_ADMINISTRATOR, displayName: 'Learning Administrator', description: 'Administers Oracle Learning: setup, catalog, Learning processes.', category: 'JOB' },
+  { name: EMPLOYEE_ABSTRACT, displayName: 'Employee', description: 'Identifies the person as an employee.', category: 'ABSTRACT' },
   { name: 'ORA_HRC_HUMAN_RESOURCE_SPECIALIST_JOB', displayName: 'Human Resource Specialist', description: 'Manages workforce records.', category: 'JOB' },
+  { name: HCM_INTEGRATION_SPECIALIST, displayName: 'Human Capital Management Integration Specialist', description: 'Plans, coordinates and supervises HCM integrations.', category: 'JOB' },
+  { name: USER_ACCOUNTS_DUTY, displayName: 'Use REST Service - User Accounts', description: 'Calls the userAccounts REST resource.', category: 'DUTY' },
+  { name: LEARNER_REST_DUTY, displayName: 'Learner REST Services', description: 'Calls the learner REST resources for oneself.', category: 'DUTY' },
 ];
 
 export function seededRoles(): SandboxRole[] {
@@ -119,7 +127,7 @@ export function seededRoles(): SandboxRole[] {
     ...r,
     id: stableGuid(ROLE_SALT, k + 1),
     roleId: 300100000000 + k + 1,
-    duties: [],
+    duties: [...(SEEDED_DUTIES[r.name] ?? [])],
     members: new Map<string, number>(),
     created: SEED_TIME,
     lastModified: SEED_TIME,

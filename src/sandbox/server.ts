@@ -11,9 +11,10 @@ import { registerLearningRoutes } from './learning';
 import { OAUTH_TOKEN_PATH, fusionScope, registerOAuthRoutes } from './oauth';
 import { StateWriter, loadStateFile } from './persist';
 import { registerScimRoutes } from './scim';
-import { ADMIN_ROLE } from './seed';
+import { DEFAULT_ADMIN_ROLES, PROVIDER_DUTY } from './security';
 import { Tenant } from './tenant';
 import { registerUserAccountRoutes } from './userAccounts';
+import { Variants, parseVariants } from './variants';
 import { XAPI_STANDIN_PATH, registerXapiRoutes } from './xapi';
 
 
@@ -30,6 +31,8 @@ export const SandboxOptionsSchema = z.object({
   statePath: z.string().min(1).optional(),
   essStepMs: z.number().int().min(0).default(500),
   now: z.custom<() => number>((v) => typeof v === 'function').optional(),
+  /** Variant names (docs/SANDBOX.md, "Variants"); an unknown name rejects with the valid ones. */
+  variants: z.union([z.array(z.string()), z.string()]).optional(),
 });
 export type SandboxOptions = z.input<typeof SandboxOptionsSchema>;
 
@@ -45,12 +48,15 @@ export interface SandboxHandle {
   close(): Promise<void>;
 }
 
-function ensureAdmin(tenant: Tenant, userName: string, password: string): void {
+/** Roles whose membership of the admin the variants decide (set on every start and reset). */
+const ADMIN_MANAGED_ROLES = [...DEFAULT_ADMIN_ROLES, PROVIDER_DUTY];
+
+function ensureAdmin(tenant: Tenant, userName: string, password: string, variants: Variants): void {
   const user = tenant.userByName(userName);
   if (!user) throw new SandboxStartError('options', `Admin user ${userName} could not be created.`);
   user.passwordHash = hashSecret(password);
   user.active = true;
-  tenant.addMember(tenant.roleByName(ADMIN_ROLE)!, user.id);
+  tenant.setManagedRoles(user.id, ADMIN_MANAGED_ROLES, variants.adminRoles());
 }
 
 function buildApp(ctx: SandboxContext, reset: () => void, injector: FaultInjector, stats: Stats): { app: FastifyInstance; releaseStalled: () => void } {
@@ -96,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new SandboxStartError('options', `Invalid sandbox option '${issue.path.join('.')}': ${issue.message}.`);
   }
   const o = parsed.data;
+  const variants = new Variants(parseVariants(o.variants));
   const now = o.now ?? Date.now;
   const passwordGenerated = o.adminPassword === undefined;
   const adminPassword = o.adminPassword ?? randomBytes(12).toString('base64url');
@@ -103,7 +110,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!tenant.userByName(o.adminUser)) {
     throw new SandboxStartError('options', `The state file has no user ${o.adminUser}; start with the admin user it was saved with, or another --state file.`);
   }
-  ensureAdmin(tenant, o.adminUser, adminPassword);
+  tenant.addMissingSeededRoles();
+  ensureAdmin(tenant, o.adminUser, adminPassword, variants);
   const injector = new FaultInjector(o.faultRate, o.faultSeed, o.latencyMs);
   const stats = new Stats();
   const authFailures: AuthFailure[] = [];
@@ -117,6 +125,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenPath: OAUTH_TOKEN_PATH,
     users: tenant.seedUsers,
     statePath: o.statePath ?? null,
+    variants: [...variants.list],
+    adminRoles: variants.adminRoles(),
   });
   const ctx: SandboxContext = {
     tenant,
@@ -124,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats,
     authFailures,
     essStepMs: o.essStepMs,
+    variants,
     now,
     principal(request, need, what) {
       try {
@@ -143,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const reset = (): void => {
     tenant.reset();
-    ensureAdmin(tenant, o.adminUser, adminPassword);
+    ensureAdmin(tenant, o.adminUser, adminPassword, variants);
     authFailures.length = 0;
     ctx.changed();
   };

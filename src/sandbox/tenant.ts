@@ -3,8 +3,9 @@ import type {
   SandboxRole, SandboxUser, Settings, StoredStatement,
 } from './model';
 import {
-  ADMIN_ROLE, adminUser, seedCandidatesForEmail, seedIndexOfUserName, seededLearningItems, seededRoles, seededUser, seededUserIndexOfGuid,
+  adminUser, seedCandidatesForEmail, seedIndexOfUserName, seededLearningItems, seededRoles, seededUser, seededUserIndexOfGuid,
 } from './seed';
+import { EMPLOYEE_ABSTRACT, ROLE_PRIVILEGES } from './security';
 
 /** Next-id counters of everything the tenant numbers itself. */
 export interface Counters {
@@ -97,7 +98,6 @@ export class Tenant {
     const admin = adminUser(this.adminUserName);
     this.adminId = admin.id;
     this.indexUser(admin);
-    this.addMember(this.roleByName(ADMIN_ROLE)!, admin.id);
   }
 
   next(counter: keyof Counters): number {
@@ -221,14 +221,37 @@ export class Tenant {
     return [...this.roles.values()].filter((r) => r.members.has(userId));
   }
 
-  /** Role codes a user holds, directly or as duties of their roles. */
+  /**
+   * Codes a user holds: the roles they are a member of, those roles' duties (nested), the
+   * privileges those roles carry (security.ts), and, for a user with a person (a worker), the
+   * Employee abstract role Oracle provisions automatically [INF] (not listed as a SCIM member).
+   */
   privilegeCodes(userId: string): Set<string> {
     const codes = new Set<string>();
-    for (const r of this.rolesOf(userId)) {
-      codes.add(r.name);
-      for (const d of r.duties) codes.add(d);
-    }
+    const add = (code: string): void => {
+      if (codes.has(code)) return;
+      codes.add(code);
+      for (const p of ROLE_PRIVILEGES[code] ?? []) codes.add(p);
+      for (const d of this.roleByName(code)?.duties ?? []) add(d);
+    };
+    for (const r of this.rolesOf(userId)) add(r.name);
+    if (this.getUser(userId)?.personId != null) add(EMPLOYEE_ABSTRACT);
     return codes;
+  }
+
+  /** Makes `userId` a member of exactly `codes` among `managed` roles (the admin's roles per variant). */
+  setManagedRoles(userId: string, managed: readonly string[], codes: readonly string[]): void {
+    for (const name of managed) {
+      const role = this.roleByName(name);
+      if (!role) continue;
+      if (codes.includes(name)) this.addMember(role, userId);
+      else role.members.delete(userId);
+    }
+  }
+
+  /** Adds seeded roles missing from `roles` (a state file written before they were seeded). */
+  addMissingSeededRoles(): void {
+    for (const r of seededRoles()) if (!this.roleByName(r.name) && !this.roles.has(r.id)) this.roles.set(r.id, r);
   }
 
   // ---- learning ---------------------------------------------------------------------------

@@ -45,17 +45,17 @@ export function registerUserAccountRoutes(app: FastifyInstance, ctx: SandboxCont
   type GuidParams = { Params: { guid: string } };
 
   app.get(PATH, async (request, reply) => {
-    ctx.principal(request, 'admin', 'read user accounts');
+    ctx.principal(request, 'user-accounts', 'read user accounts');
     return reply.type(ADF_COLLECTION_TYPE).send(adfCollection(request, spec, tenant.allUsers()));
   });
 
   app.get<GuidParams>(`${PATH}/:guid`, async (request, reply) => {
-    ctx.principal(request, 'admin', 'read user accounts');
+    ctx.principal(request, 'user-accounts', 'read user accounts');
     return reply.type(ADF_ITEM_TYPE).send(adfItem(request, spec, userOr404(request.params.guid)));
   });
 
   app.get<GuidParams>(`${PATH}/:guid/child/userAccountRoles`, async (request, reply) => {
-    ctx.principal(request, 'admin', 'read user account roles');
+    ctx.principal(request, 'user-accounts', 'read user account roles');
     const user = userOr404(request.params.guid);
     const roleSpec: AdfSpec<SandboxRole> = {
       name: 'userAccountRoles',

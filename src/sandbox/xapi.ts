@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { iso, parseInput, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';
-import { validateXapiStatement } from '../core/inspect/xapi-validate';
+import validateStatement from '@learninglocker/xapi-validation';
 import type { AssignmentStatus, LearnerRecord, SandboxUser, StoredStatement } from './model';
 
 /**
@@ -118,6 +118,24 @@ export function processStatements(ctx: SandboxContext, at: number): void {
   }
 }
 
+/** The first problem @learninglocker/xapi-validation finds in a statement, or null. */
+export function xapiProblem(statement: unknown): string | null {
+  if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) return 'a statement must be a JSON object';
+  let warnings: ReturnType<typeof validateStatement>;
+  try {
+    warnings = validateStatement(statement);
+  } catch (err) {
+    return `the validator could not read it (${(err as Error).message})`;
+  }
+  const w = warnings[0];
+  if (!w) return null;
+  const detail = w as unknown as { path?: unknown[]; name?: string; typeName?: string };
+  const path = detail.path?.join('.') || 'statement';
+  if (detail.name === 'RequiredWarning') return `${path} is required`;
+  if (detail.typeName) return `${path} is not a valid ${detail.typeName}`;
+  return `${path} is not valid (${detail.name ?? 'validation warning'})`;
+}
+
 const ListQuery = z.object({ status: z.enum(['pending', 'processed', 'rejected']).optional() });
 
 export function registerXapiRoutes(app: FastifyInstance, ctx: SandboxContext): void {
@@ -127,11 +145,12 @@ export function registerXapiRoutes(app: FastifyInstance, ctx: SandboxContext): v
     if (!/^1\.0(\.\d+)?$/.test(version) && version !== '2.0.0') {
       throw new SandboxHttpError(400, 'Header X-Experience-API-Version is missing or unsupported: send 1.0.3 or 2.0.0.');
     }
-    // Full xAPI validation first, as an LRS does (the same validator the inspector uses).
+    // Full xAPI validation first, as an LRS does, with Learning Locker's validator: an implementation
+    // independent of the product's inspector, so a bug there cannot hide itself here.
     const raw = Array.isArray(request.body) ? (request.body as unknown[]) : [request.body];
     raw.forEach((st, i) => {
-      const v = validateXapiStatement(st, { version: version === '2.0.0' ? '2.0' : '1.0.3' });
-      if (!v.valid) throw new SandboxHttpError(400, `Statement ${i} is not valid xAPI: ${v.errors[0]!.path || 'statement'}: ${v.errors[0]!.message}.`);
+      const problem = xapiProblem(st);
+      if (problem) throw new SandboxHttpError(400, `Statement ${i} is not valid xAPI: ${problem}.`);
     });
     const parsed = parseInput(Batch, request.body, 'xAPI statement');
     const batch = Array.isArray(parsed) ? parsed : [parsed];
@@ -154,7 +173,7 @@ export function registerXapiRoutes(app: FastifyInstance, ctx: SandboxContext): v
   });
 
   app.get(XAPI_STANDIN_PATH, async (request) => {
-    ctx.principal(request, 'admin', 'list received xAPI statements');
+    ctx.principal(request, 'xapi-list', 'list received xAPI statements');
     const { status } = parseInput(ListQuery, request.query ?? {}, 'query parameters');
     const items = ctx.tenant.statements
       .filter((s) => !status || s.status === status)

@@ -220,7 +220,7 @@ describe('oracle client against the sandbox', function () {
 
       // A learner completes it: the provider sends a statement (sandbox stand-in path, test only),
       // the admin runs "Process Learning Experience Statements", the record appears with its completion.
-      const learner = (await admin.scimList(SCIM_USERS_PATH, scimUserSchema, { count: 1, maxItems: 1, filter: 'active eq true' })).resources[0]!;
+      const learner = (await admin.scimList(SCIM_USERS_PATH, scimUserSchema, { count: 1, maxItems: 1, filter: `active eq true and userName ne "${sb.admin.userName}"` })).resources[0]!;
       const info = await hook(sb, 'info');
       await provider.send('POST', info.xapiPath, {
         headers: { 'X-Experience-API-Version': '1.0.3' },
@@ -234,9 +234,15 @@ describe('oracle client against the sandbox', function () {
       });
       const run: EssRequest = await submitEssRequest(admin, { jobDefinitionId: jobs.processLearningExperienceStatements!, application: 'EarHcmEss' });
       assert.equal((await waitForEssRequest(admin, run.requestId, { pollMs: 10 })).state, 'SUCCEEDED');
-      const records = await listLearnerLearningRecords(admin, { q: adfEq('LearnerUserName', learner.userName) });
+      // learnerLearningRecords applies to the learner [DOC]: the admin sees none of their records.
+      assert.deepEqual(await listLearnerLearningRecords(admin, { q: `learningItemId=${pushed.id}` }), []);
+      await hook(sb, 'passwords', { userName: learner.userName, password: 'Learner-Pass-1' });
+      const asLearner = new OracleClient({ baseUrl: sb.url, auth: { kind: 'basic', username: learner.userName, password: 'Learner-Pass-1' }, proxy: '' });
+      const records = await listLearnerLearningRecords(asLearner, { q: `learningItemId=${pushed.id}` });
+      asLearner.close();
       assert.equal(records.length, 1);
       assert.equal(records[0]!.assignmentStatus, 'ORA_ASSN_REC_COMPLETE');
+      assert.equal(records[0]!.learningItemId, pushed.id);
       assert.equal(records[0]!.completionDetails.length, 1);
       assert.equal(records[0]!.completionDetails[0]!.actualEffortInSeconds, 5400);
       assert.equal(records[0]!.completionDetails[0]!.score, 0.9);

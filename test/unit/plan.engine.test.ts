@@ -119,6 +119,10 @@ describe('plan engine against the sandbox', function () {
   });
 
   it('scheduled processes: unknown ids need action; discovered from submitted requests; apply schedules each once', async () => {
+    // About job ids, not permissions: an admin who also holds the provider duty, so external-provider
+    // (which scheduled-processes follows) reads instead of answering 403.
+    await f.close();
+    f = await planFixture({ variants: ['admin-provider-duty'] });
     const info = await f.admin.info();
     let r = byId(await f.engine().status(), 'scheduled-processes');
     assert.ok(['needs-action', 'blocked'].includes(r.status));

@@ -52,8 +52,8 @@ export interface PlanFixture {
   close(): Promise<void>;
 }
 
-export async function planFixture(options: { users?: number; plan?: Partial<PlanFile> } = {}): Promise<PlanFixture> {
-  const sandbox = await startSandbox({ port: 0, users: options.users ?? 40, essStepMs: 20 });
+export async function planFixture(options: { users?: number; plan?: Partial<PlanFile>; variants?: string[] } = {}): Promise<PlanFixture> {
+  const sandbox = await startSandbox({ port: 0, users: options.users ?? 40, essStepMs: 20, ...(options.variants ? { variants: options.variants } : {}) });
   const dir = await mkdtemp(join(tmpdir(), 'oli-plan-'));
   await writeFile(join(dir, 'coursera.cer'), courseraKeys().certificatePem);
   const plan = testPlan(sandbox.url, options.plan);

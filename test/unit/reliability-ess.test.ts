@@ -39,7 +39,7 @@ describe('reliability: duplicate ESS schedules', function () {
     await createJobRole(f);
     await f.admin.createUser({ userName: 'user.coursera', email: 'user.coursera@example.com', withPerson: false });
     await f.admin.configureExternalProvider({ provider: 'Coursera', userName: 'user.coursera', catalogProfile: 'Coursera', visibility: 'public', learnerIdentifier: 'email' });
-    await f.admin.createUser({ userName: 'second.admin', email: 'second.admin@example.com', withPerson: false, password: 'Second-admin-pw-1', roles: ['ORA_FND_IT_SECURITY_MANAGER_JOB'] });
+    await f.admin.createUser({ userName: 'second.admin', email: 'second.admin@example.com', withPerson: false, password: 'Second-admin-pw-1', roles: ['ORA_FND_IT_SECURITY_MANAGER_JOB', 'ORA_WLF_LEARNING_ADMINISTRATOR_JOB'] });
     jobs = (await f.admin.info()).jobDefinitions;
     for (const key of ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions']) await f.admin.submitInScheduledProcesses(jobs[key]!);
     // The processes Oracle asks to run after it need its daily schedule (and its start time) to be placed after it.

@@ -103,12 +103,30 @@ describe('sandbox authentication and authorization', () => {
       assert.equal((await t.call(`${ADF}/learningItemTypeProviders`, { authorization: auth })).status, 200);
     });
 
-    it('a user with no role gets 403 everywhere; the admin reaches everything', async () => {
-      await t.hook('users', { userName: 'no.roles', email: 'no.roles@example.com', password: 'pw-no-roles' });
+    it('a user with no role (and no person) gets 403 everywhere; the default admin reaches what its roles grant', async () => {
+      await t.hook('users', { userName: 'no.roles', email: 'no.roles@example.com', password: 'pw-no-roles', withPerson: false });
       const auth = basic('no.roles', 'pw-no-roles');
-      for (const path of [PROVIDERS, '/hcmRestApi/scim/Users', '/ess/rest/scheduler/v1/requests', `${ADF}/learnerLearningRecords`]) {
+      for (const path of [PROVIDERS, '/hcmRestApi/scim/Users', '/ess/rest/scheduler/v1/requests', `${ADF}/learnerLearningRecords`, `${ADF}/userAccounts`, `${ADF}/learningSelfPacedItems`]) {
         assert.equal((await t.call(path, { authorization: auth })).status, 403, path);
+      }
+      for (const path of ['/hcmRestApi/scim/Users', '/ess/rest/scheduler/v1/requests', `${ADF}/learnerLearningRecords`, `${ADF}/userAccounts`, `${ADF}/learningSelfPacedItems`]) {
         assert.equal((await t.call(path)).status, 200, `admin ${path}`);
+      }
+      // Not the provider duty: Oracle grants digitalLearningProviders only through it.
+      const providers = await t.call(PROVIDERS, { headers: { 'REST-Framework-Version': '4' } });
+      assert.equal(providers.status, 403);
+      const body = await providers.json();
+      assert.match(body['o:errorDetails'][0].detail, /needs duty role ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY/);
+    });
+
+    it('a worker (a user with a person) holds the Employee role implicitly: their own learner records, nothing else', async () => {
+      await t.hook('users', { userName: 'worker.one', email: 'worker.one@example.com', password: 'pw-worker-1' });
+      const auth = basic('worker.one', 'pw-worker-1');
+      const own = await t.call(`${ADF}/learnerLearningRecords`, { authorization: auth });
+      assert.equal(own.status, 200);
+      assert.deepEqual((await own.json()).items, []);
+      for (const path of [PROVIDERS, '/hcmRestApi/scim/Users', '/ess/rest/scheduler/v1/requests', `${ADF}/userAccounts`]) {
+        assert.equal((await t.call(path, { authorization: auth })).status, 403, path);
       }
     });
 

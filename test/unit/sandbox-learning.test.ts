@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ADF, XAPI, setupProvider, startTestSandbox, type TestSandbox } from './helpers/sandbox';
+import { ADF, XAPI, basic, setupProvider, startTestSandbox, type TestSandbox } from './helpers/sandbox';
 
 const JOBS = 'JobDefinition://oracle/apps/ess/hcm/learning/sandbox-standin/';
 const verb = (v: string) => ({ id: `http://adlnet.gov/expapi/verbs/${v}` });
@@ -17,6 +17,10 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
   after(() => t.close());
 
   const asProvider = (): string => `Bearer ${p.jwt({}, {}, Math.floor(clock / 1000))}`;
+  /** learnerLearningRecords applies to the learner [DOC]: learners read their own records. */
+  const asLearner = (userName: string): string => basic(userName, `pw-${userName}`);
+  const records = async (userName: string, query = '', headers: Record<string, string> = {}) =>
+    (await t.call(`${ADF}/learnerLearningRecords${query}`, { authorization: asLearner(userName), headers })).json();
   const postStatements = (body: unknown, headers: Record<string, string> = { 'X-Experience-API-Version': '1.0.3' }) =>
     t.call(XAPI, { body, authorization: asProvider(), headers });
 
@@ -61,8 +65,8 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
   });
 
   it('turns pending statements into learner records when the ESS process runs, and rejects what cannot be matched', async () => {
-    await t.hook('users', { userName: 'ada.learner', email: 'ada.learner@example.com' });
-    await t.hook('users', { userName: 'bo.learner', email: 'bo.learner@example.com' });
+    await t.hook('users', { userName: 'ada.learner', email: 'ada.learner@example.com', password: 'pw-ada.learner' });
+    await t.hook('users', { userName: 'bo.learner', email: 'bo.learner@example.com', password: 'pw-bo.learner' });
     await t.hook('users', { userName: 'twin.one', email: 'twins@example.com' });
     await t.hook('users', { userName: 'twin.two', email: 'twins@example.com' });
     const batch = [
@@ -77,26 +81,41 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
     assert.equal(res.status, 200);
     const ids: string[] = await res.json();
     assert.equal(ids.length, 6);
-    assert.equal((await (await t.call(`${ADF}/learnerLearningRecords`)).json()).count, 0, 'nothing happens before the process runs');
+    assert.equal((await records('ada.learner')).count, 0, 'nothing happens before the process runs');
     assert.equal((await (await t.call(`${XAPI}?status=pending`)).json()).count, 6);
 
     await runEss('ProcessLearningExperienceStatements');
 
-    const q = encodeURIComponent('LearnerUserName=ada.learner');
-    const recs = await (await t.call(`${ADF}/learnerLearningRecords?expand=completionDetails&q=${q}`)).json();
+    const recs = await records('ada.learner', '?expand=completionDetails');
     assert.equal(recs.count, 1);
     const r = recs.items[0];
-    assert.equal(r.AssignmentStatus, 'ORA_ASSN_REC_COMPLETE');
-    assert.equal(r.ExternalContentId, 'urn:coursera:crs-ml-101');
-    assert.equal(r.LearnerEmail, 'ada.learner@example.com');
-    assert.equal(r.ProviderName, 'Coursera');
-    assert.deepEqual(r.completionDetails.items, [{ CompletionDate: '2025-03-02T10:30:00.000Z', ActualEffortInSeconds: 5400, Score: 0.85 }]);
-    const plain = await (await t.call(`${ADF}/learnerLearningRecords?q=${q}`)).json();
+    assert.equal(r.assignmentStatus, 'ORA_ASSN_REC_COMPLETE');
+    assert.equal(r.learningItemTitle, 'Machine Learning (2025)');
+    assert.equal(typeof r.assignmentRecordId, 'number');
+    assert.equal(r.assignmentRecordNumber, `OLC${r.assignmentRecordId}`);
+    assert.match(r.assignedToNumber, /^\d+$/, 'the person number (queryable as assignedToNumber)');
+    assert.equal(r.LearnerUserName, undefined, 'camelCase, not PascalCase');
+    assert.deepEqual(r.completionDetails.items, [{ completionDate: '2025-03-02T10:30:00.000Z', actualEffortInSeconds: 5400, actualScore: 0.85 }]);
+    const plain = await records('ada.learner');
     assert.equal(plain.items[0].completionDetails, undefined, 'completionDetails only with expand');
+    const byNumber = await records('ada.learner', `?q=${encodeURIComponent(`assignedToNumber=${r.assignedToNumber}`)}`);
+    assert.equal(byNumber.count, 1);
 
-    const bo = await (await t.call(`${ADF}/learnerLearningRecords?q=${encodeURIComponent('LearnerUserName=bo.learner')}`)).json();
+    // Items are keyed by hash [DOC]; the child collection sits under the item.
+    const self = plain.items[0].links.find((l: { rel: string }) => l.rel === 'self').href as string;
+    const key = self.split('/').pop()!;
+    assert.match(key, /^[0-9A-F]{40}$/);
+    const one = await (await t.call(`${ADF}/learnerLearningRecords/${key}`, { authorization: asLearner('ada.learner') })).json();
+    assert.equal(one.assignmentRecordId, r.assignmentRecordId);
+    const child = await (await t.call(`${ADF}/learnerLearningRecords/${key}/child/completionDetails`, { authorization: asLearner('ada.learner') })).json();
+    assert.deepEqual(child.items.map((c: Record<string, unknown>) => c.actualScore), [0.85]);
+    // Another user (the admin included) does not see ada's records: data security [GAP], our choice.
+    assert.equal((await t.call(`${ADF}/learnerLearningRecords/${key}`, { authorization: asLearner('bo.learner') })).status, 404);
+    assert.equal((await (await t.call(`${ADF}/learnerLearningRecords`)).json()).count, 0, 'the admin has no learning records of its own');
+
+    const bo = await records('bo.learner');
     assert.equal(bo.count, 1);
-    assert.equal(bo.items[0].AssignmentStatus, 'ORA_ASSN_REC_ACTIVE', 'matched by ContentUrl; progressed = active');
+    assert.equal(bo.items[0].assignmentStatus, 'ORA_ASSN_REC_ACTIVE', 'matched by ContentUrl; progressed = active');
 
     const all = (await (await t.call(XAPI)).json()).items as Array<{ id: string; status: string; reason: string | null }>;
     const byId = new Map(all.map((s) => [s.id, s]));
@@ -111,9 +130,9 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
     await postStatements(again);
     assert.equal((await (await t.call(`${XAPI}?status=pending`)).json()).count, 1);
     await runEss('ProcessLearningExperienceStatements');
-    const recs = await (await t.call(`${ADF}/learnerLearningRecords?expand=completionDetails&q=${encodeURIComponent('LearnerUserName=ada.learner')}`)).json();
+    const recs = await records('ada.learner', '?expand=completionDetails');
     assert.equal(recs.count, 2);
-    assert.deepEqual(recs.items[1].completionDetails.items, [{ CompletionDate: '2025-04-01T08:00:00.000Z', ActualEffortInSeconds: null, Score: 92 }]);
+    assert.deepEqual(recs.items[1].completionDetails.items, [{ completionDate: '2025-04-01T08:00:00.000Z', actualEffortInSeconds: null, actualScore: 92 }]);
   });
 
   it('matches learners by user name when the provider is configured that way', async () => {
@@ -121,8 +140,8 @@ describe('sandbox learning: content push, xAPI stand-in, Process Learning Experi
     await postStatements({ actor: { account: { homePage: 'https://www.coursera.test', name: 'bo.learner' } }, verb: verb('completed'), object: { id: 'urn:coursera:crs-py-1' }, timestamp: '2025-05-01T00:00:00Z' });
     await postStatements({ actor: { mbox: 'mailto:bo.learner@example.com' }, verb: verb('completed'), object: { id: 'urn:coursera:crs-py-1' } });
     await runEss('ProcessLearningExperienceStatements');
-    const bo = await (await t.call(`${ADF}/learnerLearningRecords?q=${encodeURIComponent("LearnerUserName='bo.learner'")}`, { headers: { 'REST-Framework-Version': '2' } })).json();
-    assert.equal(bo.items[0].AssignmentStatus, 'ORA_ASSN_REC_COMPLETE');
+    const bo = await records('bo.learner', `?q=${encodeURIComponent("learningItemTitle='Python'")}`, { 'REST-Framework-Version': '2' });
+    assert.equal(bo.items[0].assignmentStatus, 'ORA_ASSN_REC_COMPLETE');
     const rejected = (await (await t.call(`${XAPI}?status=rejected`)).json()).items;
     assert.ok(rejected.some((s: { reason: string }) => /actor\.account\.name is missing/.test(s.reason)));
   });

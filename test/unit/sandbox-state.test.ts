@@ -60,7 +60,7 @@ describe('sandbox state file', () => {
       assert.equal((await (await second.call(`/hcmRestApi/scim/Users?${eq('userName', seeded[1]!.userName)}`)).json()).totalResults, 0);
       const providers = await second.call(`${ADF}/digitalLearningProviders`, { authorization: `Bearer ${provider.jwt()}` });
       assert.equal(providers.status, 200, 'certificate, role membership and provider survived');
-      const content = await (await second.call(`${ADF}/digitalLearningProviders/${provider.providerId}/child/content`)).json();
+      const content = await (await second.call(`${ADF}/digitalLearningProviders/${provider.providerId}/child/content`, { authorization: `Bearer ${provider.jwt()}` })).json();
       assert.equal(content.items[0].ExternalContentId, 'urn:c-1');
       assert.equal((await (await second.call(XAPI)).json()).items[0].status, 'pending');
       const ess = await (await second.call('/ess/rest/scheduler/v1/requests')).json();

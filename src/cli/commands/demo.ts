@@ -17,7 +17,7 @@ import type { StepResult } from '../../core/plan/result';
 import type { EnvironmentCredentials } from '../../core/model/credentials';
 import { scimUserSchema, primaryWorkEmail } from '../../oracle/scimUsers';
 import { submitEssRequest, waitForEssRequest } from '../../oracle/ess';
-import { listLearnerLearningRecords } from '../../oracle/learning';
+import { listLearnerLearningRecords, listSelfPacedItems } from '../../oracle/learning';
 import { CourseraSimulator, type ProgressEvent, type ProviderIdentity } from '../../sandbox/coursera';
 import { SandboxAdmin } from '../../sandbox/courseraScenario';
 
@@ -50,6 +50,7 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     // Three learners the provider will report on, taken from the pod and checked to resolve cleanly.
     const adminClient = new OracleClient({ baseUrl: sandbox.url, auth: adminAuth('sandbox', credentials) });
     const page = await adminClient.scimList('/hcmRestApi/scim/Users', scimUserSchema, { count: 40, maxItems: 40, attributes: 'userName,emails,active' });
+    const userNameByEmail = new Map(page.resources.filter((u) => primaryWorkEmail(u)).map((u) => [primaryWorkEmail(u)!.toLowerCase(), u.userName]));
     const candidates = page.resources.filter((u) => u.active && primaryWorkEmail(u) && u.userName !== sandbox.admin.userName).map((u) => primaryWorkEmail(u)!);
     const checked = await checkIdentities(adminClient, candidates, 'email');
     const bad = new Set(checked.problems.map((p) => p.value.toLowerCase()));
@@ -128,6 +129,8 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
 
     const final = await engine.status();
     say('oli', `Final status: ${summarize(final)}.`);
+    // Say what the pod refused (e.g. 403 where the administrator lacks a duty), even when an attestation stands.
+    for (const r of final.filter((x) => !['done', 'not-applicable'].includes(x.status) && (x.status !== 'attested' || x.detail.includes('not re-checked')))) say('oli', `  ${r.id} is ${r.status}: ${r.detail}`);
 
     // Coursera's side.
     const sim = new CourseraSimulator(sandbox.url, identity);
@@ -150,23 +153,31 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     const done = await waitForEssRequest(adminClient, request.requestId, { pollMs: 100, timeoutMs: 30_000 });
     say('oli', `ESS request ${done.requestId}: ${done.state}.`);
 
-    // learnerLearningRecords is read by its documented camelCase names; the content id field is
-    // not documented, so the records are matched here rather than filtered by the pod.
-    const records = (await listLearnerLearningRecords(adminClient)).filter(
-      (r) => r.externalContentId === undefined || r.externalContentId === item.externalContentId || r.learningItemTitle === item.title,
-    );
-    const completions = records.map((r) => {
-      const c = r.completionDetails[0];
-      return {
-        learner: String(r.learnerEmail ?? r.learnerUserName ?? r.assignedToNumber ?? r.assignmentRecordId),
-        contentId: String(r.externalContentId ?? item.externalContentId),
-        title: String(r.learningItemTitle ?? item.title),
-        status: String(r.assignmentStatus ?? 'unknown'),
-        ...(c?.completionDate ? { completionDate: c.completionDate } : {}),
-        ...(c?.actualEffortInSeconds !== undefined ? { actualEffortSeconds: c.actualEffortInSeconds } : {}),
-        ...(c?.score !== undefined ? { score: c.score } : {}),
-      };
-    });
+    // learnerLearningRecords "applies to a learner" [DOC]: each learner reads their own records
+    // (an administrator's view of other learners' records is not documented). The learners sign in
+    // with a password set for the demo (a sandbox hook stands in for their first sign-in).
+    const [selfPaced] = await listSelfPacedItems(adminClient, { q: `ExternalContentId='${item.externalContentId}'`, maxItems: 1 });
+    if (!selfPaced) throw new Error(`The pushed item ${item.externalContentId} is not in learningSelfPacedItems.`);
+    const completions: DemoResult['completions'] = [];
+    for (const email of learners) {
+      const userName = userNameByEmail.get(email.toLowerCase())!;
+      const password = randomBytes(12).toString('base64url');
+      await admin.setPassword(userName, password);
+      const asLearner = new OracleClient({ baseUrl: sandbox.url, auth: { kind: 'basic', username: userName, password } });
+      say(`learner ${userName}`, 'Reads their own learning records (learnerLearningRecords, expand=completionDetails).');
+      for (const r of await listLearnerLearningRecords(asLearner, { q: `learningItemId=${selfPaced.id}` })) {
+        const c = r.completionDetails[0];
+        completions.push({
+          learner: email,
+          contentId: item.externalContentId,
+          title: String(r.learningItemTitle ?? item.title),
+          status: String(r.assignmentStatus ?? 'unknown'),
+          ...(c?.completionDate ? { completionDate: String(c.completionDate) } : {}),
+          ...(c?.actualEffortInSeconds != null ? { actualEffortSeconds: Number(c.actualEffortInSeconds) } : {}),
+          ...(c?.score != null ? { score: c.score } : {}),
+        });
+      }
+    }
     return { steps: final.map((r) => ({ id: r.id, status: r.status })), completions, ...(keep ? { folder: dir } : {}) };
   } finally {
     await sandbox.close();
@@ -199,7 +210,7 @@ setup: automatic steps through Oracle's APIs; guided steps by acting as the admi
 sandbox's test-only hooks (printed as such) and attesting them. Then it plays Coursera (a catalog
 item and learners' xAPI statements, signed with its own key and issuer or its OAuth token), runs
 "Process Learning Experience Statements" and reads the completions back through
-learnerLearningRecords. --keep leaves the folder (plan, state, report material) in place.`,
+learnerLearningRecords, each learner reading their own records. --keep leaves the folder (plan, state, report material) in place.`,
   options: { auth: { type: 'string' }, json: { type: 'boolean' }, keep: { type: 'boolean' } },
   async run(values, _positionals, io) {
     const parsed = demoInput.safeParse(values);
@@ -212,7 +223,7 @@ learnerLearningRecords. --keep leaves the folder (plan, state, report material) 
     else {
       io.stdout('\nSteps:\n');
       for (const s of result.steps) io.stdout(`  ${s.id.padEnd(24)} ${s.status}\n`);
-      io.stdout('\nCompletions read back through learnerLearningRecords:\n');
+      io.stdout('\nCompletions read back through learnerLearningRecords (each learner reads their own):\n');
       for (const c of result.completions)
         io.stdout(`  ${c.learner.padEnd(34)} ${c.status.padEnd(22)} ${c.completionDate ?? ''}${c.actualEffortSeconds != null ? `  effort ${c.actualEffortSeconds}s` : ''}${c.score != null ? `  score ${c.score}` : ''}\n`);
       io.stdout(ok ? '\nDemo complete: every step done, attested or not applicable, and completions landed.\n' : '\nDemo finished with problems (see above).\n');

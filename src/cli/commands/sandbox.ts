@@ -5,6 +5,7 @@ import type { CliCommand } from './registry';
 import { DEFAULT_ADMIN_USER, DEFAULT_PORT } from '../../sandbox/context';
 import { SandboxStartError } from '../../sandbox/errors';
 import type { SandboxOptions } from '../../sandbox/server';
+import { VARIANTS, parseVariants } from '../../sandbox/variants';
 
 const int = (name: string, min: number, max: number) =>
   z.string()
@@ -24,6 +25,7 @@ const SandboxArgs = z.object({
     .optional(),
   'fault-seed': z.string().regex(/^-?\d+$/, '--fault-seed must be a whole number').transform(Number).optional(),
   state: z.string().min(1, '--state must name a file').optional(),
+  variant: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 /** Parses `oli sandbox` options into sandbox options; throws a one-line UsageError. */
@@ -34,6 +36,13 @@ export function sandboxOptionsFromArgs(values: Record<string, unknown>): Sandbox
     throw new UsageError(`${issue.message}. Run 'oli sandbox --help'.`);
   }
   const a = parsed.data;
+  let variants: string[] = [];
+  try {
+    variants = parseVariants(a.variant === undefined ? [] : Array.isArray(a.variant) ? a.variant : [a.variant]);
+  } catch (err) {
+    if (err instanceof SandboxStartError) throw new UsageError(`${err.message} Run 'oli sandbox --help'.`);
+    throw err;
+  }
   return {
     port: a.port ?? DEFAULT_PORT,
     adminUser: a['admin-user'] ?? DEFAULT_ADMIN_USER,
@@ -43,6 +52,7 @@ export function sandboxOptionsFromArgs(values: Record<string, unknown>): Sandbox
     ...(a['fault-rate'] !== undefined ? { faultRate: a['fault-rate'] } : {}),
     ...(a['fault-seed'] !== undefined ? { faultSeed: a['fault-seed'] } : {}),
     ...(a.state !== undefined ? { statePath: a.state } : {}),
+    ...(variants.length ? { variants } : {}),
   };
 }
 
@@ -81,6 +91,8 @@ export const sandboxCommand: CliCommand = {
     '  --fault-rate R       share of requests that fail, 0-1 (default 0)',
     '  --fault-seed S       seed of the fault and jitter sequence (default 1)',
     '  --state FILE         load state from FILE if present; save changes to it',
+    '  --variant NAME[,NAME...]  play a pod that differs where Oracle publishes nothing (repeatable):',
+    ...Object.entries(VARIANTS).map(([name, what]) => `      ${name.padEnd(22)} ${what}`),
   ].join('\n'),
   options: {
     port: { type: 'string' },
@@ -91,6 +103,7 @@ export const sandboxCommand: CliCommand = {
     'fault-rate': { type: 'string' },
     'fault-seed': { type: 'string' },
     state: { type: 'string' },
+    variant: { type: 'string', multiple: true },
   },
   async run(values, positionals, io) {
     if (positionals.length) throw new UsageError(`oli sandbox takes no arguments (got '${positionals[0]}'). Run 'oli sandbox --help'.`);
@@ -106,6 +119,9 @@ export const sandboxCommand: CliCommand = {
     const password = sandbox.passwordGenerated ? `, password: ${sandbox.admin.password}` : '';
     io.stdout(`Oracle pod sandbox listening on ${sandbox.url} (admin user: ${sandbox.admin.userName}${password})\n`);
     io.stdout(`This is an offline emulator, not Oracle: stand-ins (xAPI path ${sandbox.info.xapiPath}, OAuth token ${sandbox.info.tokenPath}, Learning job ids) are labelled [STAND-IN]; test hooks live under /__sandbox/.\n`);
+    io.stdout(sandbox.info.variants.length
+      ? `Variants: ${sandbox.info.variants.join(', ')} (docs/SANDBOX.md, "Variants"); the administrator holds ${sandbox.info.adminRoles.join(', ')}.\n`
+      : `Variants: none (the default pod); the administrator holds ${sandbox.info.adminRoles.join(', ')}.\n`);
     if (sandbox.info.statePath) io.stdout(`State file: ${sandbox.info.statePath}\n`);
     io.stdout('Press Ctrl+C to stop.\n');
     const why = await waitForStop(io);

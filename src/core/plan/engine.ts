@@ -116,10 +116,10 @@ export class PlanEngine {
       if (attestation && def.automation === 'guided' && (status === 'needs-action' || status === 'unknown')) {
         if (o.refutesAttestation) detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}, but the pod says otherwise: ${o.detail}`;
         else {
-          // A read the pod refused (or an unreadable answer) never stands against an attestation.
+          // An answer we could not read (e.g. 403: the admin lacks the duty) neither confirms nor contradicts it.
           const unread = o.checks.filter((c) => c.outcome === 'unknown');
           status = 'attested';
-          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}${unread.length ? ` (not confirmed by the pod: ${unread[0]!.message})` : ''}`;
+          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}${o.status === 'unknown' || unread.length ? ` (not re-checked: ${o.status === 'unknown' ? o.detail : unread[0]!.message})` : ''}`;
         }
       }
       if (status === 'needs-action') {

@@ -16,6 +16,7 @@ export function probeToText(r: ProbeReport): string {
   for (const a of r.assumptions) {
     lines.push(`${OUTCOME_ICON[a.outcome]} [${BASIS_MARK[a.basis]}] ${a.title}: ${outcomeText(a)}`);
     lines.push(`      ${a.detail}`);
+    if (a.request) lines.push(`      (${a.request})`);
   }
   lines.push('', `Summary: ${r.learned.summary ?? ''}.`);
   lines.push('', r.missingPrivileges.length ? 'Missing privileges of the administrator, per step:' : 'The administrator was refused nothing.');

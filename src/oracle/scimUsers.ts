@@ -324,6 +324,8 @@ export async function findUsersBatched(
     throw new OracleError({ reason: 'cancelled', method: 'GET', path: SCIM_USERS_PATH });
   }
   if (toScan.length) await scanForEmails(c, toScan, result, o.maxScanUsers ?? 200_000, o);
+  if (tune.or && tune.minRefused !== undefined && tune.refused && !o.settings?.maxFilterLength)
+    tune.fallbacks.push(`the pod refused filters longer than ${tune.maxOk ?? '?'} characters: users were looked up ${tune.maxOkCount} at a time`);
   o.onLearn?.({
     ...(by === 'email' ? { emailFilter: tune.form } : {}),
     ...(tune.or !== undefined ? { orFilter: tune.or } : {}),

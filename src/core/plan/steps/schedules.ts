@@ -236,7 +236,17 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[], own
   if (!orders) {
     if (loadSync.refusal) checks.push(refused('load-sync', lsName, loadSync.refusal, 'The order of the processes cannot be checked.'));
     else if (!loadSync.id) checks.push(warn('load-sync', lsName, 'Its job definition id is unknown, so the order cannot be checked.', 'inferred'));
-    else if (loadSync.undetermined) checks.push(warn('load-sync', lsName, `Cannot tell whether it is scheduled: ${loadSync.undetermined}.`, loadSync.idBasis));
+    else if (loadSync.undetermined && ownsLoadSync) {
+      unclear++;
+      checks.push(
+        fail(
+          'load-sync',
+          lsName,
+          `Cannot tell whether it already has a daily schedule: ${loadSync.undetermined}. Apply submits nothing for it nor for the processes that run after it: in ${SCHEDULED_PROCESSES_NAV}, search "${lsName}" and check for a recurring request, then re-check.`,
+          'inferred',
+        ),
+      );
+    } else if (loadSync.undetermined) checks.push(warn('load-sync', lsName, `Cannot tell whether it is scheduled: ${loadSync.undetermined}.`, loadSync.idBasis));
     else if (!loadSync.schedule && !ownsLoadSync) checks.push(warn('load-sync', lsName, 'Has no daily schedule: Oracle asks to run the Learning processes after it.', loadSync.idBasis));
     else if (!loadSync.schedule) {
       // Its schedule is part of this step: the processes that run after it need it.

@@ -23,7 +23,7 @@ export interface IntegrationNode {
 export function basisLine(basis: Basis): string {
   if (basis === 'documented') return vscode.l10n.t('Basis: documented by Oracle.');
   if (basis === 'inferred') return vscode.l10n.t('Basis: inferred (Oracle publishes nothing on this; a pod may differ: run "Probe Environment").');
-  return vscode.l10n.t("Basis: sandbox stand-in (not Oracle's).");
+  return vscode.l10n.t('Basis: sandbox stand-in (not Oracle\'s).');
 }
 
 function when(ts: string): string {
@@ -182,6 +182,17 @@ export class SubCheckNode implements IntegrationNode {
     item.contextValue = `check:${this.check.outcome}`;
     return item;
   }
+}
+
+/** The one-line summary of the last `oli probe` / "Probe Environment" of an environment (issue 10). */
+export function probeSummaryNode(parent: EnvironmentNode, probe: { at: string; summary?: string | undefined }): TextNode {
+  return new TextNode(
+    parent,
+    `${parent.id}/probe`,
+    vscode.l10n.t('Probe: {0}', probe.summary ?? vscode.l10n.t('done')),
+    'telescope',
+    vscode.l10n.t('{0}; status and apply use what it confirmed. Run "Probe Environment" again after a change in the pod.', when(probe.at)),
+  );
 }
 
 /** "How to do it" group of a guided step: its checklist, the deep link and the cautions. */

@@ -1,7 +1,7 @@
 import { readDigitalLearningProviders, readOneSelfPacedItem, DIGITAL_LEARNING_PROVIDERS_PATH, PROVIDER_SHAPE, type Listing, type ProviderField, type ProviderView } from '../../../oracle/learning';
 import { expectedNames } from '../../../oracle/lenient';
 import { OracleError } from '../../../oracle/errors';
-import { readOrRefusal, type Refusal } from '../../../oracle/privileges';
+import { readOrRefusal, refusalOf, type Refusal } from '../../../oracle/privileges';
 import type { OracleClient } from '../../../oracle/client';
 import { createKit, loadKit } from '../verificationKit';
 import { signOracleJwt } from '../oracleJwt';
@@ -41,7 +41,7 @@ async function providerClient(ctx: StepContext): Promise<{ client: OracleClient;
   if (ctx.plan.auth === 'jwt') {
     const kit = await loadKit(ctx.planDir, ctx.environment);
     if (!kit) return undefined;
-    const token = () => signOracleJwt({ privateKeyPem: kit.privateKeyPem, certificatePem: kit.certificatePem, issuer: kit.issuer, userName: ctx.plan.integrationUser.userName });
+    const token = await signOracleJwt({ privateKeyPem: kit.privateKeyPem, certificatePem: kit.certificatePem, issuer: kit.issuer, userName: ctx.plan.integrationUser.userName });
     return { client: ctx.withBearer(token), how: `as ${ctx.plan.integrationUser.userName}, with a JWT of the api-authentication verification kit (test issuer "${kit.issuer}")` };
   }
   const secret = ctx.credentials.providerClient;
@@ -50,6 +50,27 @@ async function providerClient(ctx: StepContext): Promise<{ client: OracleClient;
     return { client: ctx.withOAuth({ kind: 'oauth', tokenUrl: o.tokenUrl, clientId: secret.clientId || o.clientId, clientSecret: secret.clientSecret, scope: o.scope }), how: `as the OAuth application ${o.clientId}` };
   }
   return undefined;
+}
+
+export type ProviderRead = { how: string } & ({ ok: true; listing: ProviderListing } | { ok: false; error: unknown });
+
+/**
+ * digitalLearningProviders read as the integration user, once per status: the api-authentication
+ * verification call, the OAuth token check and the external-provider fallback (when the
+ * administrator lacks the provider duty) share this one request.
+ */
+export function readAsProvider(ctx: StepContext): Promise<ProviderRead | undefined> {
+  return ctx.once('digital-learning-providers:as-provider', async () => {
+    const provider = await providerClient(ctx);
+    if (!provider) return undefined;
+    const aliases = ctx.state.probe?.fieldAliases?.digitalLearningProviders;
+    try {
+      return { how: provider.how, ok: true, listing: await readDigitalLearningProviders(provider.client, { signal: ctx.signal, ...(aliases ? { aliases } : {}) }) };
+    } catch (error) {
+      if (ctx.signal?.aborted) throw error;
+      return { how: provider.how, ok: false, error };
+    }
+  });
 }
 
 type ProviderListing = Listing<ProviderView, ProviderField>;
@@ -64,16 +85,11 @@ async function readProviders(ctx: StepContext): Promise<{ ok: true; listing: Pro
   const asAdmin = await read(ctx.client);
   if (asAdmin.ok) return { ok: true, listing: asAdmin.value };
   if (asAdmin.refusal.kind !== 'forbidden') return { ok: false, refusals: [asAdmin.refusal] };
-  const provider = await providerClient(ctx);
-  if (!provider) return { ok: false, refusals: [asAdmin.refusal] };
-  try {
-    const asProvider = await read(provider.client);
-    if (asProvider.ok) return { ok: true, listing: asProvider.value, via: provider.how, adminRefusal: asAdmin.refusal };
-    return { ok: false, refusals: [asAdmin.refusal, asProvider.refusal] };
-  } catch (err) {
-    if (ctx.signal?.aborted) throw err;
-    return { ok: false, refusals: [asAdmin.refusal] };
-  }
+  const asProvider = await readAsProvider(ctx);
+  if (!asProvider) return { ok: false, refusals: [asAdmin.refusal] };
+  if (asProvider.ok) return { ok: true, listing: asProvider.listing, via: asProvider.how, adminRefusal: asAdmin.refusal };
+  const refusal = refusalOf(asProvider.error, 'digital-learning-providers');
+  return { ok: false, refusals: refusal ? [asAdmin.refusal, refusal] : [asAdmin.refusal] };
 }
 
 /** Configure External Providers: no API; the provider showing in digitalLearningProviders is indirect evidence [INF]. */
@@ -145,11 +161,9 @@ export const apiAuthentication: StepBehaviour = {
       checks.push(info('verification', 'Verification call', 'Optional: apply this step to create a test issuer and certificate; register them too and re-check to prove the path with a real call.', 'documented'));
       return { status: 'needs-action', detail: 'Register the trusted issuer and the certificate under API Authentication, then attest.', checks };
     }
-    const token = await signOracleJwt({ privateKeyPem: kit.privateKeyPem, certificatePem: kit.certificatePem, issuer: kit.issuer, userName: ctx.plan.integrationUser.userName });
-    const asProvider = ctx.withBearer(token);
-    try {
-      // Any 200 proves the path; the fields of the answer do not matter here.
-      await readDigitalLearningProviders(asProvider, { signal: ctx.signal });
+    // Any 200 proves the path; the fields of the answer do not matter here (the read is shared with external-provider).
+    const read = await readAsProvider(ctx);
+    if (read?.ok) {
       checks.push(
         pass(
           'verification',
@@ -164,26 +178,25 @@ export const apiAuthentication: StepBehaviour = {
         checks,
         evidence: { verification: { issuer: kit.issuer, alias: kit.alias, x5t: kit.x5t, result: 200 } },
       };
-    } catch (err) {
-      if (ctx.signal?.aborted) throw err;
-      const status = err instanceof OracleError ? err.status : undefined;
-      if (status === 401)
-        checks.push(
-          fail(
-            'verification',
-            'Verification call',
-            `401: the pod does not accept the test issuer "${kit.issuer}" with certificate alias ${kit.alias} (x5t ${kit.x5t}) for ${ctx.plan.integrationUser.userName}. Register them under API Authentication, check the user is active.`,
-            'documented',
-          ),
-        );
-      else if (status === 403) checks.push(fail('verification', 'Verification call', `403: authenticated, but ${ctx.plan.integrationUser.userName} lacks the Learning Content Provider duty (check the job role).`, 'documented'));
-      else checks.push(unknown('verification', 'Verification call', describeError(err), 'inferred'));
-      return {
-        status: 'needs-action',
-        detail: status === 403 ? 'API Authentication works, but the integration user lacks the duty.' : 'The verification call did not succeed; see the verification check.',
-        checks,
-      };
     }
+    const err = read?.ok === false ? read.error : undefined;
+    const status = err instanceof OracleError ? err.status : undefined;
+    if (status === 401)
+      checks.push(
+        fail(
+          'verification',
+          'Verification call',
+          `401: the pod does not accept the test issuer "${kit.issuer}" with certificate alias ${kit.alias} (x5t ${kit.x5t}) for ${ctx.plan.integrationUser.userName}. Register them under API Authentication, check the user is active.`,
+          'documented',
+        ),
+      );
+    else if (status === 403) checks.push(fail('verification', 'Verification call', `403: authenticated, but ${ctx.plan.integrationUser.userName} lacks the Learning Content Provider duty (check the job role).`, 'documented'));
+    else checks.push(unknown('verification', 'Verification call', describeError(err), 'inferred'));
+    return {
+      status: 'needs-action',
+      detail: status === 403 ? 'API Authentication works, but the integration user lacks the duty.' : 'The verification call did not succeed; see the verification check.',
+      checks,
+    };
   },
   async apply(ctx) {
     if (ctx.plan.auth !== 'jwt') return;

@@ -1,12 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { inspectCertificates } from '../../inspect/certificates';
 import { assertSize } from '../../inspect/errors';
-import { readDigitalLearningProviders } from '../../../oracle/learning';
 import { refusalOf } from '../../../oracle/privileges';
 import { OracleError } from '../../../oracle/errors';
 import { describeError, type StepContext } from '../context';
 import type { SubCheck } from '../result';
 import { fail, info, pass, unknown, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
+import { readAsProvider } from './guided';
 
 /** Reads a file named in the plan, refusing one above the inspector's 10 MB limit before reading it. */
 async function readLimited(path: string, what: string): Promise<Buffer> {
@@ -101,13 +101,11 @@ async function checkOAuth(ctx: StepContext): Promise<CheckOutcome> {
     const failed = checks.some((c) => c.outcome === 'fail');
     return { status: failed ? 'failed' : 'needs-action', detail: failed ? 'The confidential application settings are wrong; see the checks.' : 'Store the client secret to test a real token request.', checks };
   }
-  const asApp = ctx.withOAuth({ kind: 'oauth', tokenUrl: oauth.tokenUrl, clientId: secret.clientId || oauth.clientId, clientSecret: secret.clientSecret, scope: oauth.scope });
-  try {
-    // Any 200 proves the token and the duty; the fields of the answer do not matter here.
-    await readDigitalLearningProviders(asApp, { signal: ctx.signal });
-    checks.push(pass('token', 'Token request and call', 'A client-credentials token was issued and accepted by digitalLearningProviders (the Learning Content Provider duty).', 'documented'));
-  } catch (err) {
-    if (ctx.signal?.aborted) throw err;
+  // The token request and one call as the application (shared with external-provider's read as the integration user).
+  const read = await readAsProvider(ctx);
+  if (read?.ok) checks.push(pass('token', 'Token request and call', 'A client-credentials token was issued and accepted by digitalLearningProviders (the Learning Content Provider duty).', 'documented'));
+  else {
+    const err = read?.ok === false ? read.error : undefined;
     const e = err instanceof OracleError ? err : undefined;
     if (e?.status === 403) checks.push(fail('token', 'Token request and call', 'The token was accepted but the user behind the application lacks the Learning Content Provider duty.', 'documented'));
     else if (e && refusalOf(e, 'digital-learning-providers')?.kind === 'shape') checks.push(unknown('token', 'Token request and call', `The token was accepted, but ${describeError(err)}`, 'inferred'));

@@ -46,7 +46,7 @@ async function main(): Promise<number> {
       'Round trip: the wall time of one authenticated SCIM request from the bench process to the sandbox with the injected latency (±25% jitter, seeded).',
       'Node start-up: a cold `node dist/cli.js --version`, measured in the same run; it is subtracted from the `oli status` wall time.',
       'Status: the plan pins the ESS job ids (as `oli status` advises after discovering them); the refresh reuses the integration user GUID of the last result to read its roles in the same round trip as the account lookup.',
-      'xAPI: the 100,000 statements are generated from a fixed seed (bench/lib/xapiCorpus.ts), about 20% invalid; the peer is bench/xapi-peer.cjs (@learninglocker/xapi-validation 3.0.0, a dev dependency used only here).',
+      'xAPI: the 100,000 statements are generated from a fixed seed (bench/lib/xapiCorpus.ts), about 20% invalid; the peer is bench/xapi-peer.cjs (@learninglocker/xapi-validation 3.0.0, which the sandbox also uses as its own xAPI validator).',
       'Activation is measured outside VS Code (bench/activation-probe.cjs, a minimal vscode stub), on the dist/extension.js taken from the packaged .vsix.',
       ...failures.map((f) => `Error: ${f}`),
     ],

@@ -51,13 +51,13 @@ function likeToNode(attr: string, pattern: string): FilterNode {
   return { kind: 'cmp', path, op, value: core };
 }
 
-function checkAttr(name: string, pos: number, attrs: ReadonlySet<string>): string {
+function checkAttr(name: string, pos: number, attrs: ReadonlySet<string>, exact?: ReadonlySet<string>): string {
   const a = name.toLowerCase();
-  if (!attrs.has(a)) throw new FilterSyntaxError(`unknown attribute '${name}'`, pos);
+  if (!attrs.has(a) || (exact && !exact.has(name))) throw new FilterSyntaxError(`unknown attribute '${name}'`, pos);
   return a;
 }
 
-function parseV2(src: string, attrs: ReadonlySet<string>): FilterNode {
+function parseV2(src: string, attrs: ReadonlySet<string>, exact?: ReadonlySet<string>): FilterNode {
   const toks = tokenizeV2(src);
   let p = 0;
   const isWord = (w: string): boolean => toks[p]?.t === 'word' && toks[p]!.v.toLowerCase() === w;
@@ -91,7 +91,7 @@ function parseV2(src: string, attrs: ReadonlySet<string>): FilterNode {
     }
     if (tok?.t !== 'word') return fail('expected an attribute name');
     p++;
-    const attr = checkAttr(tok.v, tok.pos, attrs);
+    const attr = checkAttr(tok.v, tok.pos, attrs, exact);
     const opTok = toks[p];
     const isLike = opTok?.t === 'word' && opTok.v.toUpperCase() === 'LIKE';
     if (opTok?.t !== 'op' && !isLike) return fail('expected an operator (=, !=, <, >, <=, >=, LIKE)');
@@ -109,13 +109,13 @@ function parseV2(src: string, attrs: ReadonlySet<string>): FilterNode {
   return ast;
 }
 
-function parseV1(src: string, attrs: ReadonlySet<string>): FilterNode {
+function parseV1(src: string, attrs: ReadonlySet<string>, exact?: ReadonlySet<string>): FilterNode {
   let ast: FilterNode | null = null;
   let pos = 0;
   for (const clause of src.split(';')) {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(clause);
     if (!m) throw new FilterSyntaxError("expected Attribute=value (clauses joined by ';')", pos);
-    const attr = checkAttr(m[1]!, pos, attrs);
+    const attr = checkAttr(m[1]!, pos, attrs, exact);
     let value = m[2]!;
     if (/^'.*'$|^".*"$/.test(value)) value = value.slice(1, -1);
     const node: FilterNode = { kind: 'cmp', path: { attr, valueFilter: null, sub: null }, op: 'eq', value };
@@ -125,9 +125,12 @@ function parseV1(src: string, attrs: ReadonlySet<string>): FilterNode {
   return ast!;
 }
 
-/** Parses `q` per framework version; throws FilterSyntaxError. `attrs` are lower-case names. */
-export function parseAdfQ(q: string, version: number, attrs: ReadonlySet<string>): FilterNode {
-  return version >= 2 ? parseV2(q, attrs) : parseV1(q, attrs);
+/**
+ * Parses `q` per framework version; throws FilterSyntaxError. `attrs` are lower-case names; with
+ * `exact`, attribute names must also match one of those exactly (case-sensitive).
+ */
+export function parseAdfQ(q: string, version: number, attrs: ReadonlySet<string>, exact?: ReadonlySet<string>): FilterNode {
+  return version >= 2 ? parseV2(q, attrs, exact) : parseV1(q, attrs, exact);
 }
 
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -156,6 +159,8 @@ export interface AdfSpec<T> {
   toItem(row: T, expand: ReadonlySet<string>): Record<string, unknown>;
   /** Child collection names (links rel=child). */
   children?: readonly string[];
+  /** Attribute names in `q` must match `attrs` exactly (case-sensitive); default: any case [INF]. */
+  exactAttributeNames?: boolean;
   /** Optional index: rows with `attr` (lower-case) equal to `value`, or null to scan. */
   lookup?(attr: string, value: string): T[] | null;
 }
@@ -219,7 +224,7 @@ export function adfCollection<T>(request: FastifyRequest, spec: AdfSpec<T>, rows
   if (params.q) {
     let ast: FilterNode;
     try {
-      ast = parseAdfQ(params.q, frameworkVersion(request), attrSet);
+      ast = parseAdfQ(params.q, frameworkVersion(request), attrSet, spec.exactAttributeNames ? new Set(spec.attrs) : undefined);
     } catch (err) {
       if (err instanceof FilterSyntaxError) throw new SandboxHttpError(400, `Invalid q parameter: ${err.message}.`, { code: 'SANDBOX-Q' });
       throw err;

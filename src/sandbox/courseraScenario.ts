@@ -70,9 +70,13 @@ export class SandboxAdmin {
   createUser(u: { userName: string; email: string; active?: boolean; withPerson?: boolean; password?: string; roles?: string[] }) {
     return this.call('POST', 'users', u);
   }
-  /** An admin submits a process from Scheduled Processes (once, or on a daily schedule). */
-  submitInScheduledProcesses(jobDefinitionId: string, schedule?: { frequency: 'DAILY'; interval: number; startTime: string }) {
-    return this.call('POST', 'ess/submit', { jobDefinitionId, ...(schedule ? { schedule } : {}) });
+  /** An admin submits a process from Scheduled Processes (once, or on a daily schedule), with its parameters. */
+  submitInScheduledProcesses(
+    jobDefinitionId: string,
+    schedule?: { frequency: 'DAILY'; interval: number; startTime: string },
+    requestParameters?: { name: string; paramType?: string; value: string }[],
+  ) {
+    return this.call('POST', 'ess/submit', { jobDefinitionId, ...(schedule ? { schedule } : {}), ...(requestParameters?.length ? { requestParameters } : {}) });
   }
   faults(rate: number, seed?: number) {
     return this.call('POST', 'faults', { rate, ...(seed !== undefined ? { seed } : {}) });

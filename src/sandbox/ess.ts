@@ -185,19 +185,33 @@ function projectEss(ctx: SandboxContext, r: EssRequest, base: string, fields: st
   return json;
 }
 
-function list(ctx: SandboxContext, request: FastifyRequest): Record<string, unknown> {
-  const strict = ctx.variants.has('ess-strict-query');
-  const raw = (request.query ?? {}) as Record<string, unknown>;
+/** Page size of the paged query variants (`/requests/search/{pageIndex}`, `/query/{application}/requests`) [INF]. */
+export const ESS_SEARCH_PAGE_SIZE = 25;
+const PAGED_QUERY_PARAMS = ['q', 'fields', 'excludeFields', 'orderBy'];
+
+/** A paged query [DOC paths]: 1-based `pageIndex` [INF], ESS_SEARCH_PAGE_SIZE requests a page. */
+interface Paged {
+  pageIndex: number;
+  application?: string;
+}
+
+function list(ctx: SandboxContext, request: FastifyRequest, paged?: Paged): Record<string, unknown> {
+  const strict = ctx.variants.has('ess-strict-query') || paged !== undefined;
+  const raw = { ...((request.query ?? {}) as Record<string, unknown>) };
+  if (paged) delete raw.pageIndex;
   if (strict) {
-    const refused = Object.keys(raw).filter((k) => !DOCUMENTED_QUERY_PARAMS.includes(k));
+    const documented = paged ? PAGED_QUERY_PARAMS : DOCUMENTED_QUERY_PARAMS;
+    const refused = Object.keys(raw).filter((k) => !documented.includes(k));
     if (refused.length) {
-      throw essBadRequest(`Query parameter '${refused[0]}' is not supported by this endpoint: use ${DOCUMENTED_QUERY_PARAMS.join(', ')} (at most ${ESS_STRICT_MAX_ITEMS} requests are returned; narrow q to see others).`);
+      const more = paged ? `pages hold ${ESS_SEARCH_PAGE_SIZE} requests; ask for the next pageIndex` : `at most ${ESS_STRICT_MAX_ITEMS} requests are returned; narrow q to see others`;
+      throw essBadRequest(`Query parameter '${refused[0]}' is not supported by this endpoint: use ${documented.join(', ')} (${more}).`);
     }
   }
   const parsed = QueryParams.safeParse(raw);
   if (!parsed.success) throw essBadRequest(`Invalid query parameter '${parsed.error.issues[0]!.path.join('.')}': use q, fields, excludeFields, orderBy, id${strict ? '' : ', limit (1-500), offset'}.`);
-  const { q, limit: rawLimit, offset = 0, id, orderBy } = parsed.data;
-  const limit = strict ? ESS_STRICT_MAX_ITEMS : Math.min(rawLimit ?? 25, 500);
+  const { q, id, orderBy } = parsed.data;
+  const limit = paged ? ESS_SEARCH_PAGE_SIZE : strict ? ESS_STRICT_MAX_ITEMS : Math.min(parsed.data.limit ?? 25, 500);
+  const offset = paged ? (paged.pageIndex - 1) * ESS_SEARCH_PAGE_SIZE : (parsed.data.offset ?? 0);
   const attrs = allowed(...QUERY_ATTRS.filter((a) => a !== 'requestType' || ctx.variants.requestType(true) !== undefined));
   let ast = null;
   try {
@@ -208,7 +222,7 @@ function list(ctx: SandboxContext, request: FastifyRequest): Record<string, unkn
   }
   const base = baseUrl(request);
   let rows = [...ctx.tenant.essRequests.values()]
-    .filter((r) => id === undefined || r.requestId === id)
+    .filter((r) => (id === undefined || r.requestId === id) && (paged?.application === undefined || r.application.toLowerCase() === paged.application.toLowerCase()))
     .sort((a, b) => b.requestId - a.requestId)
     .map((r) => ({ r, json: essToJson(ctx, r, base) }))
     .filter(({ json }) => !ast || evaluateFilter(ast, json, plainResolver));
@@ -217,7 +231,15 @@ function list(ctx: SandboxContext, request: FastifyRequest): Record<string, unkn
   const fields = fieldList(parsed.data.fields);
   const exclude = fieldList(parsed.data.excludeFields);
   const items = page.map(({ r }) => projectEss(ctx, r, base, fields, exclude));
-  return { items, count: items.length, hasMore: offset + items.length < rows.length, limit, offset };
+  const hasMore = offset + items.length < rows.length;
+  if (paged) return { items, count: items.length, hasMore, pageIndex: paged.pageIndex };
+  return { items, count: items.length, hasMore, limit, offset };
+}
+
+function pageIndexOf(v: unknown): number {
+  const s = String(Array.isArray(v) ? v[0] : (v ?? '1'));
+  if (!/^\d+$/.test(s) || Number(s) < 1) throw essBadRequest(`Invalid pageIndex '${s}': pages are numbered from 1.`);
+  return Number(s);
 }
 
 /** `orderBy=field[:asc|:desc]`; Oracle uses only the first field listed [DOC]. */
@@ -255,6 +277,17 @@ export function registerEssRoutes(app: FastifyInstance, ctx: SandboxContext): vo
   app.get(`${ESS_ROOT}/requests`, async (request) => {
     ctx.principal(request, 'ess', 'query scheduled processes');
     return list(ctx, request);
+  });
+
+  // The documented paged variants [DOC farca "Query job requests with pageIndex" / "... with pagination"].
+  app.get<{ Params: { pageIndex: string } }>(`${ESS_ROOT}/requests/search/:pageIndex`, async (request) => {
+    ctx.principal(request, 'ess', 'query scheduled processes');
+    return list(ctx, request, { pageIndex: pageIndexOf(request.params.pageIndex) });
+  });
+
+  app.get<{ Params: { application: string } }>(`${ESS_ROOT}/query/:application/requests`, async (request) => {
+    ctx.principal(request, 'ess', 'query scheduled processes');
+    return list(ctx, request, { pageIndex: pageIndexOf((request.query as Record<string, unknown> | undefined)?.pageIndex), application: request.params.application });
   });
 
   app.get<IdParams>(`${ESS_ROOT}/requests/:id`, async (request) => {

@@ -68,8 +68,11 @@ export function shapedSpec<T>(variants: Variants, resource: ShapedResource, spec
   const rename = (a: string): string => fieldName(variants, resource, a);
   const lookup = spec.lookup;
   const reverse = new Map(spec.attrs.map((a) => [rename(a).toLowerCase(), a.toLowerCase()]));
+  const renamed = variants.has('camel-case-fields') || variants.has('unexpected-fields');
   return {
     ...spec,
+    // A pod with other names answers only to those names (no case-insensitive match of the default ones).
+    ...(renamed ? { exactAttributeNames: true } : {}),
     attrs: spec.attrs.map(rename),
     toItem: (row, expand) => renameItem(variants, resource, spec.toItem(row, expand)),
     ...(lookup ? { lookup: (attr: string, value: string) => lookup(reverse.get(attr) ?? attr, value) } : {}),

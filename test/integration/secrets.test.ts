@@ -60,8 +60,10 @@ describe('secrets never leak (real extension host, every log level captured)', f
       restore.push(() => (w[name] = original));
     }
     // The pod's side (what an administrator did in the Oracle UI): an administrator with the planted
-    // password, and a confidential application with the planted client secret.
-    await sandboxHook('users', { userName: 'leak.admin', email: 'leak.admin@example.com', password: PASSWORD, withPerson: false, roles: ['ORA_FND_IT_SECURITY_MANAGER_JOB'] });
+    // password and an implementer's roles (SCIM, Learning setup, userAccounts), and a confidential
+    // application with the planted client secret.
+    const roles = ['ORA_FND_IT_SECURITY_MANAGER_JOB', 'ORA_WLF_LEARNING_ADMINISTRATOR_JOB', 'ORA_HRC_HUMAN_CAPITAL_MANAGEMENT_INTEGRATION_SPECIALIST_JOB'];
+    await sandboxHook('users', { userName: 'leak.admin', email: 'leak.admin@example.com', password: PASSWORD, withPerson: false, roles });
     await sandboxHook('oauth-clients', { clientId: 'leak-client', clientSecret: CLIENT_SECRET, userName: 'user.coursera' });
   });
 

@@ -28,6 +28,15 @@ describe('architecture', () => {
     assert.ok(!VSCODE_IMPORT.test(`import { x } from './vscodeish'`));
   });
 
+  it('the sandbox never imports product code (src/core, src/oracle, src/cli, src/views, src/commands)', () => {
+    const PRODUCT_IMPORT = /(?:from\s+|import\(\s*|require\(\s*)['"]\.\.\/(?:core|oracle|cli|views|commands)(?:\/|['"])/;
+    const offenders = walk('src/sandbox').filter((f) => PRODUCT_IMPORT.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(offenders, []);
+    assert.ok(PRODUCT_IMPORT.test(`import { x } from '../core/inspect/xapi-validate'`));
+    assert.ok(PRODUCT_IMPORT.test(`import type { OracleAuth } from '../oracle/auth'`));
+    assert.ok(!PRODUCT_IMPORT.test(`import { x } from './coreish'`));
+  });
+
   it('no default exports in src (named exports only)', () => {
     const offenders = walk('src').filter((f) => /^export default /m.test(readFileSync(f, 'utf8')));
     assert.deepEqual(offenders, []);

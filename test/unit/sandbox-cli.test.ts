@@ -98,4 +98,34 @@ describe('oli sandbox', () => {
     first.controller.abort();
     await running;
   });
+
+  it('--variant takes names, comma lists and repeats; an unknown name is a one-line usage error listing the valid ones', async () => {
+    assert.deepEqual(sandboxOptionsFromArgs({ variant: ['scim-no-or,camel-case-fields', 'ess-recur-parent'] }).variants, ['camel-case-fields', 'ess-recur-parent', 'scim-no-or']);
+    assert.equal(sandboxOptionsFromArgs({}).variants, undefined);
+    const t = testIO();
+    assert.equal(await runCli(['sandbox', '--port', '0', '--variant', 'camel-case', '--users', '0'], t.io), 2);
+    assert.equal(t.err().trim().split('\n').length, 1);
+    assert.match(t.err(), /Unknown sandbox variant 'camel-case'\. Valid variants: camel-case-fields, unexpected-fields, .*admin-provider-duty/);
+  });
+
+  it('prints the variants and the administrator\'s roles in the banner and serves that pod', async () => {
+    const t = testIO();
+    const done = runCli(['sandbox', '--port', '0', '--users', '3', '--admin-password', 'given-pw-123', '--variant', 'admin-security-only,scim-no-or'], t.io);
+    await until(() => t.out().includes('Press Ctrl+C'));
+    assert.match(t.out(), /Variants: scim-no-or, admin-security-only .*the administrator holds ORA_FND_IT_SECURITY_MANAGER_JOB\./);
+    const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(t.out())![1]!;
+    assert.deepEqual((await (await fetch(`${url}/__sandbox/info`)).json()).variants, ['scim-no-or', 'admin-security-only']);
+    const auth = { authorization: `Basic ${Buffer.from('admin.sandbox:given-pw-123').toString('base64')}` };
+    assert.equal((await fetch(`${url}/ess/rest/scheduler/v1/requests`, { headers: auth })).status, 403);
+    t.controller.abort();
+    assert.equal(await done, 0);
+  });
+
+  it('help lists every variant', async () => {
+    const t = testIO();
+    await runCli(['sandbox', '--help'], t.io);
+    for (const v of ['camel-case-fields', 'unexpected-fields', 'ess-recur-parent', 'ess-no-request-type', 'ess-strict-query', 'scim-no-email-filter', 'scim-no-or', 'scim-short-filter', 'no-self-paced-api', 'admin-security-only', 'admin-provider-duty']) {
+      assert.ok(t.out().includes(v), v);
+    }
+  });
 });

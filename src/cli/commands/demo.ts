@@ -121,7 +121,11 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     const ids = info.jobDefinitions;
     ui('Scheduled Processes: "Load and Synchronize External Course Data" runs daily at 01:00; each Learning process was submitted once.');
     await admin.submitInScheduledProcesses(ids.loadAndSynchronizeExternalCourseData!, { frequency: 'DAILY', interval: 1, startTime: tomorrowAt(1) });
-    for (const key of ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions', 'reconcileUserGroups']) await admin.submitInScheduledProcesses(ids[key]!);
+    // The bulk ingest takes its program name as a parameter ("Program Name is OLC-REST", procedure step 10).
+    const programName = [{ name: 'submit.argument1', paramType: 'STRING', value: 'OLC-REST' }];
+    for (const key of ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions', 'reconcileUserGroups']) {
+      await admin.submitInScheduledProcesses(ids[key]!, undefined, key === 'bulkIngestToOscs' ? programName : undefined);
+    }
 
     say('oli', 'apply --all: every automatic step (ESS daily schedules, discovered job ids).');
     const applied = await engine.apply('all');

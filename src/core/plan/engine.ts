@@ -117,9 +117,9 @@ export class PlanEngine {
         if (o.refutesAttestation) detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}, but the pod says otherwise: ${o.detail}`;
         else {
           // An answer we could not read (e.g. 403: the admin lacks the duty) neither confirms nor contradicts it.
-          const unread = o.checks.filter((c) => c.outcome === 'unknown');
+          const unread = o.status === 'unknown' ? o.detail : o.checks.find((c) => c.outcome === 'unknown')?.message;
           status = 'attested';
-          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}${o.status === 'unknown' || unread.length ? ` (not re-checked: ${o.status === 'unknown' ? o.detail : unread[0]!.message})` : ''}`;
+          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}${unread ? ` (not re-checked: ${unread})` : ''}`;
         }
       }
       if (status === 'needs-action') {

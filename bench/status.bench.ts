@@ -54,7 +54,19 @@ interface PodFigures {
   users: number;
   pinned: StatusRun;
   discovery: StatusRun;
+  /** One `oli probe` (read-only, once per pod): its requests by route. */
+  probe: { requests: number; byRoute: Record<string, number> };
+  /** A status of the unpinned plan after the probe (it reuses the job ids the probe confirmed). */
+  afterProbe: StatusRun;
   roundTripMs: number;
+}
+
+async function runProbe(pod: Pod): Promise<{ requests: number; byRoute: Record<string, number> }> {
+  await pod.resetStats();
+  const r = await runNode([CLI, 'probe', '--plan', pod.planPath, '--json'], { env: pod.env, cwd: pod.dir, timeoutMs: 120_000 });
+  if (r.code !== 0 && r.code !== 1) throw new BenchError('exit-code', `oli probe exited ${r.code}: ${r.stderr.slice(0, 500)}`);
+  const s = await pod.stats();
+  return { requests: s.total, byRoute: s.byRoute };
 }
 
 async function statusOn(users: number, log: (s: string) => void): Promise<PodFigures> {
@@ -66,9 +78,13 @@ async function statusOn(users: number, log: (s: string) => void): Promise<PodFig
     for (let i = 0; i < 5; i++) rts.push(await roundTripMs(pod));
     const pinned = await runStatus(pod, pinnedPlanPath, `${users} users, pinned job ids`);
     const discovery = await runStatus(pod, pod.planPath, `${users} users, job ids discovered`);
+    const probe = await runProbe(pod);
+    const afterProbe = await runStatus(pod, pod.planPath, `${users} users, after oli probe`);
     const rt = median(rts);
-    log(`  ${users} users, round trip ${round(rt)} ms: status ${round(pinned.wallMs)} ms (${pinned.walls.map((w) => round(w)).join(', ')}), ${pinned.requests} requests; with discovery ${round(discovery.wallMs)} ms, ${discovery.requests} requests`);
-    return { users, pinned, discovery, roundTripMs: rt };
+    log(
+      `  ${users} users, round trip ${round(rt)} ms: status ${round(pinned.wallMs)} ms (${pinned.walls.map((w) => round(w)).join(', ')}), ${pinned.requests} requests; with discovery ${round(discovery.wallMs)} ms, ${discovery.requests} requests; probe ${probe.requests} requests; status after the probe ${afterProbe.requests} requests`,
+    );
+    return { users, pinned, discovery, probe, afterProbe, roundTripMs: rt };
   } finally {
     await pod.close();
   }
@@ -125,6 +141,28 @@ export async function benchStatus(log: (s: string) => void = console.log): Promi
         .map(([k, v]) => `${k} x${v}`)
         .join('; ')}`,
       command: `${command}, then GET /__sandbox/stats`,
+    },
+    {
+      id: 'status.requestBound',
+      figure: 'Requests of one `oli status` against the 11 of the previous measure (issue 10: a refused read may add its own fallback)',
+      value: large.pinned.requests,
+      unit: 'requests',
+      bound: '<= 11',
+      pass: large.pinned.requests <= 11,
+      detail: `the sandbox's administrator holds no provider duty: digitalLearningProviders answers it 403 and is read once as the integration user (verification kit), a read api-authentication makes anyway; on 10 users ${small.pinned.requests}`,
+      command: `${command}, then GET /__sandbox/stats`,
+    },
+    {
+      id: 'probe.requests',
+      figure: '`oli probe` (read-only, run once per pod): requests, all GET',
+      value: large.probe.requests,
+      unit: 'requests',
+      bound: 'info (all GET)',
+      pass: Object.keys(large.probe.byRoute).every((k) => k.startsWith('GET ')),
+      detail: `on 10 users ${small.probe.requests}; ${Object.entries(large.probe.byRoute)
+        .map(([k, v]) => `${k} x${v}`)
+        .join('; ')}; a status after it (plan without job ids) sends ${large.afterProbe.requests} requests: no discovery read, the ids come from the probe`,
+      command: `node dist/cli.js probe --plan <pod>/oracle-learning.json --json, then GET /__sandbox/stats`,
     },
   ];
 }

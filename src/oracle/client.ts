@@ -58,6 +58,8 @@ export interface OracleClientOptions {
   userAgent?: string;
   /** Allow plain http to a host that is not loopback (credentials would travel in clear). Default false. */
   allowInsecureHttp?: boolean;
+  /** Refuse every method but GET before sending it (`oli probe` never writes). */
+  readOnly?: boolean;
   /** Largest response body read, default 10 MB (MAX_RESPONSE_BYTES); a larger one is refused while streaming, never buffered whole. */
   maxResponseBytes?: number;
   /** Test hooks: the backoff sleep, the jitter source and the clock. */
@@ -247,6 +249,7 @@ export class OracleClient {
   private readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly onLog?: (entry: RequestLogEntry) => void;
+  private readonly readOnly: boolean;
   private readonly sleepFn: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -281,6 +284,7 @@ export class OracleClient {
     this.semaphore = new Semaphore(Math.floor(positive('maxConcurrency', options.maxConcurrency, DEFAULTS.maxConcurrency, 1)));
     this.userAgent = options.userAgent ?? 'oracle-learning-integrations';
     this.onLog = options.onLog;
+    this.readOnly = options.readOnly ?? false;
     this.sleepFn = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
@@ -319,6 +323,7 @@ export class OracleClient {
     path: string,
     options: RequestOptions & { body?: unknown; schema?: z.ZodType<T>; idempotent?: boolean },
   ): Promise<T | undefined> {
+    if (this.readOnly) throw configError('readOnly', `${method} ${path} refused: this client only reads`, 'a read-only operation (oli probe) never changes the pod');
     const idempotent = options.idempotent ?? (method === 'PUT' || method === 'DELETE');
     const spec = this.spec(method, path, options, idempotent);
     if (options.body !== undefined) spec.body = options.body;

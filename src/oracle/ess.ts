@@ -24,9 +24,17 @@ export type EssRequest = {
   product?: string;
   /** User who submitted the request. */
   submitter?: string;
+  /** The parent of a child request (a run of a schedule, a job set step) [INF: Java API field]. */
+  parentRequestId?: number;
+  /** Whether the answer carried a schedule at all: `present` (an object), `null`, or `absent` (no such field). */
+  scheduleField: 'present' | 'null' | 'absent';
 };
 
-export type EssSchedule = { frequency: 'DAILY'; interval: number; startTime: string };
+/**
+ * The schedule of a submission. Oracle's page describes it in a nested schema this product does
+ * not reproduce: the shape below is ours [INF] and the plan can override it (`ess.schedule`).
+ */
+export type EssSchedule = Record<string, unknown>;
 
 /** States after which a request no longer changes by itself. */
 export const ESS_TERMINAL_STATES: readonly string[] = Object.freeze([
@@ -50,18 +58,29 @@ const essRequestBase = z.looseObject({
   cause: opt(z.string()),
   requestType: opt(z.string()),
   scheduleDefinition: z.unknown().optional(),
+  schedule: z.unknown().optional(),
   submissionTime: opt(z.string()),
   application: opt(z.string()),
   product: opt(z.string()),
   submitter: opt(z.string()),
+  parentRequestId: opt(numberLike),
 });
 
 /** An ESS request as returned by GET (and by the submit response when complete). */
 export const essRequestSchema: z.ZodType<EssRequest> = essRequestBase
   .refine((r) => r.requestId !== undefined || r.id !== undefined, { message: 'requestId or id is required', path: ['requestId'] })
   .transform((r) => {
-    const { id, ...rest } = r;
-    return { ...rest, requestId: (r.requestId ?? id) as number };
+    const { id, schedule, ...rest } = r;
+    const hasDef = 'scheduleDefinition' in r;
+    const hasSchedule = 'schedule' in r;
+    const def = r.scheduleDefinition ?? schedule;
+    const scheduleField: EssRequest['scheduleField'] =
+      def !== undefined && def !== null && (typeof def !== 'string' || def.trim() !== '') ? 'present' : hasDef || hasSchedule ? 'null' : 'absent';
+    const out: EssRequest = { ...rest, requestId: (r.requestId ?? id) as number, scheduleField };
+    if (def !== undefined && def !== null) out.scheduleDefinition = def;
+    else delete out.scheduleDefinition;
+    if (out.parentRequestId === undefined) delete out.parentRequestId;
+    return out;
   });
 
 /** The submit response carries at least the id. */
@@ -73,6 +92,48 @@ type Signal = { signal?: AbortSignal };
 
 function sig(o?: Signal): Signal {
   return o?.signal ? { signal: o.signal } : {};
+}
+
+// ---------------------------------------------------------------- telling a schedule from a one-off
+
+/**
+ * `requestType` words. Oracle does not publish the REST values [GAP]; these come from the ESS Java
+ * API's enum (RECUR_PARENT, SINGLETON, ...) and from what pods were seen to answer [INF]. A word
+ * learnt by `oli probe` on a pod is added to these through `EssWords`.
+ */
+export const RECURRING_WORDS: readonly string[] = ['RECURRING', 'RECUR_PARENT', 'RECURRING_PARENT'];
+export const ONE_OFF_WORDS: readonly string[] = ['ONCE', 'SINGLETON', 'ONE_TIME', 'ONETIME'];
+export const CHILD_WORDS: readonly string[] = ['RECUR_CHILD', 'RECURRING_CHILD', 'SUBREQUEST', 'SUB_REQUEST', 'JOBSET_STEP'];
+
+export interface EssWords {
+  recurring?: readonly string[];
+  oneOff?: readonly string[];
+}
+
+export type RequestKind = 'schedule' | 'one-off' | 'child' | 'undetermined';
+
+/**
+ * What a request is, from what it has: a schedule (a schedule or schedule definition, or a
+ * recurring word), a one-off (the schedule field present and empty, or a one-off word), a child
+ * run of a schedule (a parent request, or a child word: never a schedule of its own), or
+ * undetermined (no schedule field and no word we know): then nobody can tell.
+ */
+export function requestKind(r: EssRequest, words: EssWords = {}): RequestKind {
+  const type = (r.requestType ?? '').trim().toUpperCase();
+  if ((r.parentRequestId !== undefined && r.parentRequestId > 0) || CHILD_WORDS.includes(type)) return 'child';
+  if (r.scheduleField === 'present') return 'schedule';
+  const recurring = [...RECURRING_WORDS, ...(words.recurring ?? []).map((w) => w.toUpperCase())];
+  const oneOff = [...ONE_OFF_WORDS, ...(words.oneOff ?? []).map((w) => w.toUpperCase())];
+  if (type && recurring.includes(type)) return 'schedule';
+  if (type && oneOff.includes(type)) return 'one-off';
+  if (r.scheduleField === 'null') return 'one-off';
+  return 'undetermined';
+}
+
+/** Whether a request still does something (not finished, not cancelled or being cancelled). */
+export function isActiveRequest(r: EssRequest): boolean {
+  const s = r.state.toUpperCase();
+  return !ESS_TERMINAL_STATES.includes(s) && s !== 'CANCELLING';
 }
 
 export interface SubmitEssInput {
@@ -92,7 +153,7 @@ const SUBMIT_RECHECK_SKEW_MS = 2 * 60_000;
  * queried and the newest one is returned; if none is found, the original error is thrown (nothing
  * was submitted, it is safe to submit again).
  */
-export async function submitEssRequest(c: OracleClient, input: SubmitEssInput, o?: Signal): Promise<EssRequest> {
+export async function submitEssRequest(c: OracleClient, input: SubmitEssInput, o?: Signal & { words?: EssWords }): Promise<EssRequest> {
   const startedAt = Date.now();
   const body: Record<string, unknown> = { jobDefinitionId: input.jobDefinitionId, application: input.application };
   if (input.product !== undefined) body.product = input.product;
@@ -123,14 +184,15 @@ export async function submitEssRequest(c: OracleClient, input: SubmitEssInput, o
   return getEssRequest(c, Number(submitted.requestId ?? submitted.id), o);
 }
 
-async function findOwnSubmission(c: OracleClient, input: SubmitEssInput, startedAt: number, o?: Signal): Promise<EssRequest | undefined> {
+async function findOwnSubmission(c: OracleClient, input: SubmitEssInput, startedAt: number, o?: Signal & { words?: EssWords }): Promise<EssRequest | undefined> {
   const candidates = await queryEssRequests(c, { jobDefinitionId: input.jobDefinitionId }, o);
   const since = startedAt - SUBMIT_RECHECK_SKEW_MS;
-  const wantType = input.schedule ? 'RECURRING' : 'ONCE';
+  const wanted: RequestKind = input.schedule ? 'schedule' : 'one-off';
   const recent = candidates.filter((r) => {
     const t = r.submissionTime ? Date.parse(r.submissionTime) : Number.NaN;
     if (Number.isNaN(t) || t < since) return false;
-    return !r.requestType || r.requestType.toUpperCase() === wantType;
+    const kind = requestKind(r, o?.words);
+    return kind === wanted || kind === 'undetermined';
   });
   recent.sort((a, b) => Date.parse(b.submissionTime!) - Date.parse(a.submissionTime!) || b.requestId - a.requestId);
   return recent[0];
@@ -163,22 +225,59 @@ export async function getEssRequest(c: OracleClient, id: number, o?: Signal): Pr
   return c.get(`${ESS_REQUESTS_PATH}/${encodeURIComponent(String(id))}`, essRequestSchema, { query: { fields: '@full' }, ...sig(o) });
 }
 
-/** Requests matching all given attributes (server-side `q=attr eq "value" and ...`). */
-export async function queryEssRequests(
-  c: OracleClient,
-  filter: { jobDefinitionId?: string; state?: string; requestType?: string },
-  o?: Signal & { maxItems?: number },
-): Promise<EssRequest[]> {
+/** The ESS collection answer: items and, when the pod says so, whether more exist than it returned. */
+const essCollectionSchema = z.looseObject({ items: z.array(z.unknown()), hasMore: z.boolean().optional(), count: z.number().optional() });
+
+export interface EssQueryFilter {
+  jobDefinitionId?: string;
+  state?: string;
+  /** Only when a pod was seen to accept it (`oli probe`): Oracle does not publish the words [GAP]. */
+  requestType?: string;
+}
+
+export interface EssPage {
+  items: EssRequest[];
+  /** True when the pod says more requests match than it returned (one page only: no documented paging parameter is sent). */
+  hasMore: boolean;
+}
+
+/**
+ * Requests matching all given attributes: one GET with only documented query parameters
+ * [DOC "Query job requests": q (SCIM filter syntax), fields, excludeFields, orderBy, id]. No
+ * `limit`/`offset`: they are not listed for this endpoint, so the pod's own page is all one gets,
+ * and `hasMore` says whether it was the whole answer.
+ */
+export async function queryEssPage(c: OracleClient, filter: EssQueryFilter, o?: Signal & { orderBy?: string; fields?: string }): Promise<EssPage> {
   const clauses: string[] = [];
   if (filter.jobDefinitionId !== undefined) clauses.push(essEq('jobDefinitionId', filter.jobDefinitionId));
   if (filter.state !== undefined) clauses.push(essEq('state', filter.state));
   if (filter.requestType !== undefined) clauses.push(essEq('requestType', filter.requestType));
-  return c.adfList(ESS_REQUESTS_PATH, essRequestSchema, {
-    ...(clauses.length && { q: clauses.join(' and ') }),
-    pageSize: 100,
-    ...(o?.maxItems !== undefined && { maxItems: o.maxItems }),
-    ...sig(o),
+  const query: Record<string, string> = {};
+  if (clauses.length) query.q = clauses.join(' and ');
+  if (o?.orderBy) query.orderBy = o.orderBy;
+  if (o?.fields) query.fields = o.fields;
+  const page = await c.get(ESS_REQUESTS_PATH, essCollectionSchema, { query, ...sig(o) });
+  const items = page.items.map((item, i) => {
+    const r = essRequestSchema.safeParse(item);
+    if (r.success) return r.data;
+    throw new OracleError({
+      reason: 'invalid-response',
+      method: 'GET',
+      path: ESS_REQUESTS_PATH,
+      detail: `items[${i}]: ${r.error.issues
+        .slice(0, 2)
+        .map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`)
+        .join('; ')}`,
+      hint: 'the pod answered in a shape we did not expect: run `oli probe` and report the sample',
+    });
   });
+  return { items, hasMore: page.hasMore === true };
+}
+
+/** The requests of one page matching the filter (see queryEssPage). */
+export async function queryEssRequests(c: OracleClient, filter: EssQueryFilter, o?: Signal & { maxItems?: number }): Promise<EssRequest[]> {
+  const { items } = await queryEssPage(c, filter, o);
+  return o?.maxItems !== undefined ? items.slice(0, o.maxItems) : items;
 }
 
 export interface WaitForEssOptions {

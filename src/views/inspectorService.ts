@@ -8,6 +8,7 @@ import { inspectJwt } from '../core/inspect/jwt';
 import { inspectXapiText } from '../core/inspect/xapi-stream';
 import { explainCompletion } from '../core/inspect/xapi-oracle';
 import { OracleXapiResolver } from '../core/inspect/oracleXapiResolver';
+import { resolverSettingsOf } from '../core/plan/learned';
 import { adminAuth, clientFor, MissingCredentialsError } from '../core/plan/context';
 import type { IntegrationController } from './integrationController';
 import type { IntegrationModel } from './integrationModel';
@@ -158,7 +159,7 @@ export class InspectorService {
       }
       const credentials = await this.controller.credentialsOf(env);
       const client = clientFor(plan, root, env, adminAuth(env, credentials), { onLog: (e) => this.log.request(e), ...networkSettings() });
-      const resolver = new OracleXapiResolver(client, signal);
+      const resolver = new OracleXapiResolver(client, signal, resolverSettingsOf(this.model.state(env).probe));
       await resolver.prefetch(statements);
       const results = [];
       for (const [index, s] of statements.entries()) {

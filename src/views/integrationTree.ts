@@ -4,7 +4,7 @@ import { Disposable } from './disposable';
 import type { IntegrationModel } from './integrationModel';
 import type { RunningSteps } from './runningSteps';
 import { worstStatus } from './statusPresentation';
-import { EnvironmentNode, GuidanceNode, ProviderNode, StepNode, SubCheckNode, TextNode, type IntegrationNode } from './treeNodes';
+import { EnvironmentNode, GuidanceNode, probeSummaryNode, ProviderNode, StepNode, SubCheckNode, TextNode, type IntegrationNode } from './treeNodes';
 
 export const INTEGRATION_VIEW_ID = 'oli.integration';
 
@@ -57,7 +57,9 @@ export class IntegrationTreeProvider extends Disposable implements vscode.TreeDa
     }
     if (node instanceof EnvironmentNode) {
       const statuses = profile.steps.map((s) => this.model.result(node.environment, s.id)?.status ?? 'unknown');
-      return [new ProviderNode(node, profile.provider.displayName, profile.auth, { satisfied: statuses.filter(isSatisfied).length, total: statuses.length })];
+      const provider = new ProviderNode(node, profile.provider.displayName, profile.auth, { satisfied: statuses.filter(isSatisfied).length, total: statuses.length });
+      const probe = this.model.state(node.environment).probe;
+      return probe ? [probeSummaryNode(node, probe), provider] : [provider];
     }
     if (node instanceof ProviderNode) {
       const env = node.parent.environment;

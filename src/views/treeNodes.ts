@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { StepDefinition } from '../core/plan/types';
-import type { StepResult, SubCheck } from '../core/plan/result';
+import type { Basis, StepResult, SubCheck } from '../core/plan/result';
 import type { StepStatus } from '../core/plan/stepIds';
 import { outcomeIcon, outcomeLabel, RUNNING_ICON, statusIcon, statusLabel } from './statusPresentation';
 
@@ -17,6 +17,13 @@ export interface IntegrationNode {
   readonly id: string;
   readonly parent?: IntegrationNode;
   toTreeItem(): vscode.TreeItem;
+}
+
+/** The basis of a finding, in words, for tooltips (issue 10: every finding says what it rests on). */
+export function basisLine(basis: Basis): string {
+  if (basis === 'documented') return vscode.l10n.t('Basis: documented by Oracle.');
+  if (basis === 'inferred') return vscode.l10n.t('Basis: inferred (Oracle publishes nothing on this; a pod may differ: run "Probe Environment").');
+  return vscode.l10n.t('Basis: sandbox stand-in (not Oracle\'s).');
 }
 
 function when(ts: string): string {
@@ -131,6 +138,10 @@ export class StepNode implements IntegrationNode {
       md.appendMarkdown('\n\n');
       md.appendText(vscode.l10n.t('Attested by {0} on {1}: {2}', this.result.attestation.by, when(this.result.attestation.at), this.result.attestation.note));
     }
+    if (this.result?.basis) {
+      md.appendMarkdown('\n\n');
+      md.appendText(basisLine(this.result.basis));
+    }
     md.appendMarkdown('\n\n');
     md.appendText(def.oracleAsks);
     item.tooltip = md;
@@ -163,10 +174,25 @@ export class SubCheckNode implements IntegrationNode {
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${this.check.title}** — ${outcomeLabel(this.check.outcome)}\n\n`);
     md.appendText(this.check.message);
+    if (this.check.basis) {
+      md.appendMarkdown('\n\n');
+      md.appendText(basisLine(this.check.basis));
+    }
     item.tooltip = md;
     item.contextValue = `check:${this.check.outcome}`;
     return item;
   }
+}
+
+/** The one-line summary of the last `oli probe` / "Probe Environment" of an environment (issue 10). */
+export function probeSummaryNode(parent: EnvironmentNode, probe: { at: string; summary?: string | undefined }): TextNode {
+  return new TextNode(
+    parent,
+    `${parent.id}/probe`,
+    vscode.l10n.t('Probe: {0}', probe.summary ?? vscode.l10n.t('done')),
+    'telescope',
+    vscode.l10n.t('{0}; status and apply use what it confirmed. Run "Probe Environment" again after a change in the pod.', when(probe.at)),
+  );
 }
 
 /** "How to do it" group of a guided step: its checklist, the deep link and the cautions. */

@@ -266,6 +266,30 @@ describe('Oracle Learning extension (real extension host)', function () {
       assert.equal(report.summary.missing, 1);
     });
 
+    it('probes the environment read-only: a Markdown report, the summary in the tree, what it confirmed kept for status; tooltips say each finding\'s basis', async () => {
+      const report = await vscode.commands.executeCommand<{ requests: number; summary: Record<string, number>; assumptions: { id: string; outcome: string }[] }>('oli.probeEnvironment', { environment: 'dev' });
+      assert.ok(report, JSON.stringify(a.registry.lastError));
+      assert.ok(report.assumptions.some((x) => x.id === 'sign-in' && x.outcome === 'confirmed'));
+      const doc = vscode.window.activeTextEditor?.document;
+      assert.equal(doc?.languageId, 'markdown');
+      assert.match(doc!.getText(), /^# Probe of dev/m);
+      assert.match(doc!.getText(), /Missing privileges of the administrator, per step/);
+      assert.ok(!doc!.getText().includes(sb.password), 'no secret in the report');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      const probe = await waitFor('the probe kept in the state', () => a.model.state('dev').probe);
+      assert.match(probe.summary ?? '', /\d+ confirmed, \d+ contradicted, \d+ refused, \d+ not available/);
+      const tree = await renderTree(a);
+      const line = tree.find((t) => t.node.id.endsWith('/probe'));
+      assert.ok(line, 'a one-line probe summary under the environment');
+      assert.equal(line.depth, 1);
+      assert.equal(line.item.label, `Probe: ${probe.summary}`);
+      const check = tree.find((t) => t.node.kind === 'check')!;
+      const text = (item: vscode.TreeItem) => (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ');
+      assert.match(text(check.item), /Basis: (documented by Oracle|inferred|sandbox stand-in)/);
+      const step = tree.find((t) => t.node.kind === 'step' && (t.node as StepNode).result?.basis)!;
+      assert.match(text(step.item), /Basis: /);
+    });
+
     it('exports the report without secrets', async () => {
       const path = await vscode.commands.executeCommand<string>('oli.exportReport', { file: 'report-dev.md', open: false });
       assert.equal(path, join(root, 'report-dev.md'));

@@ -54,7 +54,12 @@ describe('oli init / status / apply / attest / report', function () {
     assert.equal(out.environment, 'sandbox');
     assert.equal(out.provider, 'coursera');
     assert.equal(out.steps.length, 11);
-    for (const s of out.steps) assert.deepEqual(Object.keys(s).sort(), ['automation', 'detail', 'id', 'status', 'title']);
+    for (const s of out.steps) {
+      assert.deepEqual(Object.keys(s).filter((k) => k !== 'basis').sort(), ['automation', 'checks', 'detail', 'id', 'status', 'title']);
+      // Every finding says what it rests on (issue 10); a step with findings has the basis of its status.
+      for (const c of s.checks) assert.ok(['documented', 'inferred', 'stand-in'].includes(c.basis), JSON.stringify(c));
+      if (s.checks.length) assert.ok(['documented', 'inferred', 'stand-in'].includes(s.basis), JSON.stringify(s));
+    }
   });
 
   it('a wrong password gives a one-line authentication message and exit 2', async () => {

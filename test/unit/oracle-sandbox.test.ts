@@ -15,7 +15,7 @@ import {
   listSelfPacedItems,
   probeSelfPacedLearning,
   pushProviderContent,
-  type SelfPacedItem,
+  type SelfPacedItemView,
 } from '../../src/oracle/learning';
 import { addRoleMember, findRoleByDisplayName, findRoleByName, getRole, removeRoleMember } from '../../src/oracle/scimRoles';
 import { createUser, findUserByUserName, findUsersBatched, findUsersByEmail, primaryWorkEmail, scimUserSchema, setUserActive, SCIM_USERS_PATH } from '../../src/oracle/scimUsers';
@@ -203,7 +203,7 @@ describe('oracle client against the sandbox', function () {
       const providers = await listDigitalLearningProviders(provider);
       const coursera = providers.find((p) => p.ProviderName === 'Coursera')!;
       assert.ok(coursera);
-      assert.ok((await listLearningItemTypeProviders(provider)).some((p) => p.ProviderName === 'Coursera'));
+      assert.ok((await listLearningItemTypeProviders(provider)).some((p) => p.name === 'Coursera'));
 
       const pushed = (await pushProviderContent(provider, coursera.ProviderId, {
         ExternalContentId: "urn:course:o'reilly-1",
@@ -211,11 +211,11 @@ describe('oracle client against the sandbox', function () {
         ContentUrl: 'https://www.coursera.org/learn/machine-learning',
         Languages: ['en'],
         ExpectedEffortInHours: 10,
-      })) as SelfPacedItem;
-      assert.equal(typeof pushed.LearningItemId, 'number');
+      })) as SelfPacedItemView;
+      assert.match(pushed.id ?? '', /^\d+$/);
       const items = await listSelfPacedItems(admin, { q: adfEq('ExternalContentId', "urn:course:o'reilly-1") });
       assert.equal(items.length, 1);
-      assert.equal(items[0]!.LearningItemId, pushed.LearningItemId);
+      assert.equal(items[0]!.id, pushed.id);
       await assert.rejects(listSelfPacedItems(provider), (e: unknown) => e instanceof OracleError && e.reason === 'forbidden');
 
       // A learner completes it: the provider sends a statement (sandbox stand-in path, test only),
@@ -235,17 +235,17 @@ describe('oracle client against the sandbox', function () {
       const run: EssRequest = await submitEssRequest(admin, { jobDefinitionId: jobs.processLearningExperienceStatements!, application: 'EarHcmEss' });
       assert.equal((await waitForEssRequest(admin, run.requestId, { pollMs: 10 })).state, 'SUCCEEDED');
       // learnerLearningRecords applies to the learner [DOC]: the admin sees none of their records.
-      assert.deepEqual(await listLearnerLearningRecords(admin, { q: `learningItemId=${pushed.LearningItemId}` }), []);
+      assert.deepEqual(await listLearnerLearningRecords(admin, { q: `learningItemId=${pushed.id}` }), []);
       await hook(sb, 'passwords', { userName: learner.userName, password: 'Learner-Pass-1' });
       const asLearner = new OracleClient({ baseUrl: sb.url, auth: { kind: 'basic', username: learner.userName, password: 'Learner-Pass-1' }, proxy: '' });
-      const records = await listLearnerLearningRecords(asLearner, { q: `learningItemId=${pushed.LearningItemId}` });
+      const records = await listLearnerLearningRecords(asLearner, { q: `learningItemId=${pushed.id}` });
       asLearner.close();
       assert.equal(records.length, 1);
       assert.equal(records[0]!.assignmentStatus, 'ORA_ASSN_REC_COMPLETE');
-      assert.equal(records[0]!.learningItemId, pushed.LearningItemId);
+      assert.equal(records[0]!.learningItemId, pushed.id);
       assert.equal(records[0]!.completionDetails.length, 1);
       assert.equal(records[0]!.completionDetails[0]!.actualEffortInSeconds, 5400);
-      assert.equal(records[0]!.completionDetails[0]!.actualScore, 0.9);
+      assert.equal(records[0]!.completionDetails[0]!.score, 0.9);
       assert.equal(records[0]!.completionDetails[0]!.completionDate, '2025-05-01T12:00:00.000Z');
       provider.close();
     });

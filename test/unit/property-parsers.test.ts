@@ -27,7 +27,7 @@ import { scimUserSchema } from '../../src/oracle/scimUsers';
 import { scimRoleSchema } from '../../src/oracle/scimRoles';
 import { essRequestSchema } from '../../src/oracle/ess';
 import { userAccountRoleSchema, userAccountSchema } from '../../src/oracle/userAccounts';
-import { digitalLearningProviderSchema, learnerLearningRecordSchema, learningItemTypeProviderSchema, selfPacedItemSchema } from '../../src/oracle/learning';
+import { digitalLearningProviderSchema, learnerLearningRecordSchema, selfPacedItemSchema } from '../../src/oracle/learning';
 import { loadState, statePath, StateFileError } from '../../src/core/plan/stateStore';
 import { courseraKeys, ISSUER, planFixture } from './plan.helpers';
 
@@ -290,8 +290,7 @@ describe('property: bad input never crashes a parser', function () {
       ['userAccountRole', userAccountRoleSchema, { RoleCode: 'XX_JOB', RoleId: 3 }],
       ['selfPacedItem', selfPacedItemSchema, { LearningItemId: '300', Title: 'ML', Status: 'ACTIVE', ExpectedEffortInHours: '2.5' }],
       ['provider', digitalLearningProviderSchema, { ProviderId: 1, ProviderName: 'Coursera', UserName: 'user.coursera' }],
-      ['itemTypeProvider', learningItemTypeProviderSchema, { ProviderCode: 'COURSERA' }],
-      ['learnerRecord', learnerLearningRecordSchema, { LearningRecordId: 9, AssignmentStatus: 'ORA_ASSN_REC_COMPLETE', completionDetails: { items: [{ CompletionDate: '2025-01-01', ActualEffortInSeconds: '5400', Score: 0.9 }] } }],
+      ['learnerRecord', learnerLearningRecordSchema, { assignmentRecordId: 9, assignmentStatus: 'ORA_ASSN_REC_COMPLETE', completionDetails: { items: [{ completionDate: '2025-01-01', actualEffortInSeconds: '5400', score: 0.9 }] } }],
       ['adfCollection', adfCollectionSchema, { items: [], count: 0, hasMore: false, limit: 25, offset: 0 }],
       ['scimList', scimListResponseSchema, { totalResults: '1', itemsPerPage: 1, startIndex: 1, Resources: [{}] }],
       ['oauthToken', oauthTokenResponseSchema, { access_token: 'abc', token_type: 'Bearer', expires_in: '3600' }],

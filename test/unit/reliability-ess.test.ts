@@ -42,6 +42,8 @@ describe('reliability: duplicate ESS schedules', function () {
     await f.admin.createUser({ userName: 'second.admin', email: 'second.admin@example.com', withPerson: false, password: 'Second-admin-pw-1', roles: ['ORA_FND_IT_SECURITY_MANAGER_JOB', 'ORA_WLF_LEARNING_ADMINISTRATOR_JOB'] });
     jobs = (await f.admin.info()).jobDefinitions;
     for (const key of ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions']) await f.admin.submitInScheduledProcesses(jobs[key]!);
+    // The processes Oracle asks to run after it need its daily schedule (and its start time) to be placed after it.
+    await f.admin.submitInScheduledProcesses(jobs.loadAndSynchronizeExternalCourseData!, { frequency: 'DAILY', interval: 1, startTime: tomorrowAt(1) });
     const a = f.credentials.admin!;
     admin = new OracleClient({ baseUrl: f.url, auth: { kind: 'basic', username: a.username, password: a.password } });
     second = new OracleClient({ baseUrl: f.url, auth: { kind: 'basic', username: 'second.admin', password: 'Second-admin-pw-1' } });

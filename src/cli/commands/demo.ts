@@ -169,16 +169,16 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
       await admin.setPassword(userName, password);
       const asLearner = new OracleClient({ baseUrl: sandbox.url, auth: { kind: 'basic', username: userName, password } });
       say(`learner ${userName}`, 'Reads their own learning records (learnerLearningRecords, expand=completionDetails).');
-      for (const r of await listLearnerLearningRecords(asLearner, { q: `learningItemId=${selfPaced.LearningItemId}` })) {
+      for (const r of await listLearnerLearningRecords(asLearner, { q: `learningItemId=${selfPaced.id}` })) {
         const c = r.completionDetails[0];
         completions.push({
           learner: email,
           contentId: item.externalContentId,
           title: String(r.learningItemTitle ?? item.title),
-          status: r.assignmentStatus,
+          status: String(r.assignmentStatus ?? 'unknown'),
           ...(c?.completionDate ? { completionDate: String(c.completionDate) } : {}),
           ...(c?.actualEffortInSeconds != null ? { actualEffortSeconds: Number(c.actualEffortInSeconds) } : {}),
-          ...(c?.actualScore != null ? { score: Number(c.actualScore) } : {}),
+          ...(c?.score != null ? { score: c.score } : {}),
         });
       }
     }

@@ -2,7 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EnvCredentialStore } from '../../core/model/credentials';
 import { adminAuth, clientFor } from '../../core/plan/context';
-import { explainCompletion, type CompletionExplanation } from '../../core/inspect/xapi-oracle';
+import { explainCompletion, onlyUnchecked, type CompletionExplanation } from '../../core/inspect/xapi-oracle';
+import { loadState, statePath } from '../../core/plan/stateStore';
+import { resolverSettingsOf } from '../../core/plan/learned';
 import { OracleXapiResolver } from '../../core/inspect/oracleXapiResolver';
 import { ExitCode, UsageError } from '../errors';
 import type { CliIO } from '../io';
@@ -55,7 +57,9 @@ export async function runXapiExplain(file: string, values: Record<string, unknow
   const loaded = await loadPlanFor(values, io);
   const credentials = await new EnvCredentialStore(io.env).get();
   const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials));
-  const resolver = new OracleXapiResolver(client, io.signal);
+  // What `oli probe` learnt about this pod (filter forms, field names) spares refused requests.
+  const learned = (await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment)).probe;
+  const resolver = new OracleXapiResolver(client, io.signal, resolverSettingsOf(learned));
   io.stderr(`Resolving ${statements.length} statement(s) against ${loaded.environment} (${loaded.url})…\n`);
   await resolver.prefetch(statements);
   const explained: CompletionExplanation[] = [];
@@ -70,12 +74,13 @@ export async function runXapiExplain(file: string, values: Record<string, unknow
             index,
             valid: e.errors.length === 0,
             lands: e.lands,
+            ...(onlyUnchecked(e) ? { unchecked: true } : {}),
             outcome: e.outcome,
             reasons: e.reasons,
             learner: e.learner,
             content: e.content,
           })),
-          summary: { total: explained.length, lands, blocked: explained.length - lands },
+          summary: { total: explained.length, lands, blocked: explained.filter((e) => !e.lands && !onlyUnchecked(e)).length, unchecked: explained.filter(onlyUnchecked).length },
         },
         null,
         2,
@@ -83,10 +88,11 @@ export async function runXapiExplain(file: string, values: Record<string, unknow
     );
   } else {
     explained.forEach((e, i) => {
-      io.stdout(`#${i} ${e.lands ? 'lands  ' : e.outcome === 'progress' && !e.reasons.length ? 'progress' : 'BLOCKED'} ${e.learner ? e.learner.userName : e.reading.learner.value ?? '(no learner)'} / ${e.content ? e.content.title : e.reading.contentId ?? '(no content)'}\n`);
+      io.stdout(`#${i} ${e.lands ? 'lands  ' : e.outcome === 'progress' && !e.reasons.length ? 'progress' : onlyUnchecked(e) ? 'UNCHECKED' : 'BLOCKED'} ${e.learner ? e.learner.userName : e.reading.learner.value ?? '(no learner)'} / ${e.content ? e.content.title : e.reading.contentId ?? '(no content)'}\n`);
       for (const r of e.reasons) io.stdout(`    ${r.code}: ${r.message}\n`);
     });
-    io.stdout(`Summary: ${explained.length} statement(s), ${lands} completion(s) would land in ${loaded.environment}.\n`);
+    const unchecked = explained.filter(onlyUnchecked).length;
+    io.stdout(`Summary: ${explained.length} statement(s), ${lands} completion(s) would land in ${loaded.environment}${unchecked ? `; ${unchecked} could not be checked against it (see the reasons)` : ''}.\n`);
   }
   io.stderr(`${client.stats.requests} request(s).\n`);
   return explained.every((e) => e.reasons.length === 0) ? ExitCode.ok : ExitCode.problem;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { EnvCredentialStore } from '../../core/model/credentials';
 import { PlanEngine } from '../../core/plan/engine';
 import { loadPlan, PLAN_FILE_NAME, resolveEnvironment, type PlanFile } from '../../core/plan/planFile';
-import type { StepResult } from '../../core/plan/result';
+import { BASIS_LEGEND, BASIS_MARK, type Basis, type StepResult } from '../../core/plan/result';
 import { loadState, statePath } from '../../core/plan/stateStore';
 import type { StepStatus } from '../../core/plan/stepIds';
 import { planDirOf } from '../../core/plan/context';
@@ -93,13 +93,19 @@ const ICON: Record<StepStatus, string> = {
   unknown: '?',
 };
 
+/** `[D]`, `[I]` or `[S]`: what a finding rests on (see BASIS_LEGEND). */
+export function basisMark(basis: Basis | undefined): string {
+  return basis ? `[${BASIS_MARK[basis]}]` : '   ';
+}
+
 export function formatResults(results: StepResult[], titles: Map<string, string>, verbose = false): string {
   const lines: string[] = [];
   for (const r of results) {
-    lines.push(`${ICON[r.status]} ${r.id.padEnd(22)} ${r.status.padEnd(14)} ${titles.get(r.id) ?? ''}`);
+    lines.push(`${ICON[r.status]} ${r.id.padEnd(22)} ${r.status.padEnd(14)} ${basisMark(r.basis)} ${titles.get(r.id) ?? ''}`);
     lines.push(`    ${r.detail}`);
-    if (verbose || r.status === 'failed') for (const c of r.checks) lines.push(`      ${c.outcome.padEnd(7)} ${c.message}`);
+    if (verbose || r.status === 'failed' || r.status === 'unknown') for (const c of r.checks) lines.push(`      ${c.outcome.padEnd(7)} ${basisMark(c.basis)} ${c.message}`);
   }
+  lines.push('', BASIS_LEGEND);
   return lines.join('\n') + '\n';
 }
 
@@ -117,6 +123,8 @@ export function statusJson(loaded: LoadedPlan, engine: PlanEngine, results: Step
       status: r.status,
       automation: engine.steps.find((s) => s.id === r.id)?.automation ?? 'automatic',
       detail: r.detail,
+      ...(r.basis ? { basis: r.basis } : {}),
+      checks: r.checks.map((c) => ({ id: c.id, title: c.title, outcome: c.outcome, basis: c.basis ?? 'inferred', message: c.message })),
     })),
   };
 }

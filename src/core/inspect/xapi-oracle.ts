@@ -141,8 +141,19 @@ export interface XapiResolver {
   findContent(contentId: string): Promise<OracleContentItem[]>;
 }
 
+/**
+ * A resolver could not read the pod for a lookup (a refused filter, a 403/404, an answer in an
+ * unexpected shape): nothing can be said about that learner or content, never "not found".
+ */
+export class ResolverUnavailableError extends Error {
+  override readonly name = 'ResolverUnavailableError';
+  readonly reason = 'unavailable';
+}
+
 export type CompletionBlockCode =
   | 'invalid-statement'
+  | 'learner-not-checked'
+  | 'content-not-checked'
   | 'unmappable-identifier'
   | 'identifier-mismatch'
   | 'no-such-user'
@@ -199,8 +210,12 @@ export async function explainCompletion(statement: unknown, resolver: XapiResolv
     });
   } else {
     const kind = by as 'email' | 'username';
-    const matches = await resolver.findLearner(kind, value);
-    if (matches.length === 0) {
+    const matches = await unavailableAsNull(resolver.findLearner(kind, value), (m) =>
+      reasons.push({ code: 'learner-not-checked', message: `Could not look the learner ${JSON.stringify(value)} up in this environment: ${m}` }),
+    );
+    if (matches === null) {
+      // Reason recorded: nothing is said about this learner.
+    } else if (matches.length === 0) {
       reasons.push({ code: 'no-such-user', message: `No Oracle user has ${kind === 'email' ? 'the primary work email' : 'the user name'} ${JSON.stringify(value)}; check the learner's ${kind === 'email' ? 'work email in HCM' : 'user name'} or the identity mapping` });
     } else if (matches.length > 1) {
       reasons.push({ code: 'duplicate-users', message: `${matches.length} Oracle users share ${kind === 'email' ? 'the work email' : 'the user name'} ${JSON.stringify(value)} (${matches.map((m) => m.userName).join(', ')}); Oracle cannot tell which learner completed, so make the email unique` });
@@ -214,8 +229,12 @@ export async function explainCompletion(statement: unknown, resolver: XapiResolv
   if (reading.contentId === null) {
     reasons.push({ code: 'missing-content-id', message: 'The statement has no Activity object id, so no content can be matched' });
   } else {
-    const items = await resolver.findContent(reading.contentId);
-    if (items.length === 0) {
+    const items = await unavailableAsNull(resolver.findContent(reading.contentId), (m) =>
+      reasons.push({ code: 'content-not-checked', message: `Could not look the content ${JSON.stringify(reading.contentId)} up in this environment: ${m}` }),
+    );
+    if (items === null) {
+      // Reason recorded: nothing is said about this content.
+    } else if (items.length === 0) {
       reasons.push({ code: 'unknown-content', message: `No imported learning item has external content id or URL ${JSON.stringify(reading.contentId)}; the content was not synchronised (check "Load and Synchronize External Course Data") or the provider sends another id` });
     } else {
       content = items.find((i) => i.status === 'ACTIVE') ?? items[0]!;
@@ -235,4 +254,19 @@ export async function explainCompletion(statement: unknown, resolver: XapiResolv
   const blockedOutright = reasons.some((r) => r.code !== 'verb-not-completion');
   const outcome: CompletionExplanation['outcome'] = blockedOutright ? 'nothing' : reading.action === 'completion' ? 'completion' : reading.action === 'progress' ? 'progress' : 'nothing';
   return { lands: reasons.length === 0, outcome, reasons, learner, content, reading, errors: validation.errors };
+}
+
+/** Whether the only reasons a statement does not land are lookups the environment did not allow (nothing is known, nothing is wrong). */
+export function onlyUnchecked(e: CompletionExplanation): boolean {
+  return e.reasons.length > 0 && e.reasons.every((r) => r.code === 'learner-not-checked' || r.code === 'content-not-checked' || r.code === 'verb-not-completion') && e.reasons.some((r) => r.code !== 'verb-not-completion');
+}
+
+async function unavailableAsNull<T>(lookup: Promise<T>, onUnavailable: (message: string) => void): Promise<T | null> {
+  try {
+    return await lookup;
+  } catch (err) {
+    if (!(err instanceof ResolverUnavailableError)) throw err;
+    onUnavailable(err.message);
+    return null;
+  }
 }

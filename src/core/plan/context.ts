@@ -27,6 +27,8 @@ export interface ClientSettings {
   timeoutMs?: number;
   /** Proxy for environments whose plan entry names none (e.g. VS Code's http.proxy). */
   defaultProxy?: string;
+  /** Refuse every method but GET (oli probe). */
+  readOnly?: boolean;
 }
 
 /** An Oracle client for an environment of the plan, with its CA file and proxy. */
@@ -40,6 +42,7 @@ export function clientFor(plan: PlanFile, planDir: string, environment: string, 
     ...(settings.onLog ? { onLog: settings.onLog } : {}),
     maxConcurrency: settings.maxConcurrency ?? 16,
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.readOnly ? { readOnly: true } : {}),
   });
 }
 

@@ -113,16 +113,14 @@ export class PlanEngine {
       const attestation = this.options.state.attestations[def.id];
       let status = o.status;
       let detail = o.detail;
-      if (attestation && def.automation === 'guided' && status === 'needs-action') {
+      if (attestation && def.automation === 'guided' && (status === 'needs-action' || status === 'unknown')) {
         if (o.refutesAttestation) detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}, but the pod says otherwise: ${o.detail}`;
         else {
+          // An answer we could not read (e.g. 403: the admin lacks the duty) neither confirms nor contradicts it.
+          const unread = o.status === 'unknown' ? o.detail : o.checks.find((c) => c.outcome === 'unknown')?.message;
           status = 'attested';
-          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}`;
+          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}${unread ? ` (not re-checked: ${unread})` : ''}`;
         }
-      } else if (attestation && def.automation === 'guided' && status === 'unknown') {
-        // An answer we could not read (e.g. 403: the admin lacks the duty) neither confirms nor contradicts it.
-        status = 'attested';
-        detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note} (not re-checked: ${o.detail})`;
       }
       if (status === 'needs-action') {
         const waiting = def.dependsOn.map((d) => out.get(d)).filter((r): r is StepResult => !!r && !isSatisfied(r.status));

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { OracleClient } from '../../oracle/client';
-import { findUsersBatched, primaryWorkEmail, type ScimUser } from '../../oracle/scimUsers';
+import { findUsersBatched, primaryWorkEmail, type ScimLookupLearned, type ScimLookupSettings, type ScimUser } from '../../oracle/scimUsers';
 
 export type IdentifierKind = 'email' | 'username';
 
@@ -93,13 +93,23 @@ export function userMatches(user: ScimUser, by: IdentifierKind, value: string): 
 
 /**
  * Checks that each identifier resolves to exactly one active Oracle user, with batched SCIM `or`
- * filters (about 50 identifiers a request, at most 8 in flight).
+ * filters (about 50 identifiers a request, at most 8 in flight). Where the pod refuses a filter
+ * form, the lookup adapts (see findUsersBatched) and never reports "missing" for a user it could
+ * not look up: it throws ScimLookupError instead.
  */
 export async function checkIdentities(
   client: OracleClient,
   values: Iterable<string> | AsyncIterable<string>,
   by: IdentifierKind,
-  options: { signal?: AbortSignal; onProgress?: (done: number) => void; maxProblems?: number } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (done: number) => void;
+    maxProblems?: number;
+    /** What `oli probe` learnt about the pod's SCIM filters. */
+    settings?: ScimLookupSettings;
+    onLearn?: (learned: ScimLookupLearned) => void;
+    maxScanUsers?: number;
+  } = {},
 ): Promise<IdentityReport> {
   const report: IdentityReport = { by, summary: { total: 0, matched: 0, missing: 0, duplicate: 0, inactive: 0, invalid: 0 }, problems: [] };
   const maxProblems = options.maxProblems ?? 10_000;
@@ -127,6 +137,9 @@ export async function checkIdentities(
   const found = await findUsersBatched(client, by === 'email' ? 'email' : 'userName', accepted(), {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.onLearn ? { onLearn: options.onLearn } : {}),
+    ...(options.maxScanUsers !== undefined ? { maxScanUsers: options.maxScanUsers } : {}),
   });
   for (const value of valid) {
     const candidates = (found.get(value.toLowerCase()) ?? []).filter((u) => userMatches(u, by, value));

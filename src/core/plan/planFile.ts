@@ -99,6 +99,27 @@ export const planFileSchema = z
         application: z.string().default('EarHcmEss'),
         product: z.string().optional(),
         startTime: z.string().regex(/^\d{2}:\d{2}$/).default('02:00').describe('Daily start time (UTC) of the first scheduled process'),
+        loadSyncStartTime: z
+          .string()
+          .regex(/^\d{2}:\d{2}$/)
+          .optional()
+          .describe(
+            'Daily start time (UTC) of "Load and Synchronize External Course Data" when the pod\'s answer does not show it: the processes that must run after it are scheduled after this time',
+          ),
+        bulkIngestParameter: z
+          .strictObject({
+            name: z.string().min(1).describe('Parameter name [INF: Oracle publishes only the label "Program Name"; Fusion ESS job arguments are positional, submit.argument1 ...]'),
+            paramType: z.enum(['BOOLEAN', 'LONG', 'INTEGER', 'DATETIME', 'STRING']).default('STRING'),
+            value: z.string().min(1).describe('Program Name, OLC-REST per Oracle\'s procedure (step 10)'),
+          })
+          .optional()
+          .describe('The input parameter of "ESS job to run Bulk ingest to OSCS"; default {"name":"submit.argument1","paramType":"STRING","value":"OLC-REST"} (the name is inferred)'),
+        schedule: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe(
+            'Overrides the shape of the daily schedule sent to ESS [INF: the product sends {"frequency":"DAILY","interval":1,"startTime":"<ISO>"}]; every string "{startTime}" in it is replaced by the ISO start time',
+          ),
       })
       .default({ application: 'EarHcmEss', startTime: '02:00' }),
     identitySample: z.string().optional().describe('CSV or text file of learner identifiers checked by the learner-identity step'),

@@ -1,5 +1,5 @@
 import type { PlanFile } from './planFile';
-import type { StepResult } from './result';
+import { BASIS_LEGEND, BASIS_MARK, type Basis, type StepResult } from './result';
 import type { EnvironmentState, HistoryEntry } from './stateStore';
 import type { StepDefinition } from './types';
 
@@ -20,8 +20,12 @@ export interface Report {
     checkedAt: string;
     attestation?: { by: string; at: string; note: string };
     evidence?: Record<string, unknown>;
-    checks: { id: string; outcome: string; message: string }[];
+    /** What the status rests on: documented, inferred or a sandbox stand-in. */
+    basis?: Basis;
+    checks: { id: string; outcome: string; message: string; basis: Basis }[];
   }[];
+  /** What `oli probe` confirmed on the pod, when it ran (one line). */
+  probe?: { at: string; summary?: string };
   history: HistoryEntry[];
 }
 
@@ -46,9 +50,11 @@ export function buildReport(input: { plan: PlanFile; environment: string; url: s
         checkedAt: r.checkedAt,
         ...(r.attestation ? { attestation: r.attestation } : {}),
         ...(r.evidence ? { evidence: r.evidence } : {}),
-        checks: r.checks.map((c) => ({ id: c.id, outcome: c.outcome, message: c.message })),
+        ...(r.basis ? { basis: r.basis } : {}),
+        checks: r.checks.map((c) => ({ id: c.id, outcome: c.outcome, message: c.message, basis: c.basis ?? 'inferred' })),
       };
     }),
+    ...(input.state.probe ? { probe: { at: input.state.probe.at, ...(input.state.probe.summary ? { summary: input.state.probe.summary } : {}) } } : {}),
     history: input.state.history.slice(-100),
   };
 }
@@ -62,10 +68,13 @@ export function reportToMarkdown(r: Report): string {
     `- Environment: **${r.environment.name}** (${r.environment.url})`,
     `- Generated: ${r.generatedAt} by ${r.generatedBy}`,
     `- Summary: ${Object.entries(r.summary).map(([k, v]) => `${v} ${k}`).join(', ')}`,
+    ...(r.probe ? [`- Last probe: ${r.probe.at}${r.probe.summary ? ` (${r.probe.summary})` : ''}`] : []),
     '',
-    '| # | Step | Kind | Status | Detail |',
-    '|---|---|---|---|---|',
-    ...r.steps.map((s, i) => `| ${i + 1} | ${md(s.title)} (\`${s.id}\`) | ${s.automation} | **${s.status}** | ${md(s.detail)} |`),
+    '| # | Step | Kind | Status | Basis | Detail |',
+    '|---|---|---|---|---|---|',
+    ...r.steps.map((s, i) => `| ${i + 1} | ${md(s.title)} (\`${s.id}\`) | ${s.automation} | **${s.status}** | ${s.basis ? `[${BASIS_MARK[s.basis]}]` : ''} | ${md(s.detail)} |`),
+    '',
+    BASIS_LEGEND,
     '',
     '## Attestations',
     '',
@@ -77,7 +86,7 @@ export function reportToMarkdown(r: Report): string {
   for (const s of r.steps) {
     if (!s.checks.length && !s.evidence) continue;
     lines.push(`### ${s.title}`, '');
-    for (const c of s.checks) lines.push(`- ${c.outcome.toUpperCase()} ${md(c.message)}`);
+    for (const c of s.checks) lines.push(`- ${c.outcome.toUpperCase()} [${BASIS_MARK[c.basis]}] ${md(c.message)}`);
     if (s.evidence) lines.push('', '```json', JSON.stringify(s.evidence, null, 2), '```');
     lines.push('');
   }

@@ -4,12 +4,13 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { STEP_IDS } from './stepIds';
 import { attestationSchema, stepResultSchema, type Attestation, type StepResult } from './result';
+import { learnedSchema } from './learned';
 
 export const STATE_DIR = '.oracle-learning';
 
 const historyEntrySchema = z.strictObject({
   at: z.string(),
-  action: z.enum(['status', 'apply', 'attest', 'unattest', 'dry-run']),
+  action: z.enum(['status', 'apply', 'attest', 'unattest', 'dry-run', 'probe']),
   step: z.enum(STEP_IDS).optional(),
   status: z.string().optional(),
   by: z.string().optional(),
@@ -24,6 +25,8 @@ export const environmentStateSchema = z.strictObject({
   attestations: z.partialRecord(z.enum(STEP_IDS), attestationSchema),
   lastResults: z.partialRecord(z.enum(STEP_IDS), stepResultSchema),
   history: z.array(historyEntrySchema),
+  /** What `oli probe` confirmed on the pod (issue 10); later status and apply use it. */
+  probe: learnedSchema.optional(),
 });
 /** Per-environment state: attestations, last results, history. Never secrets. */
 export type EnvironmentState = z.infer<typeof environmentStateSchema>;

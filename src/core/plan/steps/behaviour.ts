@@ -1,6 +1,7 @@
 import type { StepStatus } from '../stepIds';
-import type { SubCheck } from '../result';
+import type { Basis, SubCheck } from '../result';
 import type { StepContext } from '../context';
+import { RESOURCE_ACCESS, type Refusal } from '../../../oracle/privileges';
 
 /** What a step's check found, before attestations and dependencies are folded in. */
 export interface CheckOutcome {
@@ -18,11 +19,26 @@ export interface StepBehaviour {
   apply?(ctx: StepContext): Promise<void>;
 }
 
-export const pass = (id: string, title: string, message: string): SubCheck => ({ id, title, outcome: 'pass', message });
-export const fail = (id: string, title: string, message: string): SubCheck => ({ id, title, outcome: 'fail', message });
-export const warn = (id: string, title: string, message: string): SubCheck => ({ id, title, outcome: 'warn', message });
-export const info = (id: string, title: string, message: string): SubCheck => ({ id, title, outcome: 'info', message });
-export const unknown = (id: string, title: string, message: string): SubCheck => ({ id, title, outcome: 'unknown', message });
+export const pass = (id: string, title: string, message: string, basis: Basis): SubCheck => ({ id, title, outcome: 'pass', message, basis });
+export const fail = (id: string, title: string, message: string, basis: Basis): SubCheck => ({ id, title, outcome: 'fail', message, basis });
+export const warn = (id: string, title: string, message: string, basis: Basis): SubCheck => ({ id, title, outcome: 'warn', message, basis });
+export const info = (id: string, title: string, message: string, basis: Basis): SubCheck => ({ id, title, outcome: 'info', message, basis });
+export const unknown = (id: string, title: string, message: string, basis: Basis): SubCheck => ({ id, title, outcome: 'unknown', message, basis });
+
+/** A sub-check that could not be read: unknown, with the refusal in plain words (never a finding about the step). */
+export const refused = (id: string, title: string, r: Refusal, consequence = ''): SubCheck => ({
+  id,
+  title,
+  outcome: 'unknown',
+  message: `Could not read: ${r.message}${consequence ? ` ${consequence}` : ''}`,
+  basis: r.kind === 'shape' ? 'inferred' : RESOURCE_ACCESS[r.resource].basis,
+});
+
+/** The refusals of an outcome, as evidence a report can show (resource, answer, what grants it). */
+export function refusalEvidence(refusals: Refusal[]): Record<string, unknown> | undefined {
+  if (!refusals.length) return undefined;
+  return { refused: refusals.map((r) => ({ resource: r.resource, ...(r.status !== undefined ? { status: r.status } : { answer: 'unexpected shape' }), grantedBy: r.grantedBy })) };
+}
 
 /** A guided step with nothing to read: only an attestation completes it. */
 export function attestationOnly(what: string): StepBehaviour {
@@ -31,7 +47,7 @@ export function attestationOnly(what: string): StepBehaviour {
       return {
         status: 'needs-action',
         detail: `Oracle offers no API to read or perform this; ${what} Then attest it with a note of the evidence.`,
-        checks: [info('no-api', 'No Oracle API', 'Guided step: follow the checklist and attest.')],
+        checks: [info('no-api', 'No Oracle API', 'Guided step: follow the checklist and attest.', 'documented')],
       };
     },
   };

@@ -1,63 +1,151 @@
-import { listDigitalLearningProviders, probeSelfPacedLearning } from '../../../oracle/learning';
+import { readDigitalLearningProviders, readOneSelfPacedItem, DIGITAL_LEARNING_PROVIDERS_PATH, PROVIDER_SHAPE, type Listing, type ProviderField, type ProviderView } from '../../../oracle/learning';
+import { expectedNames } from '../../../oracle/lenient';
 import { OracleError } from '../../../oracle/errors';
+import { readOrRefusal, refusalOf, type Refusal } from '../../../oracle/privileges';
+import type { OracleClient } from '../../../oracle/client';
 import { createKit, loadKit } from '../verificationKit';
 import { signOracleJwt } from '../oracleJwt';
-import { describeError } from '../context';
-import { fail, info, pass, unknown, type StepBehaviour } from './behaviour';
+import { describeError, type StepContext } from '../context';
+import type { SubCheck } from '../result';
+import { fail, info, pass, refusalEvidence, refused, unknown, type CheckOutcome, type StepBehaviour } from './behaviour';
 
-/** Self-paced learning: no API reads the setting; a successful read of learningSelfPacedItems is a weak probe. */
+/** Self-paced learning: no API reads the setting; a successful read of learningSelfPacedItems is a weak probe, a refused one proves nothing. */
 export const selfPacedLearning: StepBehaviour = {
   async check(ctx) {
-    const probe = await probeSelfPacedLearning(ctx.client, { signal: ctx.signal });
-    if (!probe.available) {
+    const probe = await readOrRefusal('learning-self-paced-items', () => readOneSelfPacedItem(ctx.client, { signal: ctx.signal }));
+    if (!probe.ok) {
+      const r = probe.refusal;
       return {
         status: 'needs-action',
-        detail: `learningSelfPacedItems did not answer (HTTP ${probe.status ?? '?'}): self-paced learning looks disabled. Enable it in Learning setup, then attest.`,
-        checks: [fail('probe', 'Self-paced items readable', `GET learningSelfPacedItems answered ${probe.status ?? 'nothing'}.`)],
-        refutesAttestation: true,
+        detail: `Oracle offers no API that reads this setting, and the weak probe could not read either (${r.message}) Enable self-paced learning, Redwood learner pages and 24D catalog management in Learning setup, then attest.`,
+        checks: [
+          refused('probe', 'Self-paced items readable', r, 'This does not mean self-paced learning is off.'),
+          info('redwood', 'Redwood UX and 24D catalog', 'No API reads these settings: confirm them and attest.', 'documented'),
+        ],
+        evidence: refusalEvidence([r]) ?? {},
       };
     }
     return {
       status: 'needs-action',
       detail: 'learningSelfPacedItems answers (a weak sign that self-paced learning is on). Confirm the Redwood learner and catalog settings, then attest.',
       checks: [
-        pass('probe', 'Self-paced items readable', 'GET learningSelfPacedItems?limit=1 succeeded (inference: the feature is enabled).'),
-        info('redwood', 'Redwood UX and 24D catalog', 'No API reads these settings: confirm them and attest.'),
+        pass('probe', 'Self-paced items readable', 'GET learningSelfPacedItems?limit=1 succeeded (inference: the feature is enabled).', 'inferred'),
+        info('redwood', 'Redwood UX and 24D catalog', 'No API reads these settings: confirm them and attest.', 'documented'),
       ],
     };
   },
 };
 
-/** Configure External Providers: no API; the provider showing in digitalLearningProviders is indirect evidence. */
+/** The client of the integration user, when this machine can act as it (the verification kit, or the OAuth application). */
+async function providerClient(ctx: StepContext): Promise<{ client: OracleClient; how: string } | undefined> {
+  if (ctx.plan.auth === 'jwt') {
+    const kit = await loadKit(ctx.planDir, ctx.environment);
+    if (!kit) return undefined;
+    const token = await signOracleJwt({ privateKeyPem: kit.privateKeyPem, certificatePem: kit.certificatePem, issuer: kit.issuer, userName: ctx.plan.integrationUser.userName });
+    return { client: ctx.withBearer(token), how: `as ${ctx.plan.integrationUser.userName}, with a JWT of the api-authentication verification kit (test issuer "${kit.issuer}")` };
+  }
+  const secret = ctx.credentials.providerClient;
+  if (ctx.plan.auth === 'oauth' && ctx.plan.oauth && secret) {
+    const o = ctx.plan.oauth;
+    return { client: ctx.withOAuth({ kind: 'oauth', tokenUrl: o.tokenUrl, clientId: secret.clientId || o.clientId, clientSecret: secret.clientSecret, scope: o.scope }), how: `as the OAuth application ${o.clientId}` };
+  }
+  return undefined;
+}
+
+export type ProviderRead = { how: string } & ({ ok: true; listing: ProviderListing } | { ok: false; error: unknown });
+
+/**
+ * digitalLearningProviders read as the integration user, once per status: the api-authentication
+ * verification call, the OAuth token check and the external-provider fallback (when the
+ * administrator lacks the provider duty) share this one request.
+ */
+export function readAsProvider(ctx: StepContext): Promise<ProviderRead | undefined> {
+  return ctx.once('digital-learning-providers:as-provider', async () => {
+    const provider = await providerClient(ctx);
+    if (!provider) return undefined;
+    const aliases = ctx.state.probe?.fieldAliases?.digitalLearningProviders;
+    try {
+      return { how: provider.how, ok: true, listing: await readDigitalLearningProviders(provider.client, { signal: ctx.signal, ...(aliases ? { aliases } : {}) }) };
+    } catch (error) {
+      if (ctx.signal?.aborted) throw error;
+      return { how: provider.how, ok: false, error };
+    }
+  });
+}
+
+type ProviderListing = Listing<ProviderView, ProviderField>;
+
+/**
+ * digitalLearningProviders as the administrator, or, when the administrator is refused (Oracle
+ * grants it only through the provider duty), as the integration user the provider will act as.
+ */
+async function readProviders(ctx: StepContext): Promise<{ ok: true; listing: ProviderListing; via?: string; adminRefusal?: Refusal } | { ok: false; refusals: Refusal[] }> {
+  const aliases = ctx.state.probe?.fieldAliases?.digitalLearningProviders;
+  const read = (c: OracleClient) => readOrRefusal('digital-learning-providers', () => readDigitalLearningProviders(c, { signal: ctx.signal, ...(aliases ? { aliases } : {}) }));
+  const asAdmin = await read(ctx.client);
+  if (asAdmin.ok) return { ok: true, listing: asAdmin.value };
+  if (asAdmin.refusal.kind !== 'forbidden') return { ok: false, refusals: [asAdmin.refusal] };
+  const asProvider = await readAsProvider(ctx);
+  if (!asProvider) return { ok: false, refusals: [asAdmin.refusal] };
+  if (asProvider.ok) return { ok: true, listing: asProvider.listing, via: asProvider.how, adminRefusal: asAdmin.refusal };
+  const refusal = refusalOf(asProvider.error, 'digital-learning-providers');
+  return { ok: false, refusals: refusal ? [asAdmin.refusal, refusal] : [asAdmin.refusal] };
+}
+
+/** Configure External Providers: no API; the provider showing in digitalLearningProviders is indirect evidence [INF]. */
 export const externalProvider: StepBehaviour = {
-  async check(ctx) {
+  async check(ctx): Promise<CheckOutcome> {
     const name = ctx.profile.provider.oracleProviderName;
-    const providers = await listDigitalLearningProviders(ctx.client, { signal: ctx.signal });
-    const mine = providers.find((p) => String(p.ProviderName ?? '').toLowerCase() === name.toLowerCase());
+    const settings = info('settings', 'Catalog profile, visibility and mappings', 'No API reads them: confirm and attest.', 'documented');
+    const todo = `Configure ${name} on Configure External Providers (user ${ctx.plan.integrationUser.userName}, catalog profile "${ctx.plan.catalogProfile}", visibility "${ctx.plan.visibility}", attribute mappings), validate, then attest.`;
+    const read = await readProviders(ctx);
+    if (!read.ok) {
+      const [first, second] = read.refusals;
+      const checks = [
+        refused('listed', 'Provider configured', first!, second ? `Read as the integration user too: ${second.message}` : first!.kind === 'forbidden' ? 'Apply api-authentication (JWT) or store the OAuth client secret so that it can be read as the integration user.' : ''),
+        settings,
+      ];
+      return { status: 'needs-action', detail: `Whether ${name} is configured could not be read (${first!.message}) ${todo}`, checks, evidence: refusalEvidence(read.refusals) ?? {} };
+    }
+    const { listing, via } = read;
+    const viaCheck = via ? [info('read-as', 'Read as the integration user', `The administrator is refused digitalLearningProviders (it needs the provider duty): read ${via}.`, 'documented')] : [];
+    if (listing.shape.missing.length) {
+      const fields = listing.shape.missing.map((f) => expectedNames(PROVIDER_SHAPE[f])).join(', ');
+      return {
+        status: 'needs-action',
+        detail: `The pod answered digitalLearningProviders in a shape we did not expect (no ${fields}), so whether ${name} is configured cannot be told. ${todo}`,
+        checks: [
+          ...viaCheck,
+          unknown('listed', 'Provider configured', `GET ${DIGITAL_LEARNING_PROVIDERS_PATH} answered in a shape we did not expect: no field ${fields} (Oracle does not publish its fields). A redacted sample is in the evidence; run oli probe and report it.`, 'inferred'),
+          settings,
+        ],
+        evidence: { unexpectedShape: { resource: 'digitalLearningProviders', missing: listing.shape.missing, sample: listing.shape.sample } },
+      };
+    }
+    const mine = listing.items.find((p) => (p.name ?? '').toLowerCase() === name.toLowerCase());
     if (!mine) {
       return {
         status: 'needs-action',
         detail: `${name} is not listed in digitalLearningProviders: it has not been configured (or validated) on Configure External Providers.`,
-        checks: [fail('listed', 'Provider configured', `${providers.length} provider(s) listed, none named ${name}.`)],
+        checks: [...viaCheck, fail('listed', 'Provider configured', `${listing.items.length} provider(s) listed, none named ${name}.`, 'inferred'), settings],
         refutesAttestation: true,
       };
     }
-    const checks = [pass('listed', 'Provider configured', `${name} is listed (provider ${mine.ProviderId ?? '?'}).`)];
-    const user = (mine as Record<string, unknown>).UserName;
-    if (typeof user === 'string') {
+    const checks: SubCheck[] = [...viaCheck, pass('listed', 'Provider configured', `${name} is listed (provider ${mine.id ?? '?'}).`, 'inferred')];
+    if (mine.userName !== undefined) {
       checks.push(
-        user.toLowerCase() === ctx.plan.integrationUser.userName.toLowerCase()
-          ? pass('user', 'Integration user', `Uses ${user}.`)
-          : fail('user', 'Integration user', `Uses ${user}; the plan says ${ctx.plan.integrationUser.userName}.`),
+        mine.userName.toLowerCase() === ctx.plan.integrationUser.userName.toLowerCase()
+          ? pass('user', 'Integration user', `Uses ${mine.userName}.`, 'inferred')
+          : fail('user', 'Integration user', `Uses ${mine.userName}; the plan says ${ctx.plan.integrationUser.userName}.`, 'inferred'),
       );
     }
-    checks.push(info('settings', 'Catalog profile, visibility and mappings', 'No API reads them: confirm and attest.'));
+    checks.push(settings);
     const wrongUser = checks.some((c) => c.outcome === 'fail');
     return {
       status: wrongUser ? 'failed' : 'needs-action',
       detail: wrongUser ? `${name} is configured with another user than the plan's integration user.` : `${name} is configured. Confirm catalog profile "${ctx.plan.catalogProfile}", visibility "${ctx.plan.visibility}" and the attribute mappings, then attest.`,
       checks,
-      evidence: { providerId: mine.ProviderId },
+      evidence: { providerId: mine.id ?? null, ...(listing.shape.aliases.name ? { fieldNames: listing.shape.aliases } : {}) },
       refutesAttestation: wrongUser,
     };
   },
@@ -67,35 +155,48 @@ export const externalProvider: StepBehaviour = {
 export const apiAuthentication: StepBehaviour = {
   async check(ctx) {
     if (ctx.plan.auth !== 'jwt' || !ctx.plan.jwt) return { status: 'not-applicable', detail: 'Only the JWT variant uses API Authentication.', checks: [] };
-    const checks = [info('no-api', 'No Oracle API', `Register issuer "${ctx.plan.jwt.issuer}" and the provider certificate in the Security Console, then attest.`)];
+    const checks = [info('no-api', 'No Oracle API', `Register issuer "${ctx.plan.jwt.issuer}" and the provider certificate in the Security Console, then attest.`, 'documented')];
     const kit = await loadKit(ctx.planDir, ctx.environment);
     if (!kit) {
-      checks.push(info('verification', 'Verification call', 'Optional: apply this step to create a test issuer and certificate; register them too and re-check to prove the path with a real call.'));
+      checks.push(info('verification', 'Verification call', 'Optional: apply this step to create a test issuer and certificate; register them too and re-check to prove the path with a real call.', 'documented'));
       return { status: 'needs-action', detail: 'Register the trusted issuer and the certificate under API Authentication, then attest.', checks };
     }
-    const token = await signOracleJwt({ privateKeyPem: kit.privateKeyPem, certificatePem: kit.certificatePem, issuer: kit.issuer, userName: ctx.plan.integrationUser.userName });
-    const asProvider = ctx.withBearer(token);
-    try {
-      await listDigitalLearningProviders(asProvider, { signal: ctx.signal });
-      checks.push(pass('verification', 'Verification call', `A JWT signed as ${ctx.plan.integrationUser.userName} under the test issuer "${kit.issuer}" got 200 from digitalLearningProviders: user, role and API Authentication work.`));
+    // Any 200 proves the path; the fields of the answer do not matter here (the read is shared with external-provider).
+    const read = await readAsProvider(ctx);
+    if (read?.ok) {
+      checks.push(
+        pass(
+          'verification',
+          'Verification call',
+          `A JWT signed as ${ctx.plan.integrationUser.userName} under the test issuer "${kit.issuer}" got 200 from digitalLearningProviders: user, role and API Authentication work.`,
+          'documented',
+        ),
+      );
       return {
         status: 'needs-action',
         detail: `Verified with the test issuer "${kit.issuer}". Confirm the provider's own issuer and certificate are registered the same way, then attest (and remove the test issuer).`,
         checks,
         evidence: { verification: { issuer: kit.issuer, alias: kit.alias, x5t: kit.x5t, result: 200 } },
       };
-    } catch (err) {
-      const status = err instanceof OracleError ? err.status : undefined;
-      if (status === 401)
-        checks.push(fail('verification', 'Verification call', `401: the pod does not accept the test issuer "${kit.issuer}" with certificate alias ${kit.alias} (x5t ${kit.x5t}) for ${ctx.plan.integrationUser.userName}. Register them under API Authentication, check the user is active.`));
-      else if (status === 403) checks.push(fail('verification', 'Verification call', `403: authenticated, but ${ctx.plan.integrationUser.userName} lacks the Learning Content Provider duty (check the job role).`));
-      else checks.push(unknown('verification', 'Verification call', describeError(err)));
-      return {
-        status: 'needs-action',
-        detail: status === 403 ? 'API Authentication works, but the integration user lacks the duty.' : 'The verification call did not succeed; see the verification check.',
-        checks,
-      };
     }
+    const err = read?.ok === false ? read.error : undefined;
+    const status = err instanceof OracleError ? err.status : undefined;
+    if (status === 401)
+      checks.push(
+        fail(
+          'verification',
+          'Verification call',
+          `401: the pod does not accept the test issuer "${kit.issuer}" with certificate alias ${kit.alias} (x5t ${kit.x5t}) for ${ctx.plan.integrationUser.userName}. Register them under API Authentication, check the user is active.`,
+          'documented',
+        ),
+      );
+    else if (status === 403) checks.push(fail('verification', 'Verification call', `403: authenticated, but ${ctx.plan.integrationUser.userName} lacks the Learning Content Provider duty (check the job role).`, 'documented'));
+    else checks.push(unknown('verification', 'Verification call', describeError(err), 'inferred'));
+    return {
+      status: 'needs-action',
+      detail: status === 403 ? 'API Authentication works, but the integration user lacks the duty.' : 'The verification call did not succeed; see the verification check.',
+      checks,
+    };
   },
   async apply(ctx) {
     if (ctx.plan.auth !== 'jwt') return;

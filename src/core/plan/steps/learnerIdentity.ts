@@ -1,18 +1,44 @@
-import { scimUserSchema } from '../../../oracle/scimUsers';
+import { scimUserSchema, ScimLookupError, type ScimLookupLearned } from '../../../oracle/scimUsers';
 import { checkIdentities, readIdentifiers, type IdentityReport } from '../identity';
-import { fail, info, pass, warn, type StepBehaviour } from './behaviour';
+import type { StepContext } from '../context';
+import { fail, info, pass, unknown, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
+
+/** Users read at most, in a status, when the pod accepts no email filter (a fuller check: oli identity). */
+const STATUS_MAX_SCAN = 20_000;
+
+/** The lookup options of a status: what `oli probe` learnt about the pod's filters, and a bounded scan. */
+function lookupOptions(ctx: StepContext, onLearn: (l: ScimLookupLearned) => void) {
+  const scim = ctx.state.probe?.scim;
+  return { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(scim ? { settings: scim } : {}), onLearn, maxScanUsers: STATUS_MAX_SCAN };
+}
 
 const SAMPLE_SIZE = 50;
 
 /** Learner identity: every learner must resolve to exactly one active user by the configured identifier. */
 export const learnerIdentity: StepBehaviour = {
-  async check(ctx) {
+  async check(ctx): Promise<CheckOutcome> {
+    try {
+      return await checkLearners(ctx);
+    } catch (err) {
+      if (!(err instanceof ScimLookupError)) throw err;
+      return {
+        status: 'unknown',
+        detail: `Could not look the learners up: ${err.message}`,
+        checks: [unknown('resolved', 'Resolved', err.message, 'inferred')],
+      };
+    }
+  },
+};
+
+async function checkLearners(ctx: StepContext): Promise<CheckOutcome> {
     const by = ctx.plan.learnerIdentifier;
+    let learned: ScimLookupLearned | undefined;
+    const options = lookupOptions(ctx, (l) => (learned = l));
     let report: IdentityReport;
     let source: string;
     if (ctx.plan.identitySample) {
       source = `the learner list ${ctx.plan.identitySample}`;
-      report = await checkIdentities(ctx.client, readIdentifiers(ctx.planRelative(ctx.plan.identitySample), by), by, ctx.signal ? { signal: ctx.signal } : {});
+      report = await checkIdentities(ctx.client, readIdentifiers(ctx.planRelative(ctx.plan.identitySample), by), by, options);
     } else {
       // No list: a fixed-size sample of the tenant's users, checked the same way (two requests whatever the tenant size).
       source = `a sample of ${SAMPLE_SIZE} users`;
@@ -33,7 +59,7 @@ export const learnerIdentity: StepBehaviour = {
           else withoutEmail++;
         }
       }
-      report = await checkIdentities(ctx.client, values, by, ctx.signal ? { signal: ctx.signal } : {});
+      report = await checkIdentities(ctx.client, values, by, options);
       if (withoutEmail) {
         report.summary.total += withoutEmail;
         report.summary.missing += withoutEmail;
@@ -42,10 +68,14 @@ export const learnerIdentity: StepBehaviour = {
     }
     const s = report.summary;
     const checks = [
-      info('identifier', 'Identifier', by === 'email' ? 'Learners are identified by primary work email (xAPI actor.mbox).' : 'Learners are identified by Oracle user name (xAPI actor.account.name).'),
-      s.matched === s.total ? pass('resolved', 'Resolved', `${s.matched} of ${s.total} identifiers from ${source} resolve to exactly one active user.`) : warn('resolved', 'Resolved', `${s.matched} of ${s.total} identifiers from ${source} resolve to exactly one active user.`),
+      info('identifier', 'Identifier', by === 'email' ? 'Learners are identified by primary work email (xAPI actor.mbox).' : 'Learners are identified by Oracle user name (xAPI actor.account.name).', 'documented'),
+      s.matched === s.total
+        ? pass('resolved', 'Resolved', `${s.matched} of ${s.total} identifiers from ${source} resolve to exactly one active user.`, 'documented')
+        : warn('resolved', 'Resolved', `${s.matched} of ${s.total} identifiers from ${source} resolve to exactly one active user.`, 'documented'),
     ];
-    for (const p of report.problems.slice(0, 20)) checks.push(fail(`${p.problem}:${p.value}`, p.problem, `${p.value}: ${p.message}${p.users ? ` (${p.users.join(', ')})` : ''}`));
+    const fallbacks = (learned as ScimLookupLearned | undefined)?.fallbacks ?? [];
+    if (fallbacks.length) checks.push(info('lookup', 'How users were looked up', `${fallbacks.join('; ')} (run oli probe once to remember it).`, 'inferred'));
+    for (const p of report.problems.slice(0, 20)) checks.push(fail(`${p.problem}:${p.value}`, p.problem, `${p.value}: ${p.message}${p.users ? ` (${p.users.join(', ')})` : ''}`, 'documented'));
     const problems = s.total - s.matched;
     return {
       status: problems === 0 && s.total > 0 ? 'done' : 'needs-action',
@@ -58,5 +88,4 @@ export const learnerIdentity: StepBehaviour = {
       checks,
       evidence: { source, summary: s },
     };
-  },
-};
+}

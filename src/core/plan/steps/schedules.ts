@@ -1,8 +1,20 @@
-import { cancelEssRequest, queryEssRequests, submitEssRequest, ESS_REQUESTS_PATH, ESS_TERMINAL_STATES, type EssRequest } from '../../../oracle/ess';
+import {
+  cancelEssRequest,
+  isActiveRequest,
+  queryEssPage,
+  requestKind,
+  submitEssRequest,
+  ESS_REQUESTS_PATH,
+  type EssRequest,
+  type EssSchedule,
+  type EssWords,
+} from '../../../oracle/ess';
+import { isStandIn, weakestBasis, type Basis } from '../../../oracle/basis';
+import { readOrRefusal, type Refusal } from '../../../oracle/privileges';
 import type { ScheduledProcessKey } from '../planFile';
 import { describeError, type StepContext } from '../context';
 import type { SubCheck } from '../result';
-import { fail, info, pass, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
+import { fail, info, pass, refusalEvidence, refused, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
 
 export interface ScheduledProcess {
   key: ScheduledProcessKey;
@@ -12,17 +24,32 @@ export interface ScheduledProcess {
    * matches the last segment of ids found in requests the admin already submitted.
    */
   pattern: RegExp;
+  /** Oracle's procedure asks it to run after "Load and Synchronize External Course Data" completes [DOC, step 10]. */
+  afterLoadSync?: boolean;
 }
 
 export const PROCESSES: Record<ScheduledProcessKey, ScheduledProcess> = {
   loadAndSynchronizeExternalCourseData: { key: 'loadAndSynchronizeExternalCourseData', name: 'Load and Synchronize External Course Data', pattern: /Load.*Sync.*External.*Course|ExternalCourseData/i },
-  bulkIngestToOscs: { key: 'bulkIngestToOscs', name: 'ESS job to run Bulk ingest to OSCS', pattern: /Bulk.?Ingest|OLC.?REST|OSCS/i },
+  bulkIngestToOscs: { key: 'bulkIngestToOscs', name: 'ESS job to run Bulk ingest to OSCS', pattern: /Bulk.?Ingest|OLC.?REST|OSCS/i, afterLoadSync: true },
   processLearningExperienceStatements: { key: 'processLearningExperienceStatements', name: 'Process Learning Experience Statements', pattern: /Learning.?Experience.?Statement/i },
-  processCatalogItemDeactivationsAndDeletions: { key: 'processCatalogItemDeactivationsAndDeletions', name: 'Process Learning Catalog Item Deactivations and Deletions', pattern: /Deactivation/i },
+  processCatalogItemDeactivationsAndDeletions: {
+    key: 'processCatalogItemDeactivationsAndDeletions',
+    name: 'Process Learning Catalog Item Deactivations and Deletions',
+    pattern: /Deactivation/i,
+    afterLoadSync: true,
+  },
   reconcileUserGroups: { key: 'reconcileUserGroups', name: 'Reconcile User Groups', pattern: /Reconcile.?User.?Group/i },
 };
 
-const DISCOVERY_WINDOW = 500;
+/**
+ * The input parameter of the bulk-ingest process. Oracle's procedure says "Program Name is
+ * OLC-REST" [DOC, step 10]; the REST parameter name is not published [GAP]: Fusion ESS job
+ * arguments are positional (`submit.argument1`, ...) [3P], so that is our inference, overridable
+ * in the plan (`ess.bulkIngestParameter`).
+ */
+export const DEFAULT_BULK_INGEST_PARAMETER = { name: 'submit.argument1', paramType: 'STRING', value: 'OLC-REST' } as const;
+
+const SCHEDULED_PROCESSES_NAV = 'Navigator > Tools > Scheduled Processes';
 
 /** The processes this plan schedules: Load and Synchronize (the order reference), step 10's, and Reconcile User Groups when private. */
 function neededProcesses(ctx: StepContext): ScheduledProcessKey[] {
@@ -30,104 +57,239 @@ function neededProcesses(ctx: StepContext): ScheduledProcessKey[] {
   return ['loadAndSynchronizeExternalCourseData', ...STEP10, ...(ctx.plan.visibility === 'private' ? (['reconcileUserGroups'] as const) : [])];
 }
 
+const JOB_ID = /^JobDefinition:\/\/\S+$/;
+
 /** A job definition id that an earlier status of this environment discovered, from its evidence. */
 function earlierId(ctx: StepContext, key: ScheduledProcessKey): string | undefined {
   for (const step of ['scheduled-processes', 'reconcile-user-groups'] as const) {
     const found = (ctx.state.lastResults[step]?.evidence as Record<string, { jobDefinitionId?: unknown } | undefined> | undefined)?.[key]?.jobDefinitionId;
-    if (typeof found === 'string' && /^JobDefinition:\/\/\S+$/.test(found)) return found;
+    if (typeof found === 'string' && JOB_ID.test(found)) return found;
   }
   return undefined;
 }
 
-/** Job definition ids: configured in the plan, else found by an earlier status, else discovered from recent requests. */
-async function jobIds(ctx: StepContext): Promise<{ ids: Partial<Record<ScheduledProcessKey, string>>; discovered: ScheduledProcessKey[] }> {
+/** ESS words learnt by `oli probe` on this pod. */
+function essWords(ctx: StepContext): EssWords {
+  const e = ctx.state.probe?.ess;
+  return { ...(e?.recurringWords ? { recurring: e.recurringWords } : {}), ...(e?.oneOffWords ? { oneOff: e.oneOffWords } : {}) };
+}
+
+interface JobIds {
+  ids: Partial<Record<ScheduledProcessKey, string>>;
+  /** Where each id came from. */
+  source: Partial<Record<ScheduledProcessKey, 'plan' | 'probe' | 'earlier' | 'discovered'>>;
+  /** The discovery read was refused: ids still unknown are unknown because of it, not because nobody submitted the process. */
+  discoveryRefused?: Refusal;
+}
+
+/** Job definition ids: configured in the plan, else confirmed by `oli probe`, else found by an earlier status, else discovered from recent requests. */
+async function jobIds(ctx: StepContext): Promise<JobIds> {
   return ctx.once('ess-job-ids', async () => {
-    const ids: Partial<Record<ScheduledProcessKey, string>> = { ...ctx.plan.scheduledProcesses };
-    const discovered: ScheduledProcessKey[] = [];
-    // Ids discovered by an earlier status (kept in its evidence) are reused: a status then reads
-    // the schedules at once instead of waiting for a discovery read first.
+    const ids: Partial<Record<ScheduledProcessKey, string>> = {};
+    const source: JobIds['source'] = {};
     for (const key of Object.keys(PROCESSES) as ScheduledProcessKey[]) {
-      if (ids[key]) continue;
+      const configured = ctx.plan.scheduledProcesses[key];
+      const probed = ctx.state.probe?.jobDefinitionIds?.[key];
       const earlier = earlierId(ctx, key);
-      if (earlier) {
-        ids[key] = earlier;
-        discovered.push(key);
-      }
+      if (configured) [ids[key], source[key]] = [configured, 'plan'];
+      else if (probed && JOB_ID.test(probed)) [ids[key], source[key]] = [probed, 'probe'];
+      else if (earlier) [ids[key], source[key]] = [earlier, 'earlier'];
     }
     const missing = neededProcesses(ctx).filter((k) => !ids[k]);
-    if (missing.length) {
-      const recent = await queryEssRequests(ctx.client, {}, { signal: ctx.signal, maxItems: DISCOVERY_WINDOW });
-      for (const key of missing) {
-        const hit = recent.find((r) => PROCESSES[key].pattern.test(r.jobDefinitionId.split('/').pop() ?? ''));
-        if (hit) {
-          ids[key] = hit.jobDefinitionId;
-          discovered.push(key);
-        }
-      }
+    if (!missing.length) return { ids, source };
+    // One page of recent requests (the pod's own page size: no undocumented paging parameter).
+    const recent = await readOrRefusal('ess-requests', () => queryEssPage(ctx.client, {}, { signal: ctx.signal }));
+    if (!recent.ok) return { ids, source, discoveryRefused: recent.refusal };
+    for (const key of missing) {
+      const hit = recent.value.items.find((r) => PROCESSES[key].pattern.test(r.jobDefinitionId.split('/').pop() ?? ''));
+      if (hit) [ids[key], source[key]] = [hit.jobDefinitionId, 'discovered'];
     }
-    return { ids, discovered };
+    return { ids, source };
   });
 }
 
-/** Active recurring requests (daily schedules), oldest first. */
-function activeRecurring(requests: EssRequest[]): EssRequest[] {
-  return requests
-    .filter((r) => (r.requestType ?? '').toUpperCase() === 'RECURRING' && !ESS_TERMINAL_STATES.includes(r.state.toUpperCase()) && r.state.toUpperCase() !== 'CANCELLING')
-    .sort((a, b) => a.requestId - b.requestId);
+/** Minutes after midnight UTC of a schedule's start time, when the answer shows one [INF: the schedule shape is ours]. */
+function startMinutes(r: EssRequest | undefined): number | undefined {
+  const def = r?.scheduleDefinition;
+  if (!def || typeof def !== 'object') return undefined;
+  const entry = Object.entries(def as Record<string, unknown>).find(([k]) => /^(start(time|date)?|requestedStartTime|startDateTime)$/i.test(k));
+  if (!entry || typeof entry[1] !== 'string') return undefined;
+  const d = new Date(entry[1]);
+  return Number.isNaN(d.getTime()) ? undefined : d.getUTCHours() * 60 + d.getUTCMinutes();
 }
 
-/** Minutes after midnight UTC of a schedule's start time, when it can be read. */
-function startMinutes(r: EssRequest | undefined): number | undefined {
-  const def = r?.scheduleDefinition as { startTime?: string } | undefined;
-  if (!def?.startTime) return undefined;
-  const d = new Date(def.startTime);
-  return Number.isNaN(d.getTime()) ? undefined : d.getUTCHours() * 60 + d.getUTCMinutes();
+function hhmmMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
 }
 
 interface ProcessState {
   process: ScheduledProcess;
   id?: string;
+  /** What the job id rests on. */
+  idBasis: Basis;
   /** The oldest active daily schedule: the one kept. */
   schedule?: EssRequest;
   /** Further active daily schedules of the same process (each one would run the process again). */
   duplicates: EssRequest[];
+  /** Why nobody can tell whether a schedule exists (then apply submits nothing). */
+  undetermined?: string;
+  /** The requests could not be read (or the id could not be discovered) because the pod refused. */
+  refusal?: Refusal;
+  /** How the schedule was recognised. */
+  recognisedBy?: 'schedule definition' | 'requestType word';
 }
 
-async function readSchedules(ctx: StepContext, keys: ScheduledProcessKey[]): Promise<{ states: ProcessState[]; loadSync: ProcessState; discovered: ScheduledProcessKey[] }> {
-  const { ids, discovered } = await jobIds(ctx);
+interface ProcessRequests {
+  requests: EssRequest[];
+  /** The pod said more requests match than it returned, even after narrowing. */
+  truncated: boolean;
+}
+
+/**
+ * The requests of one job definition. One page (documented parameters only); when the pod says
+ * there are more and none of those returned is a schedule, the query is narrowed to the requests
+ * still waiting (a schedule waits between runs).
+ */
+async function readProcessRequests(ctx: StepContext, id: string): Promise<ProcessRequests> {
+  const words = essWords(ctx);
+  const first = await queryEssPage(ctx.client, { jobDefinitionId: id }, { signal: ctx.signal });
+  const hasSchedule = (rs: EssRequest[]) => rs.some((r) => requestKind(r, words) === 'schedule' && isActiveRequest(r));
+  if (!first.hasMore || hasSchedule(first.items)) return { requests: first.items, truncated: first.hasMore };
+  const waiting = await queryEssPage(ctx.client, { jobDefinitionId: id, state: 'WAIT' }, { signal: ctx.signal });
+  const seen = new Set(first.items.map((r) => r.requestId));
+  return { requests: [...first.items, ...waiting.items.filter((r) => !seen.has(r.requestId))], truncated: waiting.hasMore && !hasSchedule(waiting.items) };
+}
+
+function idBasisOf(id: string | undefined, source: JobIds['source'][ScheduledProcessKey]): Basis {
+  if (isStandIn(id)) return 'stand-in';
+  return source === 'plan' ? 'documented' : 'inferred';
+}
+
+/** Reads what the pod has for a process: its schedule(s), or why it cannot tell. */
+function stateOf(ctx: StepContext, process: ScheduledProcess, id: string, idBasis: Basis, read: ProcessRequests): ProcessState {
+  const words = essWords(ctx);
+  const active = read.requests.filter(isActiveRequest);
+  const schedules = active.filter((r) => requestKind(r, words) === 'schedule').sort((a, b) => a.requestId - b.requestId);
+  const unclear = active.filter((r) => requestKind(r, words) === 'undetermined');
+  const [schedule, ...duplicates] = schedules;
+  const base: ProcessState = { process, id, idBasis, duplicates };
+  if (schedule) return { ...base, schedule, recognisedBy: schedule.scheduleField === 'present' ? 'schedule definition' : 'requestType word' };
+  if (unclear.length) {
+    const types = [...new Set(unclear.map((r) => r.requestType ?? '(none)'))].join(', ');
+    return {
+      ...base,
+      undetermined: `request(s) ${unclear.map((r) => r.requestId).join(', ')} of ${id} are active but the answer shows neither a schedule definition nor a requestType word we know (requestType: ${types})`,
+    };
+  }
+  if (read.truncated) return { ...base, undetermined: `the pod returned only part of the requests of ${id} (hasMore), and none of those is a daily schedule` };
+  return base;
+}
+
+async function readSchedules(ctx: StepContext, keys: ScheduledProcessKey[]): Promise<{ states: ProcessState[]; loadSync: ProcessState; job: JobIds }> {
+  const job = await jobIds(ctx);
   const read = async (key: ScheduledProcessKey): Promise<ProcessState> => {
-    const id = ids[key];
-    if (!id) return { process: PROCESSES[key], duplicates: [] };
-    const requests = await ctx.once(`ess:${id}`, () => queryEssRequests(ctx.client, { jobDefinitionId: id, requestType: 'RECURRING' }, { signal: ctx.signal }));
-    const [schedule, ...duplicates] = activeRecurring(requests);
-    return { process: PROCESSES[key], id, duplicates, ...(schedule ? { schedule } : {}) };
+    const process = PROCESSES[key];
+    const id = job.ids[key];
+    if (!id) return { process, idBasis: 'inferred', duplicates: [], ...(job.discoveryRefused ? { refusal: job.discoveryRefused } : {}) };
+    const idBasis = idBasisOf(id, job.source[key]);
+    const requests = await readOrRefusal('ess-requests', () => ctx.once(`ess:${id}`, () => readProcessRequests(ctx, id)));
+    if (!requests.ok) return { process, id, idBasis, duplicates: [], refusal: requests.refusal };
+    return stateOf(ctx, process, id, idBasis, requests.value);
   };
   const [loadSync, ...states] = await Promise.all([read('loadAndSynchronizeExternalCourseData'), ...keys.map(read)]);
-  return { states, loadSync: loadSync!, discovered };
+  return { states, loadSync: loadSync!, job };
 }
 
-async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[]): Promise<CheckOutcome> {
-  const { states, loadSync, discovered } = await readSchedules(ctx, keys);
+/** The daily start (minutes after midnight UTC) of Load and Synchronize: read from its schedule, else from the plan. */
+function loadSyncStart(ctx: StepContext, loadSync: ProcessState): { minutes?: number; from?: 'pod' | 'plan' } {
+  const read = startMinutes(loadSync.schedule);
+  if (read !== undefined) return { minutes: read, from: 'pod' };
+  if (loadSync.schedule && ctx.plan.ess.loadSyncStartTime) return { minutes: hhmmMinutes(ctx.plan.ess.loadSyncStartTime), from: 'plan' };
+  return {};
+}
+
+/** Why a process that must run after Load and Synchronize cannot be placed after it yet, or undefined when it can. */
+function orderBlocker(ctx: StepContext, loadSync: ProcessState, planned: boolean): string | undefined {
+  const name = PROCESSES.loadAndSynchronizeExternalCourseData.name;
+  if (loadSync.refusal) return `it must run after "${name}", whose schedule could not be read (${loadSync.refusal.message})`;
+  if (!loadSync.id) return `it must run after "${name}", whose job definition id is unknown: submit "${name}" once in Scheduled Processes, or set scheduledProcesses.loadAndSynchronizeExternalCourseData in the plan`;
+  if (loadSync.undetermined) return `it must run after "${name}", and whether that one is scheduled cannot be told (${loadSync.undetermined})`;
+  if (!loadSync.schedule) return planned ? undefined : `it must run after "${name}", which has no daily schedule yet (apply schedules it first)`;
+  if (loadSyncStart(ctx, loadSync).minutes === undefined)
+    return `it must run after "${name}" (request ${loadSync.schedule.requestId}), whose start time the pod's answer does not show: set ess.loadSyncStartTime (HH:MM, UTC) in the plan`;
+  return undefined;
+}
+
+async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[], ownsLoadSync: boolean): Promise<CheckOutcome> {
+  const { states, loadSync, job } = await readSchedules(ctx, keys);
   const checks: SubCheck[] = [];
-  const base = startMinutes(loadSync.schedule);
-  if (!loadSync.id) checks.push(warn('load-sync', PROCESSES.loadAndSynchronizeExternalCourseData.name, 'Its job definition id is unknown, so the order cannot be checked.'));
-  else if (!loadSync.schedule) checks.push(warn('load-sync', PROCESSES.loadAndSynchronizeExternalCourseData.name, 'Has no daily schedule: Oracle asks to run these processes after it.'));
-  else checks.push(pass('load-sync', PROCESSES.loadAndSynchronizeExternalCourseData.name, `Scheduled daily (request ${loadSync.schedule.requestId}).`));
+  const refusals: Refusal[] = [];
+  const lsName = PROCESSES.loadAndSynchronizeExternalCourseData.name;
+  const orders = keys.includes('loadAndSynchronizeExternalCourseData');
+  const start = loadSyncStart(ctx, loadSync);
   let missingIds = 0;
   let unscheduled = 0;
   let duplicated = 0;
+  let unclear = 0;
+  let unreadable = 0;
+  if (!orders) {
+    if (loadSync.refusal) checks.push(refused('load-sync', lsName, loadSync.refusal, 'The order of the processes cannot be checked.'));
+    else if (!loadSync.id) checks.push(warn('load-sync', lsName, 'Its job definition id is unknown, so the order cannot be checked.', 'inferred'));
+    else if (loadSync.undetermined && ownsLoadSync) {
+      unclear++;
+      checks.push(
+        fail(
+          'load-sync',
+          lsName,
+          `Cannot tell whether it already has a daily schedule: ${loadSync.undetermined}. Apply submits nothing for it nor for the processes that run after it: in ${SCHEDULED_PROCESSES_NAV}, search "${lsName}" and check for a recurring request, then re-check.`,
+          'inferred',
+        ),
+      );
+    } else if (loadSync.undetermined) checks.push(warn('load-sync', lsName, `Cannot tell whether it is scheduled: ${loadSync.undetermined}.`, loadSync.idBasis));
+    else if (!loadSync.schedule && !ownsLoadSync) checks.push(warn('load-sync', lsName, 'Has no daily schedule: Oracle asks to run the Learning processes after it.', loadSync.idBasis));
+    else if (!loadSync.schedule) {
+      // Its schedule is part of this step: the processes that run after it need it.
+      unscheduled++;
+      checks.push(fail('load-sync', lsName, `No daily schedule for ${loadSync.id}: Oracle asks to run the Learning processes after it, so apply schedules it first.`, weakestBasis([loadSync.idBasis, 'documented'])!));
+    } else
+      checks.push(
+        pass(
+          'load-sync',
+          lsName,
+          `Scheduled daily (request ${loadSync.schedule.requestId}${start.minutes !== undefined ? `, ${fmt(start.minutes)} UTC${start.from === 'plan' ? ' per the plan' : ''}` : ', start time not shown'}).`,
+          weakestBasis([loadSync.idBasis, loadSync.recognisedBy === 'requestType word' ? 'inferred' : 'documented'])!,
+        ),
+      );
+  }
   for (const s of states) {
     const label = s.process.name;
-    if (!s.id) {
+    if (s.refusal) {
+      unreadable++;
+      refusals.push(s.refusal);
+      checks.push(refused(s.process.key, label, s.refusal, 'Whether it has a daily schedule is unknown; apply submits nothing for it.'));
+    } else if (!s.id) {
       missingIds++;
-      checks.push(fail(s.process.key, label, `Job definition id unknown. Oracle does not publish it: submit "${label}" once in Scheduled Processes, or set scheduledProcesses.${s.process.key} in the plan.`));
+      checks.push(fail(s.process.key, label, `Job definition id unknown. Oracle does not publish it: submit "${label}" once in Scheduled Processes, or set scheduledProcesses.${s.process.key} in the plan.`, 'documented'));
+    } else if (s.undetermined) {
+      unclear++;
+      checks.push(
+        fail(
+          s.process.key,
+          label,
+          `Cannot tell whether "${label}" already has a daily schedule: ${s.undetermined}. Apply submits nothing for it (a second schedule would run it twice): in ${SCHEDULED_PROCESSES_NAV}, search "${label}" and check for a recurring request; cancel extras, or submit one, then re-check.`,
+          'inferred',
+        ),
+      );
     } else if (!s.schedule) {
       unscheduled++;
-      checks.push(fail(s.process.key, label, `No recurring schedule for ${s.id}; apply submits a daily one.`));
+      const blocker = s.process.afterLoadSync ? orderBlocker(ctx, loadSync, ownsLoadSync) : undefined;
+      checks.push(fail(s.process.key, label, blocker ? `No daily schedule for ${s.id}, and apply cannot submit one yet: ${blocker}.` : `No daily schedule for ${s.id}; apply submits a daily one.`, s.idBasis));
     } else {
       const at = startMinutes(s.schedule);
-      const order = base !== undefined && at !== undefined && at <= base ? ` Starts before Load and Synchronize External Course Data: move it later.` : '';
-      checks.push((order ? warn : pass)(s.process.key, label, `Daily schedule, request ${s.schedule.requestId} (${s.schedule.state}).${order}`));
+      const order = s.process.afterLoadSync && start.minutes !== undefined && at !== undefined && at <= start.minutes ? ` Starts before ${lsName}: move it later.` : '';
+      const basis = weakestBasis([s.idBasis, s.recognisedBy === 'requestType word' ? 'inferred' : 'documented'])!;
+      checks.push((order ? warn : pass)(s.process.key, label, `Daily schedule, request ${s.schedule.requestId} (${s.schedule.state}), recognised by its ${s.recognisedBy}.${order}`, basis));
       if (s.duplicates.length) {
         duplicated++;
         checks.push(
@@ -135,47 +297,114 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[]): Pr
             `${s.process.key}:duplicates`,
             `${label}: one schedule`,
             `${s.duplicates.length + 1} daily schedules (requests ${[s.schedule, ...s.duplicates].map((r) => r.requestId).join(', ')}): the process would run ${s.duplicates.length + 1} times a day. Apply cancels the newer ones submitted by the user it runs as; cancel others in Scheduled Processes.`,
+            basis,
           ),
         );
       }
     }
+    if (s.process.key === 'bulkIngestToOscs' && s.id && !s.refusal) {
+      const p = ctx.plan.ess.bulkIngestParameter ?? DEFAULT_BULK_INGEST_PARAMETER;
+      checks.push(
+        info(
+          'bulk-ingest-parameter',
+          'Program Name parameter',
+          `Submitted with ${p.name} = "${p.value}" (${p.paramType}). Oracle documents the value (Program Name OLC-REST); the parameter name is inferred: set ess.bulkIngestParameter in the plan if your pod names it otherwise.`,
+          ctx.plan.ess.bulkIngestParameter ? 'documented' : 'inferred',
+        ),
+      );
+    }
   }
-  for (const key of discovered) checks.push(info(`discovered:${key}`, 'Discovered id', `${PROCESSES[key].name}: ${(await jobIds(ctx)).ids[key]} (from a request submitted in the pod; add it to the plan to pin it).`));
-  const evidence = Object.fromEntries([loadSync, ...states].map((s) => [s.process.key, { jobDefinitionId: s.id ?? null, requestId: s.schedule?.requestId ?? null }]));
+  for (const key of Object.keys(job.source) as ScheduledProcessKey[]) {
+    const from = job.source[key];
+    if (from === 'discovered' || from === 'earlier' || from === 'probe')
+      checks.push(
+        info(
+          `discovered:${key}`,
+          'Discovered id',
+          `${PROCESSES[key].name}: ${job.ids[key]} (${from === 'probe' ? 'confirmed by oli probe' : 'from a request submitted in the pod'}; add it to the plan to pin it).`,
+          idBasisOf(job.ids[key], from),
+        ),
+      );
+  }
+  const evidence: Record<string, unknown> = Object.fromEntries([loadSync, ...states].map((s) => [s.process.key, { jobDefinitionId: s.id ?? null, requestId: s.schedule?.requestId ?? null }]));
+  Object.assign(evidence, refusalEvidence(refusals) ?? {});
   if (missingIds) return { status: 'needs-action', detail: `${missingIds} process(es) without a known job definition id; see the checks.`, checks, evidence };
-  if (unscheduled) return { status: 'needs-action', detail: `${unscheduled} process(es) without a daily schedule; apply submits them.`, checks, evidence };
+  if (unclear) return { status: 'needs-action', detail: `Cannot tell whether ${unclear} process(es) already have a daily schedule, so apply submits nothing for them: check in Scheduled Processes (see the checks).`, checks, evidence };
+  if (unscheduled) return { status: 'needs-action', detail: `${unscheduled} process(es) without a daily schedule; apply submits them${orders ? '' : ', each after Load and Synchronize External Course Data where Oracle asks'}.`, checks, evidence };
   if (duplicated) return { status: 'needs-action', detail: `${duplicated} process(es) scheduled more than once; apply cancels the newer duplicates.`, checks, evidence };
-  return { status: 'done', detail: `${states.length} process(es) scheduled daily${base !== undefined ? ' after Load and Synchronize External Course Data' : ''}.`, checks, evidence };
+  if (unreadable) return { status: 'unknown', detail: `${unreadable} process(es) could not be read: ${refusals[0]!.message}`, checks, evidence };
+  return {
+    status: 'done',
+    detail: `${states.length} process(es) scheduled daily${start.minutes !== undefined && states.some((s) => s.process.afterLoadSync) ? ' after Load and Synchronize External Course Data' : ''}.`,
+    checks,
+    evidence,
+  };
 }
 
-function nextStart(hhmm: string, offsetMinutes: number, now = new Date()): string {
-  const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, m + offsetMinutes));
-  if (d <= now) d.setUTCDate(d.getUTCDate() + 1);
+function fmt(minutes: number): string {
+  const m = ((minutes % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+function nextStart(minutes: number, now = new Date()): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 0, minutes));
+  while (d <= now) d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString();
 }
 
-async function applySchedules(ctx: StepContext, keys: ScheduledProcessKey[], firstOffset: number): Promise<void> {
+/** The schedule body: the plan's shape (`ess.schedule`, with "{startTime}" replaced) or ours [INF]. */
+function scheduleBody(ctx: StepContext, startTime: string): EssSchedule {
+  const template = ctx.plan.ess.schedule;
+  if (!template) return { frequency: 'DAILY', interval: 1, startTime };
+  const fill = (v: unknown): unknown =>
+    typeof v === 'string' ? v.split('{startTime}').join(startTime) : Array.isArray(v) ? v.map(fill) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)])) : v;
+  return fill(template) as EssSchedule;
+}
+
+async function submitDaily(ctx: StepContext, s: ProcessState, minutes: number, leftToAdmin: string[]): Promise<EssRequest | undefined> {
+  const startTime = nextStart(minutes);
+  const parameter = s.process.key === 'bulkIngestToOscs' ? (ctx.plan.ess.bulkIngestParameter ?? DEFAULT_BULK_INGEST_PARAMETER) : undefined;
+  const body = {
+    jobDefinitionId: s.id!,
+    application: ctx.plan.ess.application,
+    ...(ctx.plan.ess.product ? { product: ctx.plan.ess.product } : {}),
+    schedule: scheduleBody(ctx, startTime),
+    ...(parameter ? { requestParameters: [{ name: parameter.name, paramType: parameter.paramType, value: parameter.value }] } : {}),
+  };
+  const startedAt = Date.now();
+  const mine = await ctx.change({ method: 'POST', url: ESS_REQUESTS_PATH, body, why: `schedule "${s.process.name}" daily at ${fmt(minutes)} UTC${parameter ? ` (${parameter.name} = ${parameter.value})` : ''}` }, () =>
+    submitEssRequest(ctx.client, body, { signal: ctx.signal, words: essWords(ctx) }),
+  );
+  if (mine) leftToAdmin.push(...(await settleConcurrentSubmissions(ctx, s.process, s.id!, mine, startedAt)));
+  return mine;
+}
+
+async function applySchedules(ctx: StepContext, keys: ScheduledProcessKey[], firstOffset: number, ownsLoadSync: boolean): Promise<void> {
   const { states, loadSync } = await readSchedules(ctx, keys);
-  const base = startMinutes(loadSync.schedule);
-  const baseHhmm = base !== undefined ? `${String(Math.floor(base / 60)).padStart(2, '0')}:${String(base % 60).padStart(2, '0')}` : ctx.plan.ess.startTime;
-  let offset = firstOffset;
+  const orders = keys.includes('loadAndSynchronizeExternalCourseData');
   /** Duplicates the tool may not cancel (other users'): reported once every process was handled. */
   const leftToAdmin: string[] = [];
+  // Oracle's order: the Learning processes run after Load and Synchronize External Course Data. When
+  // this step owns that schedule and it is missing, it is submitted first, at the plan's start time.
+  let base = loadSyncStart(ctx, loadSync).minutes;
+  if (ownsLoadSync && !orders && loadSync.id && !loadSync.refusal && !loadSync.undetermined && !loadSync.schedule) {
+    base = hhmmMinutes(ctx.plan.ess.startTime);
+    const submitted = await submitDaily(ctx, loadSync, base, leftToAdmin);
+    if (!submitted && !ctx.dryRun) base = undefined;
+  }
+  let offset = firstOffset;
   for (const s of states) {
     offset += 30;
-    if (!s.id) continue;
+    // Nothing is submitted where the pod could not be read or cannot tell: a wrong guess would
+    // schedule the process twice. The re-check says why and what to check.
+    if (!s.id || s.refusal || s.undetermined) continue;
     if (s.schedule) {
       if (s.duplicates.length) leftToAdmin.push(...(await cancelDuplicates(ctx, s.process, s.schedule, s.duplicates)));
       continue;
     }
-    const schedule = { frequency: 'DAILY' as const, interval: 1, startTime: nextStart(baseHhmm, offset) };
-    const body = { jobDefinitionId: s.id, application: ctx.plan.ess.application, ...(ctx.plan.ess.product ? { product: ctx.plan.ess.product } : {}), schedule };
-    const startedAt = Date.now();
-    const mine = await ctx.change({ method: 'POST', url: ESS_REQUESTS_PATH, body, why: `schedule "${s.process.name}" daily at ${schedule.startTime.slice(11, 16)} UTC` }, () =>
-      submitEssRequest(ctx.client, body, { signal: ctx.signal }),
-    );
-    if (mine) leftToAdmin.push(...(await settleConcurrentSubmissions(ctx, s.process, s.id, mine, startedAt)));
+    if (s.process.afterLoadSync && (base === undefined || orderBlocker(ctx, loadSync, true))) continue;
+    const minutes = (base ?? hhmmMinutes(ctx.plan.ess.startTime)) + (base !== undefined ? offset : offset - 30);
+    await submitDaily(ctx, s, minutes, leftToAdmin);
   }
   if (leftToAdmin.length) throw new Error(leftToAdmin.join(' '));
 }
@@ -197,7 +426,10 @@ function submittedBySameUser(ctx: StepContext, r: EssRequest): boolean {
 async function settleConcurrentSubmissions(ctx: StepContext, process: ScheduledProcess, jobDefinitionId: string, mine: EssRequest, startedAt: number): Promise<string[]> {
   let active: EssRequest[];
   try {
-    active = activeRecurring(await queryEssRequests(ctx.client, { jobDefinitionId, requestType: 'RECURRING' }, { signal: ctx.signal }));
+    const words = essWords(ctx);
+    active = (await readProcessRequests(ctx, jobDefinitionId)).requests
+      .filter((r) => isActiveRequest(r) && (requestKind(r, words) === 'schedule' || r.requestId === mine.requestId))
+      .sort((a, b) => a.requestId - b.requestId);
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
     throw new Error(
@@ -231,19 +463,20 @@ async function cancelDuplicates(ctx: StepContext, process: ScheduledProcess, kee
 }
 
 const STEP10: ScheduledProcessKey[] = ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions'];
+const RECONCILE: ScheduledProcessKey[] = ['reconcileUserGroups'];
 
 export const scheduledProcesses: StepBehaviour = {
-  check: (ctx) => checkSchedules(ctx, ctx.profile.provider.family === 'aicc' ? ['loadAndSynchronizeExternalCourseData'] : STEP10),
-  apply: (ctx) => applySchedules(ctx, ctx.profile.provider.family === 'aicc' ? ['loadAndSynchronizeExternalCourseData'] : STEP10, 0),
+  check: (ctx) => checkSchedules(ctx, ctx.profile.provider.family === 'aicc' ? ['loadAndSynchronizeExternalCourseData'] : STEP10, true),
+  apply: (ctx) => applySchedules(ctx, ctx.profile.provider.family === 'aicc' ? ['loadAndSynchronizeExternalCourseData'] : STEP10, 0, true),
 };
 
 export const reconcileUserGroups: StepBehaviour = {
   async check(ctx) {
     if (ctx.plan.visibility !== 'private') return { status: 'not-applicable', detail: 'Visibility is public: Reconcile User Groups is only needed for private visibility.', checks: [] };
-    return checkSchedules(ctx, ['reconcileUserGroups']);
+    return checkSchedules(ctx, RECONCILE, false);
   },
   async apply(ctx) {
     if (ctx.plan.visibility !== 'private') return;
-    await applySchedules(ctx, ['reconcileUserGroups'], STEP10.length * 30);
+    await applySchedules(ctx, RECONCILE, STEP10.length * 30, false);
   },
 };

@@ -1,6 +1,7 @@
 import { resolve, dirname } from 'node:path';
-import { OracleClient, type RequestLogEntry } from '../../oracle/client';
+import { OracleClient, type RequestLogEntry, type RetryNotice } from '../../oracle/client';
 import type { OracleAuth } from '../../oracle/auth';
+import type { SignInLedger } from '../../oracle/signIn';
 import { OracleError } from '../../oracle/errors';
 import { findUserByUserName, type ScimUser } from '../../oracle/scimUsers';
 import { findRoleByName, type ScimRole } from '../../oracle/scimRoles';
@@ -25,6 +26,12 @@ export interface ClientSettings {
   maxConcurrency?: number;
   /** Per-attempt timeout of each request, in ms (the client's default when absent: 30 s). */
   timeoutMs?: number;
+  /** Per-attempt deadline for the connection and the first byte of the answer, in ms (the client's default when absent: 10 s). */
+  firstByteTimeoutMs?: number;
+  /** Told before each retry (one line for a person). */
+  onRetry?: (notice: RetryNotice) => void;
+  /** Sign-in gates shared by every client of the command (or window): one failed sign-in per credential at most. */
+  signIns?: SignInLedger;
   /** Proxy for environments whose plan entry names none (e.g. VS Code's http.proxy). */
   defaultProxy?: string;
 }
@@ -40,6 +47,9 @@ export function clientFor(plan: PlanFile, planDir: string, environment: string, 
     ...(settings.onLog ? { onLog: settings.onLog } : {}),
     maxConcurrency: settings.maxConcurrency ?? 16,
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: settings.firstByteTimeoutMs } : {}),
+    ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
+    ...(settings.signIns ? { signIn: settings.signIns.gateFor(auth, new URL(env.url).origin) } : {}),
   });
 }
 

@@ -180,6 +180,9 @@ export async function* readIdentifiers(path: string, by: IdentifierKind): AsyncG
     info: true,
     raw: true,
     relax_column_count: true,
+    // A stray quote inside a field is kept as text (the value then fails validation on its own
+    // line); strict quoting loses its place after the first error and swallows the next rows.
+    relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     record_delimiter: '\n',
@@ -214,7 +217,8 @@ export async function* readIdentifiers(path: string, by: IdentifierKind): AsyncG
     for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
       const cells = entry.record;
       const endLine = entry.info.lines;
-      const raw = entry.raw.endsWith('\n') ? entry.raw.slice(0, -1) : entry.raw;
+      // The raw text of the record, without the empty lines before it and its own line end.
+      const raw = entry.raw.replace(/^\n+/, '').replace(/\n$/, '');
       const line = endLine - (raw.match(/\n/g)?.length ?? 0);
       // Malformed rows come in file order with the others (the parser reports them ahead).
       while (skipped.length && skipped[0]!.line < line) yield skipped.shift()!;

@@ -13,6 +13,7 @@ import { registerReportCommands } from '../commands/reportCommands';
 import { LocalSandboxSession, registerSandboxCommands } from '../commands/sandboxCommands';
 import { registerInspectorCommands } from '../commands/inspectorCommands';
 import { registerLogCommands } from '../commands/logCommands';
+import { registerTrustCommands } from '../commands/trustCommands';
 import { OliLog } from './logger';
 import { SecretStorageCredentialStore } from './secretStorageCredentialStore';
 import { IntegrationModel } from './integrationModel';
@@ -98,6 +99,7 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   registerSandboxCommands(registry, deps, session);
   registerInspectorCommands(registry, deps, inspector);
   registerLogCommands(registry, deps);
+  registerTrustCommands(registry);
 
   const updateBadge = () => {
     const env = model.activeEnvironment;

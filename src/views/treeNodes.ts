@@ -3,6 +3,7 @@ import type { StepDefinition } from '../core/plan/types';
 import type { StepResult, SubCheck } from '../core/plan/result';
 import type { StepStatus } from '../core/plan/stepIds';
 import { outcomeIcon, outcomeLabel, RUNNING_ICON, statusIcon, statusLabel } from './statusPresentation';
+import { restrictedModeText, TRUST_WORKSPACE_COMMAND } from './workspaceTrust';
 
 /** URI scheme of tree items that carry a status decoration (FileDecorationProvider). */
 export const STATUS_SCHEME = 'oli-status';
@@ -165,6 +166,24 @@ export class SubCheckNode implements IntegrationNode {
     md.appendText(this.check.message);
     item.tooltip = md;
     item.contextValue = `check:${this.check.outcome}`;
+    return item;
+  }
+}
+
+/** First line of the tree in Restricted Mode: why nothing is sent to Oracle, and "Trust this folder". */
+export class RestrictedModeNode implements IntegrationNode {
+  readonly kind = 'restricted';
+  readonly id = 'restricted-mode';
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(vscode.l10n.t('Restricted Mode: nothing is sent to Oracle'), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('workspace-untrusted');
+    item.description = vscode.l10n.t('Trust this folder to refresh, test and run');
+    item.tooltip = restrictedModeText();
+    item.command = { command: TRUST_WORKSPACE_COMMAND, title: vscode.l10n.t('Trust this folder') };
+    item.contextValue = 'restricted';
+    item.accessibilityInformation = { label: `${vscode.l10n.t('Restricted Mode: nothing is sent to Oracle')}. ${vscode.l10n.t('Trust this folder to refresh, test and run')}` };
     return item;
   }
 }

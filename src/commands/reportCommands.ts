@@ -71,7 +71,10 @@ export function registerReportCommands(registry: CommandRegistry, deps: CommandD
       // The first lookup proves the credentials alone; a refusal stops here and is counted.
       const signIn = { planDir: root, environment: env, username: credentials.admin.username, url: plan.environments[env]!.url, owner: currentActor(), nextStep: VSCODE_REFUSED_NEXT_STEP };
       const report = await run.withProgress(vscode.l10n.t('Oracle Learning: checking learner identities'), () =>
-        withAdminSignIn(signIn, () => checkIdentities(client, readIdentifiers(path, by), by, { signal: run.signal, onProgress: (n) => run.progress(vscode.l10n.t('{0} identifiers checked', n)) })),
+        withAdminSignIn(signIn, () => checkIdentities(client, readIdentifiers(path, by), by, { signal: run.signal, onProgress: (n) => run.progress(vscode.l10n.t('{0} identifiers checked', n)) })).catch(async (err: unknown) => {
+          await controller.recordRefusal(env, err);
+          throw err;
+        }),
       );
       const s = report.summary;
       const text = vscode.l10n.t('Learner identities on "{0}": {1} of {2} resolve to one active user ({3} missing, {4} duplicate, {5} inactive, {6} invalid).', env, s.matched, s.total, s.missing, s.duplicate, s.inactive, s.invalid);

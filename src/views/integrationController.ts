@@ -10,6 +10,7 @@ import type { StepId } from '../core/plan/stepIds';
 import { OracleError } from '../oracle/errors';
 import { formatRetry, type RetryNotice } from '../oracle/client';
 import { SignInLedger } from '../oracle/signIn';
+import { adminSignInKey, refusedInARow, SignInRefusedError } from '../core/plan/signIn';
 import type { IntegrationModel } from './integrationModel';
 import type { OliLog } from './logger';
 import type { RunningSteps } from './runningSteps';
@@ -88,7 +89,7 @@ export class IntegrationController {
   constructor(
     private readonly model: IntegrationModel,
     private readonly running: RunningSteps,
-    private readonly credentials: CredentialStore & Partial<Pick<SecretStorageCredentialStore, 'elsewhere' | 'move'>>,
+    private readonly credentials: CredentialStore & Partial<Pick<SecretStorageCredentialStore, 'elsewhere' | 'move' | 'markRefused' | 'refusal'>>,
     private readonly log: OliLog,
   ) {}
 
@@ -149,7 +150,26 @@ export class IntegrationController {
       }
     }
     this.log.addSecrets(secretValues(c));
+    if (c.admin && this.credentials.refusal) {
+      // Refused earlier (this window or another session): not sent again until it is set again.
+      const refused = await this.credentials.refusal(env, url, 'admin');
+      if (refused) {
+        const cause = new OracleError({ reason: 'auth', method: refused.method, path: refused.path, status: refused.status });
+        const count = Math.max(1, await refusedInARow(this.requirePlan().root, env, adminSignInKey(c.admin.username, url)));
+        throw new SignInRefusedError(cause, { who: `administrator "${c.admin.username}"`, environment: env, refusedInARow: count, nextStep: VSCODE_REFUSED_NEXT_STEP, refusedEarlierAt: new Date(refused.at) });
+      }
+    }
     return c;
+  }
+
+  /** Remembers, next to the stored credential, that the pod refused it (never for a refusal remembered earlier). */
+  async recordRefusal(env: string, err: unknown): Promise<void> {
+    if (!(err instanceof SignInRefusedError) || err.refusedEarlier || !this.credentials.markRefused) return;
+    const url = this.model.plan?.environments[env]?.url;
+    if (!url) return;
+    await this.credentials.markRefused(env, url, 'admin', { at: new Date().toISOString(), method: err.method, path: err.path, status: err.status ?? 401 }).catch((e: unknown) => {
+      this.log.for('credentials').warn(`could not record the refusal: ${(e as Error).message}`);
+    });
   }
 
   /** Retry notices: a line in the progress notification and in the log. */
@@ -193,11 +213,12 @@ export class IntegrationController {
     if (this.running.isBusy(env)) throw new ControllerError('busy', vscode.l10n.t('Something is already running on "{0}"; wait for it or cancel it.', env));
   }
 
-  /** Records a failed connection (the status bar warns), then rethrows. */
-  private noteFailure(env: string, err: unknown): never {
+  /** Records a failed connection (the status bar warns) and a refused credential, then rethrows. */
+  private async noteFailure(env: string, err: unknown): Promise<never> {
     if (err instanceof OracleError && ['auth', 'forbidden', 'tls', 'network', 'timeout', 'config'].includes(err.reason)) {
       this.model.setConnection(env, { ok: false, message: err.message, at: new Date().toISOString() });
     }
+    await this.recordRefusal(env, err);
     throw err;
   }
 
@@ -276,6 +297,7 @@ export class IntegrationController {
       return { ok: true, message };
     }
     const message = this.log.redact(r.error.message);
+    await this.recordRefusal(env, r.error);
     this.model.setConnection(env, { ok: false, message, at });
     if (o.signal?.aborted) throw r.error;
     return { ok: false, message };

@@ -1,11 +1,12 @@
 import type * as vscode from 'vscode';
 import { z } from 'zod';
-import { credentialKey, legacyCredentialKey, parseCredentialKey, podOrigin, type CredentialSlot, type CredentialStore, type EnvironmentCredentials } from '../core/model/credentials';
+import { credentialKey, legacyCredentialKey, parseCredentialKey, podOrigin, refusedMarkerKey, type CredentialSlot, type CredentialStore, type EnvironmentCredentials } from '../core/model/credentials';
 
 const adminSchema = z.strictObject({ kind: z.literal('basic'), username: z.string().min(1), password: z.string().min(1) });
 const providerClientSchema = z.strictObject({ kind: z.literal('oauth-client'), clientId: z.string(), clientSecret: z.string().min(1) });
 const SLOT_SCHEMAS = { admin: adminSchema, providerClient: providerClientSchema } as const;
 const SLOTS = Object.keys(SLOT_SCHEMAS) as CredentialSlot[];
+const refusalSchema = z.strictObject({ at: z.string(), method: z.string(), path: z.string(), status: z.number().int() });
 
 export type CredentialStoreErrorReason = 'keyring-unavailable' | 'corrupt';
 
@@ -71,12 +72,39 @@ export class SecretStorageCredentialStore implements CredentialStore {
     return parsed.data as EnvironmentCredentials[CredentialSlot];
   }
 
+  /** Stores a credential for the environment's pod; a refusal recorded for the one it replaces is dropped. */
   async set<S extends CredentialSlot>(environment: string, url: string, slot: S, value: NonNullable<EnvironmentCredentials[S]>): Promise<void> {
     const checked = SLOT_SCHEMAS[slot].parse(value);
     try {
       await this.secrets.store(credentialKey(environment, url, slot), JSON.stringify(checked));
+      await this.secrets.delete(refusedMarkerKey(environment, url, slot));
     } catch (err) {
       throw keyringError('store the credential', err);
+    }
+  }
+
+  /**
+   * Records, next to the credential, that the pod refused it (and where): it is not sent again,
+   * whatever the window or the session, until it is set again.
+   */
+  async markRefused(environment: string, url: string, slot: CredentialSlot, refusal: { at: string; method: string; path: string; status: number }): Promise<void> {
+    try {
+      await this.secrets.store(refusedMarkerKey(environment, url, slot), JSON.stringify(refusal));
+    } catch (err) {
+      throw keyringError('record the refusal', err);
+    }
+  }
+
+  /** The refusal recorded for the credential of a slot, if any. */
+  async refusal(environment: string, url: string, slot: CredentialSlot): Promise<{ at: string; method: string; path: string; status: number } | undefined> {
+    try {
+      const raw = await this.secrets.get(refusedMarkerKey(environment, url, slot));
+      if (raw === undefined) return undefined;
+      const parsed = refusalSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : { at: new Date(0).toISOString(), method: 'GET', path: '/', status: 401 };
+    } catch (err) {
+      if (err instanceof SyntaxError) return { at: new Date(0).toISOString(), method: 'GET', path: '/', status: 401 };
+      throw keyringError('read the credentials', err);
     }
   }
 
@@ -89,7 +117,7 @@ export class SecretStorageCredentialStore implements CredentialStore {
     const byOrigin = new Map<string | undefined, CredentialSlot[]>();
     for (const key of await this.keys()) {
       const k = parseCredentialKey(key);
-      if (!k || k.environment !== environment || k.origin === here) continue;
+      if (!k || k.marker || k.environment !== environment || k.origin === here) continue;
       byOrigin.set(k.origin, [...(byOrigin.get(k.origin) ?? []), k.slot]);
     }
     return [...byOrigin].map(([origin, slots]) => ({ origin, slots })).sort((a, b) => (a.origin === undefined ? 1 : b.origin === undefined ? -1 : 0));
@@ -104,6 +132,7 @@ export class SecretStorageCredentialStore implements CredentialStore {
       await this.set(environment, url, slot, value as NonNullable<EnvironmentCredentials[typeof slot]>);
       try {
         await this.secrets.delete(oldKey);
+        await this.secrets.delete(`${oldKey}.refused`);
       } catch (err) {
         throw keyringError('remove the old credential', err);
       }

@@ -110,9 +110,15 @@ describe('issue 12 in the extension host: credentials bound to their pod, sign-i
       assert.ok(err?.actions.includes('oli.setCredentials'));
     }
     await vscode.commands.executeCommand('oli.testConnection');
+    // Remembered next to the credential in SecretStorage: a new window (its sign-in gates forgotten) does not send it either.
+    assert.ok((await a.credentials.keys()).includes(`oracle-learning/bound@${new URL(sb.url).origin}/admin.refused`));
+    a.controller.signIns.clear();
+    await vscode.commands.executeCommand('oli.refresh');
+    assert.match(lastError()?.message ?? '', /not sent again until you change them/);
     assert.equal((await authFailureCount()) - before, 1, 'one failed sign-in, whatever the number of refreshes');
     const ok = await vscode.commands.executeCommand<{ ok: boolean; message: string }>('oli.setCredentials', { environment: 'bound', username: sb.user, password: sb.password });
     assert.equal(ok?.ok, true, ok?.message);
+    assert.ok(!(await a.credentials.keys()).some((k) => k.endsWith('.refused')), 'set again: the refusal is forgotten');
   });
 
   it('retries are shown in the progress, one line each', async () => {

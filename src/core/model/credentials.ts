@@ -40,12 +40,20 @@ export function legacyCredentialKey(environment: string, slot: CredentialSlot): 
   return `oracle-learning/${environment}/${slot}`;
 }
 
-/** Reads a storage key: its environment, slot and origin (undefined for a key stored before the binding). */
-export function parseCredentialKey(key: string): { environment: string; origin: string | undefined; slot: CredentialSlot } | undefined {
-  const bound = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)@(https?:\/\/[^/]+)\/(admin|providerClient)$/.exec(key);
-  if (bound) return { environment: bound[1]!, origin: bound[2]!, slot: bound[3] as CredentialSlot };
+/** The key of the marker saying the pod refused the credential of a slot (`<credential key>.refused`). */
+export function refusedMarkerKey(environment: string, url: string, slot: CredentialSlot): string {
+  return `${credentialKey(environment, url, slot)}.refused`;
+}
+
+/**
+ * Reads a storage key: its environment, slot and origin (undefined for a key stored before the
+ * binding), and whether it is a refusal marker rather than the credential itself.
+ */
+export function parseCredentialKey(key: string): { environment: string; origin: string | undefined; slot: CredentialSlot; marker: boolean } | undefined {
+  const bound = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)@(https?:\/\/[^/]+)\/(admin|providerClient)(\.refused)?$/.exec(key);
+  if (bound) return { environment: bound[1]!, origin: bound[2]!, slot: bound[3] as CredentialSlot, marker: bound[4] !== undefined };
   const legacy = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)\/(admin|providerClient)$/.exec(key);
-  if (legacy) return { environment: legacy[1]!, origin: undefined, slot: legacy[2] as CredentialSlot };
+  if (legacy) return { environment: legacy[1]!, origin: undefined, slot: legacy[2] as CredentialSlot, marker: false };
   return undefined;
 }
 

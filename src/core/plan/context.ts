@@ -3,7 +3,7 @@ import { OracleClient, type RequestLogEntry, type RetryNotice } from '../../orac
 import type { OracleAuth } from '../../oracle/auth';
 import type { SignInLedger } from '../../oracle/signIn';
 import { OracleError } from '../../oracle/errors';
-import { findUserByUserName, type ScimUser } from '../../oracle/scimUsers';
+import { findUserByUserName, scimUserSchema, type ScimUser } from '../../oracle/scimUsers';
 import { findRoleByName, type ScimRole } from '../../oracle/scimRoles';
 import { findUserAccount, listUserAccountRoles, type UserAccount } from '../../oracle/userAccounts';
 import type { EnvironmentCredentials } from '../model/credentials';
@@ -57,6 +57,9 @@ export function adminAuth(environment: string, credentials: EnvironmentCredentia
   if (!credentials.admin) throw new MissingCredentialsError(environment);
   return { kind: 'basic', username: credentials.admin.username, password: credentials.admin.password };
 }
+
+/** Users in the learner-identity step's sample (two requests whatever the tenant size). */
+export const LEARNER_SAMPLE_SIZE = 50;
 
 /** A request the apply would send; recorded instead of sent in a dry run. */
 export interface PlannedRequest {
@@ -114,6 +117,23 @@ export class StepContext {
 
   integrationUser(): Promise<ScimUser | undefined> {
     return this.once('integration-user', () => findUserByUserName(this.client, this.plan.integrationUser.userName, { signal: this.signal }));
+  }
+
+  /**
+   * A fixed-size sample of the tenant's users (the learner-identity step checks them when the plan
+   * names no learner file): read once, and the engine's sign-in request when it is needed (it heads
+   * the longest chain of reads, so proving the credentials with it costs no extra round trip).
+   */
+  learnerSample(): Promise<ScimUser[]> {
+    return this.once('learner-sample', async () => {
+      const page = await this.client.scimList('/hcmRestApi/scim/Users', scimUserSchema, {
+        attributes: 'userName,emails,active',
+        count: LEARNER_SAMPLE_SIZE,
+        maxItems: LEARNER_SAMPLE_SIZE,
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
+      return page.resources;
+    });
   }
 
   integrationUserAccount(): Promise<UserAccount | undefined> {

@@ -123,8 +123,9 @@ export class PlanEngine {
   }
 
   /**
-   * Sign-in first: one request (the integration user's read, which the checks need anyway) proves
-   * the administrator's credentials before anything fans out. A refusal stops the command at once
+   * Sign-in first: one request (a read the checks need anyway: the learner sample, which heads the
+   * longest chain of reads, or else the integration user's) proves the administrator's credentials
+   * before anything fans out. A refusal stops the command at once
    * with how close a lockout may be; no answer at all, TLS, a redirect or an HTML page instead of
    * Oracle's API stop it too (the base URL or the network is wrong). Other answers (5xx, 429)
    * leave the checks to report; the client's gate keeps them from sending an unproven credential
@@ -146,7 +147,8 @@ export class PlanEngine {
       throw new SignInRefusedError(earlier.error, { ...facts, refusedInARow: Math.max(1, await refusedInARow(o.planDir, o.environment, key)), refusedEarlierAt: earlier.at });
     }
     try {
-      await ctx.integrationUser();
+      const learnerSampleNeeded = !o.plan.identitySample && !notApplicableReason(this.profile.provider, this.profile.auth, 'learner-identity');
+      await (learnerSampleNeeded ? ctx.learnerSample() : ctx.integrationUser());
     } catch (err) {
       if (!(err instanceof OracleError)) throw err;
       if (isRefusal(err)) {

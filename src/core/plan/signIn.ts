@@ -41,12 +41,15 @@ export class SignInRefusedError extends OracleError {
   readonly refusedInARow: number;
   /** Failed sign-ins left before LOCKOUT_AFTER. */
   readonly remaining: number;
+  /** This command sent nothing: the credential was refused earlier. */
+  readonly refusedEarlier: boolean;
   private readonly text: string | undefined;
 
   constructor(cause: OracleError, facts: RefusalFacts) {
     super(initOf(cause));
     this.refusedInARow = facts.refusedInARow;
     this.remaining = Math.max(0, LOCKOUT_AFTER - facts.refusedInARow);
+    this.refusedEarlier = facts.refusedEarlierAt !== undefined;
     this.text = refusalMessage(cause, facts);
     this.message = this.text;
   }

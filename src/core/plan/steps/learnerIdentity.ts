@@ -1,8 +1,8 @@
-import { scimUserSchema } from '../../../oracle/scimUsers';
 import { checkIdentities, readIdentifiers, type IdentityReport } from '../identity';
+import { LEARNER_SAMPLE_SIZE } from '../context';
 import { fail, info, pass, warn, type StepBehaviour } from './behaviour';
 
-const SAMPLE_SIZE = 50;
+const SAMPLE_SIZE = LEARNER_SAMPLE_SIZE;
 
 /** Learner identity: every learner must resolve to exactly one active user by the configured identifier. */
 export const learnerIdentity: StepBehaviour = {
@@ -16,13 +16,7 @@ export const learnerIdentity: StepBehaviour = {
     } else {
       // No list: a fixed-size sample of the tenant's users, checked the same way (two requests whatever the tenant size).
       source = `a sample of ${SAMPLE_SIZE} users`;
-      const page = await ctx.client.scimList('/hcmRestApi/scim/Users', scimUserSchema, {
-        attributes: 'userName,emails,active',
-        count: SAMPLE_SIZE,
-        maxItems: SAMPLE_SIZE,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      const active = page.resources.filter((u) => u.active);
+      const active = (await ctx.learnerSample()).filter((u) => u.active);
       const values: string[] = [];
       let withoutEmail = 0;
       for (const u of active) {

@@ -15,8 +15,12 @@ export const identityCommand: CliCommand = {
   help: `Usage: oli identity FILE [--env NAME] [--plan FILE] [--by email|username] [--json]
 
 FILE: a CSV with a header (column email / username, else the first) or one identifier per line
-(streamed; - is not supported). Identifiers are looked up with batched SCIM filters (50 a
-request, 8 in flight). Output: {"summary":{"total","matched","missing","duplicate","inactive"},"problems":[...]}.
+(streamed; - is not supported). The delimiter (, ; or tab) is detected from the first line; quoted
+fields may span lines; UTF-8 (with or without BOM) and UTF-16 with BOM are read. Each row is
+checked before any lookup (RFC 5321 lengths: 64 bytes before the @, 254 in all; no control
+characters): a bad row is "invalid" with its line, the others are still checked. Identifiers are
+looked up with batched SCIM filters (50 a request, 8 in flight; the first alone, proving the
+credentials). Output: {"summary":{"total","matched","missing","duplicate","inactive","invalid"},"problems":[{"value","problem","message","line"}]}.
 Exit 0 when all resolve, 1 otherwise. --verbose (or OLI_TRACE=1) traces every request (redacted).
 ${TIMEOUT_HELP}`,
   options: { ...PLAN_OPTIONS, by: { type: 'string' } },

@@ -17,7 +17,8 @@ const HELP = `Usage:
   oli inspect xapi FILE|- [--version 1.0.3|2.0] [--json]
   oli inspect xapi FILE|- --env NAME [--plan FILE] [--json]
 
-Inspects offline, nothing leaves the machine.
+Inspects offline, nothing leaves the machine. FILE or TOKEN "-" reads standard input as bytes
+(a DER certificate or a PKCS#12 file arrives intact; at most 10 MB); "inspect xapi -" streams it.
   cert   PEM, DER, base64, PKCS#7 bundles, PKCS#12 (.p12/.pfx): subject, validity, key, thumbprints,
          x5t, and Oracle findings (RS256 needs RSA; expiry within --warn-days, default 30).
   jwt    Decodes the token, then checks Oracle's inbound profile against the certificate (--cert):

@@ -91,8 +91,8 @@ describe('sign-in first: one failed sign-in per command and identity (issue 12, 
     assert.equal((await authFailures(t)).length, LOCKOUT_AFTER);
   });
 
-  it('the OAuth client: a wrong secret is sent to the token endpoint once per command, however many checks need it', async () => {
-    const info = (await t.hook('info')) as { scope: string; tokenPath: string };
+  it('the OAuth client: a wrong secret reaches the token endpoint once per command, although apply re-checks after each change', async () => {
+    const info = (await t.hook('info')) as { scope: string; tokenPath: string; jobDefinitions: Record<string, string> };
     const oauthDir = await mkdtemp(join(tmpdir(), 'oli-signin-oauth-'));
     try {
       const plan = testPlan(t.sb.url, { auth: 'oauth', oauth: { clientId: 'coursera-app', tokenUrl: `${t.sb.url}${info.tokenPath}`, scope: info.scope } });
@@ -100,11 +100,21 @@ describe('sign-in first: one failed sign-in per command and identity (issue 12, 
       await savePlan(join(oauthDir, 'oracle-learning.json'), plan);
       await t.hook('oauth-clients', { clientId: 'coursera-app', clientSecret: 'the-right-secret', userName: t.sb.admin.userName });
       const env = { OLI_ACTOR: 'signin.test', OLI_USERNAME: t.sb.admin.userName, OLI_PASSWORD: t.sb.admin.password, OLI_CLIENT_ID: 'coursera-app', OLI_CLIENT_SECRET: 'a-wrong-secret' };
-      const r = await runOli(['apply', '--all'], { cwd: oauthDir, env });
+      const run = (args: string[]) => runOli(args, { cwd: oauthDir, env });
+      // The admin's part, so that apply --all changes something (the daily schedules) and re-checks every step.
+      await t.hook('roles', { name: 'XX_COURSERA_CONTENT_PROVIDER_JOB', displayName: 'Coursera', category: 'JOB', duties: ['ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY'] });
+      assert.equal((await run(['attest', 'job-role', '--note', 'checked'])).code, 0);
+      assert.equal((await run(['apply', '--step', 'integration-user'])).code, 0);
+      await t.hook('external-providers', { provider: 'Coursera', userName: 'user.coursera', catalogProfile: 'Coursera', visibility: 'public', learnerIdentifier: 'email' });
+      assert.equal((await run(['attest', 'external-provider', '--note', 'validated'])).code, 0);
+      for (const id of Object.values(info.jobDefinitions)) await t.hook('ess/submit', { jobDefinitionId: id });
+      await t.hook('stats/reset', {});
+      const r = await run(['apply', '--all']);
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      assert.match(r.stdout, /changed: POST \/ess\/rest\/scheduler/, 'apply changed something, then re-checked every step');
       const stats = (await t.hook('stats')) as { requests: { byRoute: Record<string, number> } };
       const tokenRequests = Object.entries(stats.requests.byRoute).filter(([route]) => route.includes(info.tokenPath)).reduce((n, [, c]) => n + c, 0);
-      assert.equal(tokenRequests, 1, `token requests: ${JSON.stringify(stats.requests.byRoute)}`);
+      assert.equal(tokenRequests, 1, `token requests (one per check pass before): ${JSON.stringify(stats.requests.byRoute)}`);
       assert.match(r.stdout, /provider-credentials\s+failed/);
     } finally {
       await rm(oauthDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  * never the secret), and how many more a lockout policy may allow.
  */
 import { OracleError, initOf } from '../../oracle/errors';
+import { isRefusal } from '../../oracle/signIn';
 import { loadState, statePath, updateState } from './stateStore';
 
 /**
@@ -141,7 +142,7 @@ export async function withAdminSignIn<T>(s: AdminSignIn, work: () => Promise<T>)
   try {
     value = await work();
   } catch (err) {
-    if (err instanceof OracleError && (err.status === 401 || (err.status === 400 && err.code === 'invalid_client'))) {
+    if (err instanceof OracleError && isRefusal(err)) {
       const count = await recordRefusedSignIn(s.planDir, s.environment, key, s.owner).catch(() => 1);
       throw new SignInRefusedError(err, { who: `administrator "${s.username}"`, environment: s.environment, refusedInARow: count, nextStep: s.nextStep });
     }

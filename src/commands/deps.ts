@@ -10,6 +10,7 @@ import type { SecretStorageCredentialStore } from '../views/secretStorageCredent
 import type { ContextKeys } from '../views/contextKeys';
 import { EnvironmentNode, StepNode } from '../views/treeNodes';
 import { CommandPreconditionError, UserCancelledError } from './registry';
+import { assertTrustedToSendCredentials } from '../views/workspaceTrust';
 
 /** What the command handlers work with (wired in extension.ts). */
 export interface CommandDeps {
@@ -55,10 +56,9 @@ export async function pick<T extends vscode.QuickPickItem>(items: T[], options: 
   return v;
 }
 
-export function requireTrust(): void {
-  if (!vscode.workspace.isTrusted) {
-    throw new CommandPreconditionError('untrusted', vscode.l10n.t('This workspace is not trusted: applying changes to Oracle is disabled. Trust the workspace (Manage Workspace Trust) to enable it.'));
-  }
+/** Applying changes needs a trusted workspace (the same gate as sending credentials at all). */
+export function requireTrust(action: string): void {
+  assertTrustedToSendCredentials(action);
 }
 
 /** Asks for a step of the current profile (optionally filtered). */

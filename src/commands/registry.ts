@@ -6,6 +6,7 @@ import { Disposable } from '../views/disposable';
 import type { OliLog } from '../views/logger';
 import { CredentialStoreError } from '../views/secretStorageCredentialStore';
 import { ControllerError } from '../views/integrationController';
+import { TRUST_WORKSPACE_COMMAND, UntrustedWorkspaceError } from '../views/workspaceTrust';
 
 /** Thrown when the user dismisses a quick pick or input box: ends the command silently. */
 export class UserCancelledError extends Error {
@@ -60,6 +61,7 @@ function isCancellation(err: unknown, signal?: AbortSignal): boolean {
 export function actionsFor(err: unknown): ErrorAction[] {
   const showLog = { title: vscode.l10n.t('Show Log'), command: 'oli.showLog' };
   if (err instanceof MissingCredentialsError) return [{ title: vscode.l10n.t('Set Credentials'), command: 'oli.setCredentials', args: [{ environment: err.environment }] }];
+  if (err instanceof UntrustedWorkspaceError || (err instanceof CommandPreconditionError && err.reason === 'untrusted')) return [{ title: vscode.l10n.t('Trust this folder'), command: TRUST_WORKSPACE_COMMAND }];
   if (err instanceof OracleError) {
     if (err.reason === 'auth') return [{ title: vscode.l10n.t('Update Credentials'), command: 'oli.setCredentials' }, showLog];
     if (['network', 'tls', 'timeout', 'config', 'invalid-response', 'not-found'].includes(err.reason)) return [{ title: vscode.l10n.t('Edit Environment'), command: 'oli.editEnvironment' }, showLog];

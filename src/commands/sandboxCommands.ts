@@ -63,7 +63,10 @@ export function registerSandboxCommands(registry: CommandRegistry, deps: Command
           p.environments[SANDBOX_ENVIRONMENT] = { url };
         });
       }
-      await deps.credentials.set(SANDBOX_ENVIRONMENT, 'admin', { kind: 'basic', username: sb.handle.admin.userName, password: sb.handle.admin.password });
+      // Bound to this sandbox's address; those of earlier sandboxes (other ports) are the extension's own: removed.
+      await deps.credentials.set(SANDBOX_ENVIRONMENT, url, 'admin', { kind: 'basic', username: sb.handle.admin.userName, password: sb.handle.admin.password });
+      await deps.credentials.deleteElsewhere(SANDBOX_ENVIRONMENT, url);
+      deps.controller.credentialsChanged();
       await model.refreshCredentialPresence(SANDBOX_ENVIRONMENT);
       await model.setActiveEnvironment(SANDBOX_ENVIRONMENT);
       void vscode.window.showInformationMessage(

@@ -48,7 +48,7 @@ export function registerStepCommands(registry: CommandRegistry, deps: CommandDep
   );
 
   const runStep = async (target: StepId | 'all', run: CommandRun, env: string) => {
-    requireTrust();
+    requireTrust(target === 'all' ? vscode.l10n.t('Run All Automatic Steps') : vscode.l10n.t('Run Step'));
     await confirmProduction(deps, env, target === 'all' ? vscode.l10n.t('Apply every automatic step?') : vscode.l10n.t('Apply step "{0}"?', target));
     return controller.apply(target, env, { signal: run.signal, progress: (m) => run.progress(m) });
   };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { loadPlan, savePlan, PLAN_FILE_NAME, PlanFileError, type PlanFile } from '../core/plan/planFile';
 import { getProfile, type Profile } from '../core/plan/profiles';
-import { loadState, saveState, statePath, emptyState, STATE_DIR, type EnvironmentState } from '../core/plan/stateStore';
+import { loadState, statePath, emptyState, STATE_DIR, type EnvironmentState } from '../core/plan/stateStore';
 import type { StepResult } from '../core/plan/result';
 import type { StepId } from '../core/plan/stepIds';
 import type { CredentialStore } from '../core/model/credentials';
@@ -144,7 +144,7 @@ export class IntegrationModel extends Disposable {
       } catch (err) {
         this.log.warn(`state of "${env}": ${(err as Error).message}`);
       }
-      presence.set(env, await this.readPresence(env));
+      presence.set(env, await this.readPresence(env, plan!.environments[env]!.url));
     }
     // Assigned at once: listeners never see a half-loaded model.
     this.root = root;
@@ -163,9 +163,10 @@ export class IntegrationModel extends Disposable {
     this.changed.fire();
   }
 
-  private async readPresence(environment: string): Promise<CredentialPresence> {
+  /** Which credentials are stored for the environment's current pod (those stored for another pod do not count). */
+  private async readPresence(environment: string, url: string): Promise<CredentialPresence> {
     try {
-      const c = await this.credentialStore.get(environment);
+      const c = await this.credentialStore.get(environment, url);
       return { admin: !!c.admin, providerClient: !!c.providerClient };
     } catch (err) {
       this.log.warn(`credentials of "${environment}": ${(err as Error).message}`);
@@ -182,7 +183,9 @@ export class IntegrationModel extends Disposable {
 
   refreshCredentialPresence(environment: string): Promise<void> {
     return this.serial(async () => {
-      this.credentials.set(environment, await this.readPresence(environment));
+      const url = this.plan?.environments[environment]?.url;
+      if (!url) return;
+      this.credentials.set(environment, await this.readPresence(environment, url));
       this.changed.fire();
     });
   }
@@ -214,11 +217,13 @@ export class IntegrationModel extends Disposable {
     await this.reload();
   }
 
-  /** Persists an environment's state (the engine updates it in memory) and fires onDidChange. */
-  async saveEnvironmentState(environment: string, state: EnvironmentState): Promise<void> {
+  /**
+   * Takes the state an engine saved (under the state file's lock, on top of what other windows
+   * and the CLI wrote) and fires onDidChange. Nothing is written here.
+   */
+  adoptEnvironmentState(environment: string, state: EnvironmentState): void {
     if (!this.root) return;
     this.savedAt.set(environment, this.saves++);
-    await saveState(statePath(this.root, environment), state);
     this.states.set(environment, state);
     this.changed.fire();
   }

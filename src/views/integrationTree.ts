@@ -4,7 +4,7 @@ import { Disposable } from './disposable';
 import type { IntegrationModel } from './integrationModel';
 import type { RunningSteps } from './runningSteps';
 import { worstStatus } from './statusPresentation';
-import { EnvironmentNode, GuidanceNode, probeSummaryNode, ProviderNode, StepNode, SubCheckNode, TextNode, type IntegrationNode } from './treeNodes';
+import { EnvironmentNode, GuidanceNode, probeSummaryNode, ProviderNode, RestrictedModeNode, StepNode, SubCheckNode, TextNode, type IntegrationNode } from './treeNodes';
 
 export const INTEGRATION_VIEW_ID = 'oli.integration';
 
@@ -49,11 +49,13 @@ export class IntegrationTreeProvider extends Disposable implements vscode.TreeDa
       // The active environment without credentials and without any recorded result: the welcome view asks for credentials.
       const active = this.model.activeEnvironment;
       if (active && !this.model.credentialPresence(active).admin && profile.steps.every((s) => !this.model.result(active, s.id))) return [];
-      return this.model.environments.map((env) => {
+      const envs: IntegrationNode[] = this.model.environments.map((env) => {
         const cfg = plan.environments[env]!;
         const presence = this.model.credentialPresence(env);
         return new EnvironmentNode(env, cfg.url, env === this.model.activeEnvironment, !!cfg.production, presence.admin, this.model.connection(env), this.worstOf(env));
       });
+      // Restricted Mode: the tree says why nothing runs (an empty tree shows the welcome line instead).
+      return vscode.workspace.isTrusted ? envs : [new RestrictedModeNode(), ...envs];
     }
     if (node instanceof EnvironmentNode) {
       const statuses = profile.steps.map((s) => this.model.result(node.environment, s.id)?.status ?? 'unknown');

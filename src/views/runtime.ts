@@ -14,6 +14,7 @@ import { LocalSandboxSession, registerSandboxCommands } from '../commands/sandbo
 import { registerInspectorCommands } from '../commands/inspectorCommands';
 import { registerLogCommands } from '../commands/logCommands';
 import { registerProbeCommands } from '../commands/probeCommands';
+import { registerTrustCommands } from '../commands/trustCommands';
 import { OliLog } from './logger';
 import { SecretStorageCredentialStore } from './secretStorageCredentialStore';
 import { IntegrationModel } from './integrationModel';
@@ -100,6 +101,7 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   registerInspectorCommands(registry, deps, inspector);
   registerLogCommands(registry, deps);
   registerProbeCommands(registry, deps);
+  registerTrustCommands(registry);
 
   const updateBadge = () => {
     const env = model.activeEnvironment;

@@ -3,6 +3,7 @@ import type { StepDefinition } from '../core/plan/types';
 import type { Basis, StepResult, SubCheck } from '../core/plan/result';
 import type { StepStatus } from '../core/plan/stepIds';
 import { outcomeIcon, outcomeLabel, RUNNING_ICON, statusIcon, statusLabel } from './statusPresentation';
+import { restrictedModeText, TRUST_WORKSPACE_COMMAND } from './workspaceTrust';
 
 /** URI scheme of tree items that carry a status decoration (FileDecorationProvider). */
 export const STATUS_SCHEME = 'oli-status';
@@ -193,6 +194,24 @@ export function probeSummaryNode(parent: EnvironmentNode, probe: { at: string; s
     'telescope',
     vscode.l10n.t('{0}; status and apply use what it confirmed. Run "Probe Environment" again after a change in the pod.', when(probe.at)),
   );
+}
+
+/** First line of the tree in Restricted Mode: why nothing is sent to Oracle, and "Trust this folder". */
+export class RestrictedModeNode implements IntegrationNode {
+  readonly kind = 'restricted';
+  readonly id = 'restricted-mode';
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(vscode.l10n.t('Restricted Mode: nothing is sent to Oracle'), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('workspace-untrusted');
+    item.description = vscode.l10n.t('Trust this folder to refresh, test and run');
+    item.tooltip = restrictedModeText();
+    item.command = { command: TRUST_WORKSPACE_COMMAND, title: vscode.l10n.t('Trust this folder') };
+    item.contextValue = 'restricted';
+    item.accessibilityInformation = { label: `${vscode.l10n.t('Restricted Mode: nothing is sent to Oracle')}. ${vscode.l10n.t('Trust this folder to refresh, test and run')}` };
+    return item;
+  }
 }
 
 /** "How to do it" group of a guided step: its checklist, the deep link and the cautions. */

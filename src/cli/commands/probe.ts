@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors';
+import { OracleError } from '../../oracle/errors';
 import { EnvCredentialStore } from '../../core/model/credentials';
 import { probeEnvironment } from '../../core/probe/probe';
 import { probeToMarkdown, probeToText, recordProbe } from '../../core/probe/render';
-import { loadState, saveState, statePath } from '../../core/plan/stateStore';
+import { statePath, updateState } from '../../core/plan/stateStore';
+import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../../core/plan/signIn';
 import type { CliCommand } from './registry';
-import { loadPlanFor, PLAN_OPTIONS, requestTimeoutMs, TIMEOUT_HELP, traceLogger } from './planCommon';
+import { actorName, loadPlanFor, networkOptions, PLAN_OPTIONS, TIMEOUT_HELP, traceLogger } from './planCommon';
 
 export const probeCommand: CliCommand = {
   name: 'probe',
@@ -30,7 +32,7 @@ ${TIMEOUT_HELP}`,
     if (!['text', 'md', 'json'].includes(format)) throw new UsageError('--format is md or json (or leave it out for text).');
     const loaded = await loadPlanFor(values, io);
     const credentials = await new EnvCredentialStore(io.env).get();
-    const timeoutMs = requestTimeoutMs(values);
+    const network = networkOptions(values, io);
     const onLog = traceLogger(values, io);
     const report = await probeEnvironment({
       plan: loaded.plan,
@@ -39,15 +41,25 @@ ${TIMEOUT_HELP}`,
       credentials,
       signal: io.signal,
       onProgress: (m) => io.stderr(`${m}\n`),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...network,
       ...(onLog ? { onLog } : {}),
     });
-    const signInFailed = report.assumptions.some((a) => a.id === 'sign-in' && a.outcome !== 'confirmed');
+    const signIn = report.assumptions.find((a) => a.id === 'sign-in');
+    const signInFailed = signIn?.outcome !== 'confirmed';
+    const owner = `oli probe (${actorName(io)}, process ${process.pid})`;
+    const key = adminSignInKey(credentials.admin!.username, loaded.url);
+    const path = statePath(loaded.planDir, loaded.environment);
     if (!signInFailed) {
-      const path = statePath(loaded.planDir, loaded.environment);
-      const state = await loadState(path, loaded.environment);
-      recordProbe(state, report);
-      await saveState(path, state);
+      await recordSignInSuccess(loaded.planDir, loaded.environment, key, owner).catch(() => undefined);
+      await updateState(path, loaded.environment, (state) => recordProbe(state, report), { owner });
+    } else if (signIn?.outcome === 'refused') {
+      // The same lockout count as every other command: this refusal is recorded next to the others.
+      const count = await recordRefusedSignIn(loaded.planDir, loaded.environment, key, owner).catch(() => 1);
+      const refusal = new SignInRefusedError(
+        new OracleError({ reason: 'auth', method: 'GET', path: '/hcmRestApi/scim/Users', status: signIn.status ?? 401 }),
+        { who: `administrator "${credentials.admin!.username}"`, environment: loaded.environment, refusedInARow: count, nextStep: 'Check OLI_USERNAME and OLI_PASSWORD before running it again.' },
+      );
+      io.stderr(`oli: ${refusal.userMessage()}\n`);
     }
     const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? probeToMarkdown(report) : probeToText(report);
     if (values.out) {

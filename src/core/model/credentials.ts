@@ -13,16 +13,48 @@ export interface EnvironmentCredentials {
 
 export type CredentialSlot = keyof EnvironmentCredentials;
 
+/**
+ * A credential is bound to an environment *and* the pod it was given for: an environment of the
+ * same name in another plan (another workspace, another URL) never receives it.
+ */
 export interface CredentialStore {
-  get(environment: string): Promise<EnvironmentCredentials>;
-  set<S extends CredentialSlot>(environment: string, slot: S, value: NonNullable<EnvironmentCredentials[S]>): Promise<void>;
-  /** Removes every credential of the environment (used when the environment is removed). */
+  /** The credentials stored for `environment` at the pod of `url` (its origin: scheme, host, port). */
+  get(environment: string, url: string): Promise<EnvironmentCredentials>;
+  set<S extends CredentialSlot>(environment: string, url: string, slot: S, value: NonNullable<EnvironmentCredentials[S]>): Promise<void>;
+  /** Removes every credential of the environment, whatever its pod (used when the environment is removed). */
   delete(environment: string): Promise<void>;
 }
 
-/** Storage key of a slot; one JSON value per key. */
-export function credentialKey(environment: string, slot: CredentialSlot): string {
+/** The origin (scheme, host, port) of a pod URL: what a credential is bound to. */
+export function podOrigin(url: string): string {
+  return new URL(url).origin;
+}
+
+/** Storage key of a slot: `oracle-learning/<environment>@<origin>/<slot>`; one JSON value per key. */
+export function credentialKey(environment: string, url: string, slot: CredentialSlot): string {
+  return `oracle-learning/${environment}@${podOrigin(url)}/${slot}`;
+}
+
+/** The key of a slot as stored before credentials were bound to a pod (`oracle-learning/<environment>/<slot>`). */
+export function legacyCredentialKey(environment: string, slot: CredentialSlot): string {
   return `oracle-learning/${environment}/${slot}`;
+}
+
+/** The key of the marker saying the pod refused the credential of a slot (`<credential key>.refused`). */
+export function refusedMarkerKey(environment: string, url: string, slot: CredentialSlot): string {
+  return `${credentialKey(environment, url, slot)}.refused`;
+}
+
+/**
+ * Reads a storage key: its environment, slot and origin (undefined for a key stored before the
+ * binding), and whether it is a refusal marker rather than the credential itself.
+ */
+export function parseCredentialKey(key: string): { environment: string; origin: string | undefined; slot: CredentialSlot; marker: boolean } | undefined {
+  const bound = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)@(https?:\/\/[^/]+)\/(admin|providerClient)(\.refused)?$/.exec(key);
+  if (bound) return { environment: bound[1]!, origin: bound[2]!, slot: bound[3] as CredentialSlot, marker: bound[4] !== undefined };
+  const legacy = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)\/(admin|providerClient)$/.exec(key);
+  if (legacy) return { environment: legacy[1]!, origin: undefined, slot: legacy[2] as CredentialSlot, marker: false };
+  return undefined;
 }
 
 /** CLI store: OLI_USERNAME / OLI_PASSWORD for the admin, OLI_CLIENT_ID / OLI_CLIENT_SECRET for the confidential app. */

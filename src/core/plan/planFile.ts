@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CappedReadError, readFileCapped } from '../io/readCapped';
+import { printable } from '../text/printable';
+import { writeFileAtomic } from '../io/writeAtomic';
 
 export const PLAN_FILE_NAME = 'oracle-learning.json';
 
@@ -161,11 +164,14 @@ function tooLarge(path: string): PlanFileError {
 
 export function parsePlan(text: string, path = PLAN_FILE_NAME): PlanFile {
   if (text.length > MAX_PLAN_BYTES) throw tooLarge(path);
+  // Editors on Windows save UTF-8 with a byte order mark: it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new PlanFileError(path, 'invalid-json', `${path} is not valid JSON (${(err as Error).message}). Fix the syntax or recreate it with 'oli init'.`);
+    // The parser quotes the text it stopped at: an invisible character is shown escaped, not printed.
+    throw new PlanFileError(path, 'invalid-json', `${path} is not valid JSON (${printable((err as Error).message)}). Fix the syntax or recreate it with 'oli init'.`);
   }
   const parsed = planFileSchema.safeParse(json);
   if (!parsed.success) throw new PlanFileError(path, 'invalid', `${path} is not a valid plan: ${formatIssues(parsed.error)}.`);
@@ -175,13 +181,14 @@ export function parsePlan(text: string, path = PLAN_FILE_NAME): PlanFile {
 export async function loadPlan(path: string): Promise<PlanFile> {
   let text: string;
   try {
-    // Refused before reading: a huge file never reaches memory.
-    if ((await stat(path)).size > MAX_PLAN_BYTES) throw tooLarge(path);
-    text = await readFile(path, 'utf8');
+    // Refused while reading: a huge file (or a link to a device) never reaches memory.
+    text = (await readFileCapped(path, MAX_PLAN_BYTES, { what: path })).toString('utf8');
   } catch (err) {
-    if (err instanceof PlanFileError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new PlanFileError(path, 'missing', `No plan file at ${path}. Create one with 'oli init' (or the "Create Plan" command in VS Code).`);
+    if (err instanceof CappedReadError) {
+      if (err.reason === 'too-large') throw tooLarge(path);
+      if (err.reason === 'not-found') throw new PlanFileError(path, 'missing', `No plan file at ${path}. Create one with 'oli init' (or the "Create Plan" command in VS Code).`);
+      throw new PlanFileError(path, 'unreadable', `${err.message}.`);
+    }
     throw new PlanFileError(path, 'unreadable', `Cannot read ${path}: ${(err as Error).message}.`);
   }
   return parsePlan(text, path);
@@ -192,8 +199,15 @@ export function serializePlan(plan: PlanFile): string {
   return JSON.stringify(checked, null, 2) + '\n';
 }
 
+/**
+ * Writes the plan atomically (a temp file, then a rename): an editor, a file watcher or another
+ * command never reads half a plan, and a crash leaves the previous one. A plan file that is a
+ * symbolic link is replaced where it points.
+ */
 export async function savePlan(path: string, plan: PlanFile): Promise<void> {
-  await writeFile(path, serializePlan(plan), 'utf8');
+  const text = serializePlan(plan);
+  const target = await realpath(path).catch(() => path);
+  await writeFileAtomic(target, text);
 }
 
 export function planPath(workspaceRoot: string): string {

@@ -108,6 +108,12 @@ export interface ProbeInput {
   onLog?: (e: RequestLogEntry) => void;
   onProgress?: (message: string) => void;
   timeoutMs?: number;
+  /** Deadline for the connection and the first byte of each answer (the client's default when absent). */
+  firstByteTimeoutMs?: number;
+  /** Told before each retry (one line for a person). */
+  onRetry?: ClientSettings['onRetry'];
+  /** Sign-in gates shared with the caller's other clients (VS Code's window): one failed sign-in at most. */
+  signIns?: ClientSettings['signIns'];
   defaultProxy?: string;
   now?: () => Date;
 }
@@ -125,6 +131,9 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
       input.onLog?.(e);
     },
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+    ...(input.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: input.firstByteTimeoutMs } : {}),
+    ...(input.onRetry ? { onRetry: input.onRetry } : {}),
+    ...(input.signIns ? { signIns: input.signIns } : {}),
     ...(input.defaultProxy ? { defaultProxy: input.defaultProxy } : {}),
   };
   const admin = clientFor(plan, input.planDir, environment, adminAuth(environment, input.credentials), settings);

@@ -65,6 +65,8 @@ export function registerCredentialCommands(registry: CommandRegistry, deps: Comm
     deps.log.for('credentials').info(`${value.kind === 'basic' ? 'administrator' : 'provider client'} credential of "${env}" stored in SecretStorage`);
     model.setConnection(env, undefined);
     await model.refreshCredentialPresence(env);
+    // The status is read again with the new credentials (debounced; nothing if the test below fails to connect).
+    deps.autoRefresh.request(env, 'its credentials changed');
     if (value.kind === 'basic') {
       // Verify at once: the status bar must not show a pod as usable with wrong credentials.
       const r = await controller.testConnection(env);

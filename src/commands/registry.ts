@@ -6,6 +6,7 @@ import { Disposable } from '../views/disposable';
 import type { OliLog } from '../views/logger';
 import { CredentialStoreError } from '../views/secretStorageCredentialStore';
 import { ControllerError } from '../views/integrationController';
+import { PracticeRefusedError } from '../views/practice';
 
 /** Thrown when the user dismisses a quick pick or input box: ends the command silently. */
 export class UserCancelledError extends Error {
@@ -69,8 +70,10 @@ export function actionsFor(err: unknown): ErrorAction[] {
   if (err instanceof ControllerError) {
     if (err.reason === 'no-plan') return [{ title: vscode.l10n.t('Create Plan'), command: 'oli.createPlan' }];
     if (err.reason === 'no-environment') return [{ title: vscode.l10n.t('Add Environment'), command: 'oli.addEnvironment' }, { title: vscode.l10n.t('Start Local Sandbox'), command: 'oli.startSandbox' }];
+    if (err.reason === 'sandbox-stopped') return [{ title: vscode.l10n.t('Start Local Sandbox'), command: 'oli.startSandbox' }];
     return [];
   }
+  if (err instanceof PracticeRefusedError) return err.reason === 'unreachable' || err.reason === 'other-process' ? [{ title: vscode.l10n.t('Start Local Sandbox'), command: 'oli.startSandbox' }] : [];
   if (err instanceof CredentialStoreError) return [showLog];
   return [showLog];
 }

@@ -33,6 +33,8 @@ export interface SandboxInfo {
   /** Number of seeded users. */
   users: number;
   statePath: string | null;
+  /** The process serving this sandbox (VS Code stops the sandbox it started by this id, after checking it). */
+  pid: number;
 }
 
 /** What every route module gets from the server. */

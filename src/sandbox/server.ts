@@ -7,6 +7,7 @@ import { SandboxHttpError, SandboxStartError, sendError } from './errors';
 import { STANDIN_JOB_DEFINITIONS, advanceEss, registerEssRoutes } from './ess';
 import { FaultInjector, Stats, registerTraffic } from './faults';
 import { registerHookRoutes } from './hooks';
+import { registerOraclePages } from './oraclePages';
 import { registerLearningRoutes } from './learning';
 import { OAUTH_TOKEN_PATH, fusionScope, registerOAuthRoutes } from './oauth';
 import { StateWriter, loadStateFile } from './persist';
@@ -85,6 +86,7 @@ function buildApp(ctx: SandboxContext, reset: () => void, injector: FaultInjecto
   registerEssRoutes(app, ctx);
   registerOAuthRoutes(app, ctx);
   registerHookRoutes(app, ctx, reset);
+  registerOraclePages(app, ctx);
   return { app, releaseStalled };
 }
 
@@ -117,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenPath: OAUTH_TOKEN_PATH,
     users: tenant.seedUsers,
     statePath: o.statePath ?? null,
+    pid: process.pid,
   });
   const ctx: SandboxContext = {
     tenant,

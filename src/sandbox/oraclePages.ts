@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from './context';
 import { SEED_TIME } from './seed';
@@ -75,7 +76,7 @@ export const SIMULATED_PAGES: readonly SimulatedPage[] = [
     navigation: 'Navigator > Tools > Security Console > API Authentication',
     title: 'Security Console: API Authentication',
     inOracle: 'Create Oracle API Authentication Provider: the trusted issuer exactly as the provider gave it, token type JWT, and the provider certificate as an inbound certificate with a unique alias.',
-    inSandbox: 'POST /__sandbox/api-authentication-providers {"issuer", "alias", "certificate"} (PEM). JWTs are then verified per request as the contract in docs/SANDBOX.md describes.',
+    inSandbox: 'POST /__sandbox/api-authentication-providers {"issuer", "alias", "certificate"} (PEM). The sandbox then accepts JWTs signed for that issuer and certificate, checked on every request.',
     now: (ctx) => {
       const regs = [...ctx.tenant.apiAuthProviders.values()];
       return regs.length ? regs.map((r) => `Issuer "${r.issuer}", alias ${r.alias}, x5t ${r.x5t}`) : ['No issuer registered yet.'];
@@ -94,6 +95,22 @@ export const SIMULATED_PAGES: readonly SimulatedPage[] = [
     },
   },
 ];
+
+const PAGE_STYLE = `
+  body { font-family: system-ui, sans-serif; margin: 0; color: #1f1f1f; background: #ffffff; line-height: 1.45; }
+  header { background: #7a2e00; color: #ffffff; padding: 16px 24px; }
+  header h1 { margin: 0 0 4px; font-size: 1.4em; }
+  main { padding: 8px 24px 32px; max-width: 60em; }
+  section { border: 1px solid #c8c8c8; border-radius: 6px; padding: 4px 16px 8px; margin: 16px 0; }
+  section:target { border: 2px solid #005fb8; background: #f2f7fc; }
+  h2 { font-size: 1.15em; }
+  .nav { font-family: ui-monospace, monospace; color: #3b3b3b; }
+  dt { font-weight: 600; margin-top: 8px; }
+  dd { margin: 2px 0 0 0; }
+  ul { margin: 4px 0; padding-left: 20px; }
+`;
+/** The page's only style, allowed by its hash in the CSP (no inline allowance). */
+const STYLE_HASH = `'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`;
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -116,19 +133,7 @@ export function oracleHomePage(ctx: SandboxContext): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Local sandbox: simulated Oracle pages (not Oracle)</title>
-<style>
-  body { font-family: system-ui, sans-serif; margin: 0; color: #1f1f1f; background: #ffffff; line-height: 1.45; }
-  header { background: #7a2e00; color: #ffffff; padding: 16px 24px; }
-  header h1 { margin: 0 0 4px; font-size: 1.4em; }
-  main { padding: 8px 24px 32px; max-width: 60em; }
-  section { border: 1px solid #c8c8c8; border-radius: 6px; padding: 4px 16px 8px; margin: 16px 0; }
-  section:target { border: 2px solid #005fb8; background: #f2f7fc; }
-  h2 { font-size: 1.15em; }
-  .nav { font-family: ui-monospace, monospace; color: #3b3b3b; }
-  dt { font-weight: 600; margin-top: 8px; }
-  dd { margin: 2px 0 0 0; }
-  ul { margin: 4px 0; padding-left: 20px; }
-</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <header role="banner">
@@ -148,7 +153,7 @@ export function registerOraclePages(app: FastifyInstance, ctx: SandboxContext): 
   app.get(ORACLE_HOME_PATH, async (_request, reply) =>
     reply
       .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+      .header('content-security-policy', `default-src 'none'; style-src ${STYLE_HASH}; frame-ancestors 'none'`)
       .header('cache-control', 'no-store')
       .send(oracleHomePage(ctx)),
   );

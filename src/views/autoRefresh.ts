@@ -59,6 +59,11 @@ export class AutoRefresh extends Disposable {
     this.register(running.onDidChange(() => this.pending && !this.timer && this.schedule(this.delayMs)));
   }
 
+  /** Resolves once no automatic refresh is asked for or running (tests, before they take the controls). */
+  async idle(): Promise<void> {
+    while (this.pending || this.inFlight || this.timer) await new Promise((r) => setTimeout(r, 50));
+  }
+
   /** Asks for a refresh of `environment` (default: the active one) soon; several requests make one refresh. */
   request(environment: string | undefined, reason: string, o: { immediate?: boolean } = {}): void {
     if (this.pending && this.pending.environment !== environment) this.pending.environment = undefined;

@@ -67,7 +67,9 @@ export function registerPracticeCommands(registry: CommandRegistry, deps: Comman
       return out;
     }
     if (now && isSatisfied(now.status)) {
+      // Attested earlier: the attestation now matches what the pod says.
       out.result = now;
+      void vscode.window.showInformationMessage(vscode.l10n.t('Simulated in the local sandbox (not Oracle): {0} "{1}": {2}.', outcome.simulated, def.title, statusLabel(now.status)));
       return out;
     }
     const note =

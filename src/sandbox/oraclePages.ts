@@ -98,10 +98,11 @@ export const SIMULATED_PAGES: readonly SimulatedPage[] = [
 
 const PAGE_STYLE = `
   body { font-family: system-ui, sans-serif; margin: 0; color: #1f1f1f; background: #ffffff; line-height: 1.45; }
-  header { background: #7a2e00; color: #ffffff; padding: 16px 24px; }
+  header { background: #7a2e00; color: #ffffff; padding: 12px 24px; position: sticky; top: 0; }
+  header p { margin: 0; }
   header h1 { margin: 0 0 4px; font-size: 1.4em; }
   main { padding: 8px 24px 32px; max-width: 60em; }
-  section { border: 1px solid #c8c8c8; border-radius: 6px; padding: 4px 16px 8px; margin: 16px 0; }
+  section { border: 1px solid #c8c8c8; border-radius: 6px; padding: 4px 16px 8px; margin: 16px 0; scroll-margin-top: 96px; }
   section:target { border: 2px solid #005fb8; background: #f2f7fc; }
   h2 { font-size: 1.15em; }
   .nav { font-family: ui-monospace, monospace; color: #3b3b3b; }

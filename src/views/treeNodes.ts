@@ -67,9 +67,12 @@ export class EnvironmentNode implements IntegrationNode {
     const bits: string[] = [];
     if (this.active) bits.push(vscode.l10n.t('active'));
     if (sandbox) bits.push(vscode.l10n.t('local sandbox, not Oracle'));
-    bits.push(this.url);
-    const problem = this.problem;
-    if (problem) bits.push(problem);
+    if (this.envKind === 'sandbox-stopped') bits.push(vscode.l10n.t('not running'));
+    else {
+      bits.push(this.url);
+      const problem = this.problem;
+      if (problem) bits.push(problem);
+    }
     item.description = bits.join(' · ');
     const failed = this.connection && !this.connection.ok && this.connection.cause;
     const icon: IconId =

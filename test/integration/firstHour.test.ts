@@ -135,7 +135,7 @@ describe('The first hour (issue 16)', function () {
       assert.equal(await vscode.commands.executeCommand('oli.stopSandbox'), true);
       const env = (await children(a)).find((n): n is EnvironmentNode => isEnv(n, SANDBOX))!;
       assert.equal(env.envKind, 'sandbox-stopped');
-      assert.match(String(a.tree.getTreeItem(env).description), /local sandbox not running/);
+      assert.match(String(a.tree.getTreeItem(env).description), /local sandbox, not Oracle · not running$/);
       const kids = (await children(a, env)).map((n) => [label(a, n), a.tree.getTreeItem(n).command?.command]);
       assert.deepEqual(kids, [
         ['The local sandbox is not running', undefined],

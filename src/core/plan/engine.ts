@@ -130,10 +130,10 @@ export class PlanEngine {
         if (waiting.length && waiting.every((w) => w.status === 'unknown')) {
           // Not known to be waiting: a dependency could not be read (e.g. a network fault), so neither is this step's readiness.
           status = 'unknown';
-          detail = `Cannot tell whether it can proceed: ${waiting.map((w) => this.titled(w.id)).join(', ')} could not be checked (${waiting[0]!.detail}). ${o.detail}`;
+          detail = `Cannot tell whether it can proceed: ${waiting.map((w) => this.titled(w.id)).join(', ')} could not be checked (${waiting[0]!.detail}). ${detail}`;
         } else if (waiting.length) {
           status = 'blocked';
-          detail = `Waiting for ${waiting.map((w) => `${this.titled(w.id)} (${w.status.replace('-', ' ')})`).join(', ')}. ${o.detail}`;
+          detail = `Waiting for ${waiting.map((w) => `${this.titled(w.id)} (${w.status.replace('-', ' ')})`).join(', ')}. ${detail}`;
         }
       }
       const r = result(def.id, status, detail, o.checks, o.evidence);

@@ -98,6 +98,11 @@ async function measureTree(page: Page): Promise<Measured[]> {
   })()`);
 }
 
+/** Text under 4.5:1 (WCAG 1.4.3) or an icon under 3:1 (1.4.11). */
+function unreadable(theme: string, measured: Measured[]): string[] {
+  return measured.filter((m) => m.ratio < (m.part === 'icon' ? 3 : 4.5)).map((m) => `${theme}: ${m.row} ${m.part} ${m.color} on ${m.background} = ${m.ratio}:1`);
+}
+
 describe('The first hour: from an empty folder to 11 of 11 on the local sandbox (UI)', function () {
   const base = e2eConfig();
   const folder = join(dirname(base.workspace), 'first-hour-workspace');
@@ -240,6 +245,19 @@ describe('The first hour: from an empty folder to 11 of 11 on the local sandbox 
     // Refresh in the view title, visible with the mouse elsewhere (friction 5).
     await wb.page.mouse.move(900, 600);
     assert.ok(await wb.page.locator('.part.sidebar .title-actions .action-label[aria-label^="Refresh Status"]').isVisible(), 'Refresh is visible without hovering');
+    // Blocked, needs-action and done rows, with a step's sub-checks open: readable in both default themes (friction 7).
+    await expandStep('Job role with only the Learning Content Provider duty');
+    const failures: string[] = [];
+    for (const kind of ['dark', 'light'] as const) {
+      await setTheme(kind);
+      await wb.page.mouse.move(900, 600);
+      const measured = await measureTree(wb.page);
+      assert.ok(measured.some((m) => /, blocked,/.test(m.row)) && measured.some((m) => /, needs action,/.test(m.row)), 'blocked and needs-action rows measured');
+      failures.push(...unreadable(kind, measured));
+    }
+    await setTheme('dark');
+    await stepRow('Job role with only the Learning Content Provider duty').click();
+    assert.deepEqual(failures, []);
   });
 
   it('practises the guided steps: "Do this in the sandbox", then Enter to attest [practice screenshots] (friction 1)', async () => {
@@ -295,7 +313,7 @@ describe('The first hour: from an empty folder to 11 of 11 on the local sandbox 
       await wb.page.mouse.move(900, 600);
       const measured = await measureTree(wb.page);
       assert.ok(measured.filter((m) => m.part === 'label').length >= 13, `rows measured in ${name}`);
-      for (const m of measured) if (m.ratio < (m.part === 'icon' ? 3 : 4.5)) failures.push(`${name}: ${m.row} ${m.part} ${m.color} on ${m.background} = ${m.ratio}:1`);
+      failures.push(...unreadable(name, measured));
     }
     await pickTheme('Dark 2026');
     assert.deepEqual(failures, []);

@@ -10,7 +10,7 @@
 // usage: node --import tsx scripts/vscode-e2e/run.ts [--only integration|restricted|ui] [--no-build] [--verbose]
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ensureSetup, startCodeServer, type CodeServerInstance } from './codeServer';
 import { runExtensionHostTests, startScreenshotServer, type ScreenshotServer } from './extensionHostTests';
 import { startTestSandbox, type TestSandbox } from './sandbox';
@@ -109,6 +109,9 @@ async function uiSuite(env: ReturnType<typeof ensureSetup>, sandbox: TestSandbox
         OLI_E2E_WORKSPACE: workspace,
         OLI_E2E_CHROMIUM: env.chromium,
         OLI_E2E_SHOTS: join(repoRoot, 'test/e2e/screenshots'),
+        // The UI suite switches themes through the user settings, and reads VS Code's codicon list.
+        OLI_E2E_USER_SETTINGS: join(cs.userDataDir, 'User', 'settings.json'),
+        OLI_E2E_VSCODE_DIR: join(dirname(dirname(env.codeServer)), 'code-server', 'lib', 'vscode'),
       },
     });
     const r = await new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (status, signal) => res({ status, signal })));

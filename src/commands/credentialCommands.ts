@@ -74,6 +74,8 @@ export function registerCredentialCommands(registry: CommandRegistry, deps: Comm
       void vscode.window.showInformationMessage(vscode.l10n.t('Credentials of "{0}" saved. They were not tested: nothing is sent to Oracle in Restricted Mode.', env));
       return { ok: false, message: 'not tested (Restricted Mode)' };
     }
+    // The status is read again with the new credentials (debounced; nothing if the test below fails to connect).
+    deps.autoRefresh.request(env, 'its credentials changed');
     if (value.kind === 'basic') {
       // Verify at once: the status bar must not show a pod as usable with wrong credentials.
       const r = await controller.testConnection(env);

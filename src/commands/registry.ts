@@ -7,6 +7,7 @@ import type { OliLog } from '../views/logger';
 import { CredentialStoreError } from '../views/secretStorageCredentialStore';
 import { ControllerError } from '../views/integrationController';
 import { TRUST_WORKSPACE_COMMAND, UntrustedWorkspaceError } from '../views/workspaceTrust';
+import { PracticeRefusedError } from '../views/practice';
 
 /** Thrown when the user dismisses a quick pick or input box: ends the command silently. */
 export class UserCancelledError extends Error {
@@ -71,8 +72,10 @@ export function actionsFor(err: unknown): ErrorAction[] {
   if (err instanceof ControllerError) {
     if (err.reason === 'no-plan') return [{ title: vscode.l10n.t('Create Plan'), command: 'oli.createPlan' }];
     if (err.reason === 'no-environment') return [{ title: vscode.l10n.t('Add Environment'), command: 'oli.addEnvironment' }, { title: vscode.l10n.t('Start Local Sandbox'), command: 'oli.startSandbox' }];
+    if (err.reason === 'sandbox-stopped') return [{ title: vscode.l10n.t('Start Local Sandbox'), command: 'oli.startSandbox' }];
     return [];
   }
+  if (err instanceof PracticeRefusedError) return err.reason === 'unreachable' || err.reason === 'other-process' ? [{ title: vscode.l10n.t('Start Local Sandbox'), command: 'oli.startSandbox' }] : [];
   if (err instanceof CredentialStoreError) return [showLog];
   return [showLog];
 }

@@ -38,6 +38,8 @@ export interface SandboxInfo {
   variants: string[];
   /** Role codes the administrator holds (per variant). */
   adminRoles: string[];
+  /** The process serving this sandbox (VS Code stops the sandbox it started by this id, after checking it). */
+  pid: number;
 }
 
 /** What every route module gets from the server. */

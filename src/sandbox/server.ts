@@ -7,6 +7,7 @@ import { SandboxHttpError, SandboxStartError, sendError } from './errors';
 import { STANDIN_JOB_DEFINITIONS, advanceEss, registerEssRoutes } from './ess';
 import { FaultInjector, Stats, registerTraffic } from './faults';
 import { registerHookRoutes } from './hooks';
+import { registerOraclePages } from './oraclePages';
 import { registerLearningRoutes } from './learning';
 import { OAUTH_TOKEN_PATH, fusionScope, registerOAuthRoutes } from './oauth';
 import { StateWriter, loadStateFile } from './persist';
@@ -91,6 +92,7 @@ function buildApp(ctx: SandboxContext, reset: () => void, injector: FaultInjecto
   registerEssRoutes(app, ctx);
   registerOAuthRoutes(app, ctx);
   registerHookRoutes(app, ctx, reset);
+  registerOraclePages(app, ctx);
   return { app, releaseStalled };
 }
 
@@ -127,6 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     statePath: o.statePath ?? null,
     variants: [...variants.list],
     adminRoles: variants.adminRoles(),
+    pid: process.pid,
   });
   const ctx: SandboxContext = {
     tenant,

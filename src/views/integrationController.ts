@@ -16,8 +16,10 @@ import type { OliLog } from './logger';
 import type { RunningSteps } from './runningSteps';
 import type { CredentialsElsewhere, SecretStorageCredentialStore } from './secretStorageCredentialStore';
 import { assertTrustedToSendCredentials } from './workspaceTrust';
+import type { LocalSandboxSession } from './localSandbox';
+import { connectionCause } from './connection';
 
-export type ControllerErrorReason = 'no-plan' | 'no-environment' | 'busy' | 'unknown-step';
+export type ControllerErrorReason = 'no-plan' | 'no-environment' | 'busy' | 'unknown-step' | 'sandbox-stopped';
 
 export class ControllerError extends Error {
   override readonly name = 'ControllerError';
@@ -91,12 +93,17 @@ export class IntegrationController {
     private readonly running: RunningSteps,
     private readonly credentials: CredentialStore & Partial<Pick<SecretStorageCredentialStore, 'elsewhere' | 'move' | 'markRefused' | 'refusal'>>,
     private readonly log: OliLog,
+    private readonly sandbox: LocalSandboxSession,
   ) {}
 
   /** Forgets refusals and declined moves (after the credentials were set again). */
   credentialsChanged(): void {
     this.signIns.clear();
     this.declined.clear();
+  }
+
+  private sandboxStopped(env: string): ControllerError {
+    return new ControllerError('sandbox-stopped', vscode.l10n.t('The local sandbox is not running, so "{0}" cannot be reached. Start it again with "Start Local Sandbox" (its data is kept).', env));
   }
 
   requirePlan(): { plan: PlanFile; root: string } {
@@ -114,6 +121,8 @@ export class IntegrationController {
     if (!env || !plan.environments[env]) {
       throw new ControllerError('no-environment', vscode.l10n.t('No environment selected. Add one with "Oracle Learning: Add Environment" or start a local sandbox.'));
     }
+    // Never send the sandbox's credentials to whatever else may listen on its port now.
+    if (this.sandbox.isStopped(env, this.model.planFileUrl(env))) throw this.sandboxStopped(env);
     return env;
   }
 
@@ -209,16 +218,34 @@ export class IntegrationController {
     });
   }
 
+  /** Status reads in flight, by environment: a second read joins the first; a change waits for it. */
+  private readonly reading = new Map<string, Promise<StepResult[]>>();
+
+  /** Waits for a status read of `env` in flight (an automatic refresh), whatever its outcome. */
+  private async settle(env: string): Promise<void> {
+    for (let p = this.reading.get(env); p; p = this.reading.get(env)) await p.catch(() => undefined);
+  }
+
   private guardBusy(env: string): void {
     if (this.running.isBusy(env)) throw new ControllerError('busy', vscode.l10n.t('Something is already running on "{0}"; wait for it or cancel it.', env));
   }
 
-  /** Records a failed connection (the status bar warns) and a refused credential, then rethrows. */
+  /**
+   * Records why the environment could not be used (the status bar and the environment row say it,
+   * until the next success), then rethrows. An unreachable local sandbox is checked: if its process
+   * is gone, the error says so and offers to start it.
+   */
   private async noteFailure(env: string, err: unknown): Promise<never> {
-    if (err instanceof OracleError && ['auth', 'forbidden', 'tls', 'network', 'timeout', 'config'].includes(err.reason)) {
-      this.model.setConnection(env, { ok: false, message: err.message, at: new Date().toISOString() });
-    }
     await this.recordRefusal(env, err);
+    const cause = connectionCause(err);
+    if (!cause) throw err;
+    const at = new Date().toISOString();
+    if (cause === 'unreachable' && this.sandbox.isSandboxEnvironment(env, this.model.planFileUrl(env)) && !(await this.sandbox.probe())) {
+      const stopped = this.sandboxStopped(env);
+      this.model.setConnection(env, { ok: false, message: stopped.message, at, cause: 'sandbox-stopped' });
+      throw stopped;
+    }
+    this.model.setConnection(env, { ok: false, message: this.log.redact(err instanceof Error ? err.message : String(err)), at, cause });
     throw err;
   }
 
@@ -229,7 +256,19 @@ export class IntegrationController {
 
   async refreshStatus(envName?: string, o: RunOptions = {}): Promise<StepResult[]> {
     const env = this.environment(envName);
+    const inFlight = this.reading.get(env);
+    if (inFlight) return inFlight;
     this.guardBusy(env);
+    const read = this.readStatus(env, o);
+    this.reading.set(env, read);
+    try {
+      return await read;
+    } finally {
+      if (this.reading.get(env) === read) this.reading.delete(env);
+    }
+  }
+
+  private async readStatus(env: string, o: RunOptions): Promise<StepResult[]> {
     const steps = this.model.profile?.steps.map((s) => s.id) ?? [];
     const busy = this.running.start(env, steps, vscode.l10n.t('checking…'));
     try {
@@ -245,6 +284,7 @@ export class IntegrationController {
 
   async apply(target: StepId | 'all', envName?: string, o: RunOptions & { dryRun?: boolean } = {}): Promise<ApplyOutcome> {
     const env = this.environment(envName);
+    await this.settle(env);
     this.guardBusy(env);
     const profile = this.model.profile;
     if (target !== 'all' && !profile?.steps.some((s) => s.id === target)) throw new ControllerError('unknown-step', vscode.l10n.t('Unknown step "{0}".', target));
@@ -263,6 +303,7 @@ export class IntegrationController {
 
   async attest(step: StepId, note: string, envName?: string, o: RunOptions = {}): Promise<StepResult> {
     const env = this.environment(envName);
+    await this.settle(env);
     this.guardBusy(env);
     const busy = this.running.start(env, [step], vscode.l10n.t('attesting…'));
     try {
@@ -296,10 +337,16 @@ export class IntegrationController {
       this.model.setConnection(env, { ok: true, message, at });
       return { ok: true, message };
     }
-    const message = this.log.redact(r.error.message);
     await this.recordRefusal(env, r.error);
-    this.model.setConnection(env, { ok: false, message, at });
     if (o.signal?.aborted) throw r.error;
+    const cause = connectionCause(r.error);
+    if (cause === 'unreachable' && this.sandbox.isSandboxEnvironment(env, this.model.planFileUrl(env)) && !(await this.sandbox.probe())) {
+      const message = this.sandboxStopped(env).message;
+      this.model.setConnection(env, { ok: false, message, at, cause: 'sandbox-stopped' });
+      return { ok: false, message };
+    }
+    const message = this.log.redact(r.error.message);
+    this.model.setConnection(env, { ok: false, message, at, ...(cause ? { cause } : {}) });
     return { ok: false, message };
   }
 }

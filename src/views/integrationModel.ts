@@ -9,6 +9,8 @@ import type { StepId } from '../core/plan/stepIds';
 import type { CredentialStore } from '../core/model/credentials';
 import { Disposable } from './disposable';
 import type { ComponentLog } from './logger';
+import type { ConnectionCause } from './connection';
+import { planErrorForPeople } from './planErrors';
 
 export interface CredentialPresence {
   admin: boolean;
@@ -19,6 +21,8 @@ export interface ConnectionState {
   ok: boolean;
   message: string;
   at: string;
+  /** Why the last attempt failed (shown in the status bar and on the environment row); none when ok. */
+  cause?: ConnectionCause;
 }
 
 const ACTIVE_ENV_KEY = 'oli.activeEnvironment';
@@ -31,6 +35,14 @@ const ACTIVE_ENV_KEY = 'oli.activeEnvironment';
 export class IntegrationModel extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
+  private readonly planChanged = this.register(new vscode.EventEmitter<void>());
+  /** The plan's content changed (or it appeared, or became invalid): not fired for state or credential changes. */
+  readonly onDidChangePlan = this.planChanged.event;
+  private planText: string | undefined;
+  /** The plan as read from the file, before URL overrides. */
+  private filePlan: PlanFile | undefined;
+  /** Environments whose live URL differs from the plan's (the local sandbox on another port). */
+  private readonly urlOverrides = new Map<string, string>();
 
   root: string | undefined;
   plan: PlanFile | undefined;
@@ -132,7 +144,7 @@ export class IntegrationModel extends Disposable {
         plan = undefined;
         profile = undefined;
         planError = err instanceof Error ? err.message : String(err);
-        this.log.warn(planError);
+        this.log.warn(planErrorForPeople(planError));
       }
     }
     const envs = plan ? Object.keys(plan.environments) : [];
@@ -147,8 +159,12 @@ export class IntegrationModel extends Disposable {
       presence.set(env, await this.readPresence(env, plan!.environments[env]!.url));
     }
     // Assigned at once: listeners never see a half-loaded model.
+    const text = plan ? JSON.stringify(plan) : planError !== undefined ? `error:${planError}` : undefined;
+    const planDiffers = text !== this.planText;
+    this.planText = text;
     this.root = root;
-    this.plan = plan;
+    this.filePlan = plan;
+    this.plan = this.withOverrides(plan);
     this.planError = planError;
     this.profile = profile;
     // A state saved while this reload was reading (e.g. an attestation) is newer than what it read.
@@ -161,6 +177,31 @@ export class IntegrationModel extends Disposable {
     this.active = remembered && envs.includes(remembered) ? remembered : (plan?.defaultEnvironment ?? envs[0]);
     this.loaded = true;
     this.changed.fire();
+    if (planDiffers) this.planChanged.fire();
+  }
+
+  private withOverrides(plan: PlanFile | undefined): PlanFile | undefined {
+    if (!plan || this.urlOverrides.size === 0) return plan;
+    const environments = { ...plan.environments };
+    for (const [env, url] of this.urlOverrides) if (environments[env]) environments[env] = { ...environments[env], url };
+    return { ...plan, environments };
+  }
+
+  /**
+   * Resolves an environment to a live URL without touching the plan file (the local sandbox when it
+   * runs on another port than the plan's stable URL); undefined drops the override.
+   */
+  setUrlOverride(environment: string, url: string | undefined): void {
+    if ((url === undefined ? undefined : url) === this.urlOverrides.get(environment)) return;
+    if (url === undefined) this.urlOverrides.delete(environment);
+    else this.urlOverrides.set(environment, url);
+    this.plan = this.withOverrides(this.filePlan);
+    this.changed.fire();
+  }
+
+  /** The URL the plan file holds for an environment (the tree shows the live one). */
+  planFileUrl(environment: string): string | undefined {
+    return this.filePlan?.environments[environment]?.url;
   }
 
   /** Which credentials are stored for the environment's current pod (those stored for another pod do not count). */

@@ -10,7 +10,8 @@ import { registerEnvironmentCommands } from '../commands/environmentCommands';
 import { registerCredentialCommands } from '../commands/credentialCommands';
 import { registerStepCommands } from '../commands/stepCommands';
 import { registerReportCommands } from '../commands/reportCommands';
-import { LocalSandboxSession, registerSandboxCommands } from '../commands/sandboxCommands';
+import { registerSandboxCommands } from '../commands/sandboxCommands';
+import { registerPracticeCommands } from '../commands/practiceCommands';
 import { registerInspectorCommands } from '../commands/inspectorCommands';
 import { registerLogCommands } from '../commands/logCommands';
 import { registerProbeCommands } from '../commands/probeCommands';
@@ -28,6 +29,9 @@ import { InspectorPanelHost } from './inspectorPanel';
 import { InspectorService } from './inspectorService';
 import { CertificateEditorProvider } from './certificateEditor';
 import type { IntegrationNode } from './treeNodes';
+import { LocalSandboxSession } from './localSandbox';
+import { AutoRefresh } from './autoRefresh';
+import { planErrorForPeople } from './planErrors';
 
 /** What the activation shell hands to the runtime. */
 export interface ShellParts {
@@ -64,6 +68,8 @@ export interface OliExtensionApi {
   inspectorService: InspectorService;
   certificateEditor: CertificateEditorProvider;
   contextKeys: ContextKeys;
+  sandbox: LocalSandboxSession;
+  autoRefresh: AutoRefresh;
   timings: ExtensionTimings;
 }
 
@@ -79,25 +85,27 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   const credentials = new SecretStorageCredentialStore(context.secrets);
   const model = own(new IntegrationModel(context.workspaceState, credentials, log.for('model')));
   const running = own(new RunningSteps());
-  const tree = own(new IntegrationTreeProvider(model, running));
+  const sandbox = own(new LocalSandboxSession(context.workspaceState, context.storageUri?.fsPath, context.extensionPath, log.for('sandbox')));
+  const tree = own(new IntegrationTreeProvider(model, running, sandbox));
   shell.bindTree(tree);
   const decorations = own(new StatusDecorationProvider(model, running));
-  const statusBar = own(new ActiveEnvironmentStatusBar(model));
-  const contextKeys = own(new ContextKeys(model));
-  const controller = new IntegrationController(model, running, credentials, log);
+  const statusBar = own(new ActiveEnvironmentStatusBar(model, sandbox));
+  const contextKeys = own(new ContextKeys(model, sandbox));
+  const controller = new IntegrationController(model, running, credentials, log, sandbox);
+  const autoRefresh = own(new AutoRefresh(model, controller, running, sandbox, log.for('model')));
   const inspectorService = new InspectorService(model, controller, log);
   const inspector = own(new InspectorPanelHost(context.extensionUri, log.for('inspector'), inspectorService));
   const certificateEditor = own(new CertificateEditorProvider(context.extensionUri, log.for('inspector'), inspectorService));
   const registry = own(new CommandRegistry(log));
-  const session = own(new LocalSandboxSession());
 
-  const deps: CommandDeps = { context, model, controller, running, credentials, log, contextKeys };
+  const deps: CommandDeps = { context, model, controller, running, credentials, log, contextKeys, sandbox, autoRefresh };
   registerPlanCommands(registry, deps);
   registerEnvironmentCommands(registry, deps);
   registerCredentialCommands(registry, deps);
   registerStepCommands(registry, deps);
   registerReportCommands(registry, deps);
-  registerSandboxCommands(registry, deps, session);
+  registerSandboxCommands(registry, deps);
+  registerPracticeCommands(registry, deps);
   registerInspectorCommands(registry, deps, inspector);
   registerLogCommands(registry, deps);
   registerProbeCommands(registry, deps);
@@ -108,11 +116,36 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     const open = env ? (model.profile?.steps ?? []).filter((s) => ['failed', 'needs-action'].includes(model.result(env, s.id)?.status ?? '')).length : 0;
     treeView.badge = open ? { value: open, tooltip: vscode.l10n.t('{0} step(s) need action or failed on {1}', open, env ?? '') } : undefined;
     treeView.description = env;
+    // An invalid plan: the view says what is wrong (its nodes offer Open Plan and Show Log).
+    const message = tree.planMessage();
+    treeView.message = message ? vscode.l10n.t('The plan file is not valid, so nothing can be checked. {0}', message) : undefined;
   };
   own(model.onDidChange(updateBadge));
   own(model.onDidChange(() => inspector.updateContext()));
   own(vscode.workspace.onDidGrantWorkspaceTrust(() => contextKeys.update()));
+  // The local sandbox on another port than the plan's stable URL: the environment resolves to the live one.
+  const syncSandboxUrl = () => {
+    const r = sandbox.record;
+    if (!r) return;
+    const planUrl = model.planFileUrl(r.environment);
+    model.setUrlOverride(r.environment, sandbox.running && planUrl && planUrl !== r.url && sandbox.isSandboxEnvironment(r.environment, planUrl) ? r.url : undefined);
+  };
+  own(sandbox.onDidChange(syncSandboxUrl));
+  own(model.onDidChangePlan(syncSandboxUrl));
+  // An invalid plan is said once when it becomes invalid (not at every reload), with the way to fix it.
+  let lastPlanError: string | undefined;
+  own(
+    model.onDidChangePlan(() => {
+      const err = model.planError;
+      if (err && err !== lastPlanError) {
+        const open = vscode.l10n.t('Open Plan');
+        void vscode.window.showWarningMessage(vscode.l10n.t('The plan file is not valid: {0}', planErrorForPeople(err)), open).then((c) => c === open && vscode.commands.executeCommand('oli.openPlan'));
+      }
+      lastPlanError = err;
+    }),
+  );
 
+  await sandbox.attach();
   await model.reload();
   const timings: ExtensionTimings = { activateMs: shell.timings.activateMs, runtimeLoadMs, runtimeStartMs: performance.now() - started };
   log
@@ -120,5 +153,5 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     .info(
       `activated in ${timings.activateMs.toFixed(1)} ms; runtime loaded in ${timings.runtimeLoadMs.toFixed(1)} ms and started in ${timings.runtimeStartMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.appHost})`,
     );
-  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, timings };
+  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, timings };
 }

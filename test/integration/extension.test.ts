@@ -121,7 +121,7 @@ describe('Oracle Learning extension (real extension host)', function () {
       assert.match(r.message, /401|auth/i);
       assert.ok(!r.message.includes('not-the-password'));
       assert.equal(a.model.connection('dev')?.ok, false);
-      assert.match(a.statusBar.item.text, /\$\(warning\) dev \(credentials failed\)/);
+      assert.match(a.statusBar.item.text, /\$\(warning\) dev \(credentials refused\)/);
       assert.ok(a.statusBar.item.backgroundColor instanceof vscode.ThemeColor);
     });
 
@@ -200,6 +200,7 @@ describe('Oracle Learning extension (real extension host)', function () {
     });
 
     it('runs a step from the command: a spinner while it runs, then done', async () => {
+      await a.autoRefresh.idle(); // the status read again after the credential change, if still under way
       const plan = a.model.plan!;
       await sandboxHook('roles', { name: plan.jobRole.name, displayName: plan.jobRole.displayName ?? plan.jobRole.name, category: 'JOB', duties: ['ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY'] });
       await vscode.commands.executeCommand('oli.attestStep', { step: 'job-role' }, 'Role hierarchy holds only Learning Content Provider.');
@@ -368,7 +369,7 @@ describe('Oracle Learning extension (real extension host)', function () {
   });
 
   describe('local sandbox command', () => {
-    it('starts an in-process sandbox, adds and selects the "sandbox" environment with its credentials', async () => {
+    it('starts the sandbox (its own process), adds and selects the "sandbox" environment with its credentials', async () => {
       const url = await vscode.commands.executeCommand<string>('oli.startSandbox');
       assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/, JSON.stringify(a.registry.lastError));
       try {

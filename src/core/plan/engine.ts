@@ -213,6 +213,11 @@ export class PlanEngine {
     }
   }
 
+  /** A step as people read it in a sentence: its title, quoted. */
+  private titled(id: StepId): string {
+    return `"${this.steps.find((s) => s.id === id)?.title ?? id}"`;
+  }
+
   /** Folds attestations and dependencies into raw check outcomes, in step order. */
   private compose(outcomes: Map<StepId, CheckOutcome>): StepResult[] {
     const out = new Map<StepId, StepResult>();
@@ -236,10 +241,10 @@ export class PlanEngine {
         if (waiting.length && waiting.every((w) => w.status === 'unknown')) {
           // Not known to be waiting: a dependency could not be read (e.g. a network fault), so neither is this step's readiness.
           status = 'unknown';
-          detail = `Cannot tell whether it can proceed: ${waiting.map((w) => w.id).join(', ')} could not be checked (${waiting[0]!.detail}). ${o.detail}`;
+          detail = `Cannot tell whether it can proceed: ${waiting.map((w) => this.titled(w.id)).join(', ')} could not be checked (${waiting[0]!.detail}). ${detail}`;
         } else if (waiting.length) {
           status = 'blocked';
-          detail = `Waiting for ${waiting.map((w) => `${w.id} (${w.status})`).join(', ')}. ${o.detail}`;
+          detail = `Waiting for ${waiting.map((w) => `${this.titled(w.id)} (${w.status.replace('-', ' ')})`).join(', ')}. ${detail}`;
         }
       }
       const r = result(def.id, status, detail, o.checks, o.evidence);
@@ -307,10 +312,10 @@ export class PlanEngine {
         return !!dep && !isSatisfied(dep.status);
       });
       if (current.status === 'failed' || current.status === 'blocked' || unmet.length) {
-        this.options.onProgress?.(`${id}: ${current.status}${unmet.length ? ` (${unmet.join(', ')} not satisfied)` : ''}, not applied. ${current.detail}`);
+        this.options.onProgress?.(`${this.titled(id)}: ${current.status.replace('-', ' ')}${unmet.length ? ` (${unmet.map((d) => this.titled(d)).join(', ')} not satisfied)` : ''}, not applied. ${current.detail}`);
         continue;
       }
-      this.options.onProgress?.(`${dryRun ? 'Planning' : 'Applying'} ${id}…`);
+      this.options.onProgress?.(`${dryRun ? 'Planning' : 'Applying'} ${this.titled(id)}…`);
       try {
         await behaviour.apply(ctx);
       } catch (err) {

@@ -3,7 +3,9 @@
 // `activate(context)`, with a minimal `vscode` stub (no folder open: the activation event
 // workspaceContains:oracle-learning.json aside, this is what runs at activation). Prints JSON
 // {loadMs, activateMs, totalMs}. It is NOT VS Code's own activation time (no extension host).
-// Usage: node bench/activation-probe.cjs path/to/extension.js
+// With --runtime it then requires dist/runtime.js as the shell does after activation and adds
+// {runtimeLoadMs}.
+// Usage: node bench/activation-probe.cjs path/to/extension.js [--runtime]
 'use strict';
 const Module = require('node:module');
 const path = require('node:path');
@@ -95,7 +97,14 @@ async function main() {
   await ext.activate(context);
   const t2 = process.hrtime.bigint();
   const ms = (a, b) => Number(b - a) / 1e6;
-  process.stdout.write(JSON.stringify({ loadMs: ms(t0, t1), activateMs: ms(t1, t2), totalMs: ms(t0, t2) }) + '\n');
+  const out = { loadMs: ms(t0, t1), activateMs: ms(t1, t2), totalMs: ms(t0, t2) };
+  if (process.argv.includes('--runtime')) {
+    // What the shell does after activation (src/extension.ts): require dist/runtime.js, timed the same way (timings.runtimeLoadMs).
+    const t3 = process.hrtime.bigint();
+    require(path.join(path.dirname(file), 'runtime.js'));
+    out.runtimeLoadMs = ms(t3, process.hrtime.bigint());
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
   for (const d of context.subscriptions) try { d.dispose(); } catch { /* stub */ }
   process.exit(0);
 }

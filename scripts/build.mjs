@@ -26,35 +26,30 @@ if (existsSync('src/extension.ts')) {
   }));
 }
 // The `oli` CLI: dist/cli.js is only the dispatcher (fast `oli --version`); each module that
-// src/cli/commands/ loads with a literal `import('./name')` is its own bundle dist/cli/name.js,
-// required at run time, so a command loads only its own dependencies.
+// src/cli/commands/ loads with a literal `import('./name')` is an entry point dist/cli/name.mjs,
+// imported at run time, so a command loads only its own code and the chunks it shares.
 const cliModules = [...new Set(readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts')).flatMap((f) => [...readFileSync(join('src/cli/commands', f), 'utf8').matchAll(/\bimport\(\s*'\.\/([\w-]+)'\s*\)/g)].map((m) => m[1])))].filter((m) => existsSync(`src/cli/commands/${m}.ts`));
-const cliSplit = (prefix) => ({
-  name: 'oli-command-bundles',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/[\w-]+$/ }, (args) => (args.kind === 'dynamic-import' && /src[\\/]cli[\\/]commands$/.test(args.resolveDir) && cliModules.includes(args.path.slice(2)) ? { path: args.path.slice(2), namespace: 'oli-command' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'oli-command' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`${prefix}${args.path}.js`)});`, loader: 'js' }));
-    b.onResolve({ filter: /\.js$/ }, (args) => (args.namespace === 'oli-command' ? { path: args.path, external: true } : undefined));
-  },
-});
-// node-forge and jose run only when a certificate or a JWT is handled, csv-parse only when a learner file is read: in the CLI bundles they are
-// initialised on first use (a shim with one lazy getter per export), so `oli status` sends its first
-// requests before paying for them and `oli inspect xapi` never does.
+rmSync('dist/cli', { recursive: true, force: true });
+// node-forge and jose run only when a certificate or a JWT is handled, csv-parse only when a
+// learner file is read. Each is its own file, built once (`vendor-<name>.js` next to the bundles
+// that use it: dist/cli/ for the CLI, dist/ for the extension), and the bundles hold a shim with one
+// lazy getter per export that requires it on first use: `oli status` sends its first requests
+// before paying for them, `oli inspect xapi` and the extension's activation never do.
 const LAZY_PACKAGES = ['node-forge', 'jose', 'csv-parse'];
+const vendorFile = (name) => `vendor-${name.replace(/[^\w-]/g, '-')}.js`;
 const lazyPackages = {
   name: 'oli-lazy-packages',
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^(${LAZY_PACKAGES.join('|')})$`) }, (args) => (args.pluginData === 'oli-lazy' ? undefined : { path: args.path, namespace: 'oli-lazy' }));
+    b.onResolve({ filter: new RegExp(`^(${LAZY_PACKAGES.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'oli-lazy' }));
     b.onLoad({ filter: /.*/, namespace: 'oli-lazy' }, async (args) => {
       const names = Object.keys(await import(args.path)).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
-      const id = JSON.stringify(args.path);
+      const file = JSON.stringify(vendorFile(args.path));
       return {
         resolveDir: process.cwd(),
-        pluginData: 'oli-lazy',
         loader: 'js',
         // `default` too: node-forge is CommonJS and imported as a default (`import forge from 'node-forge'`).
         contents:
-          `let m; const load = () => (m ??= require(${id}));\n` +
+          `let m; const load = () => (m ??= require(__dirname + '/' + ${file}));\n` +
           `Object.defineProperty(exports, '__esModule', { value: true });\n` +
           `Object.defineProperty(exports, 'default', { enumerable: true, get: () => { const x = load(); return x && x.__esModule && 'default' in x ? x.default : x; } });\n` +
           names.map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`).join('\n'),
@@ -62,6 +57,21 @@ const lazyPackages = {
     });
   },
 };
+/** The vendor files the lazy shims require, in `dir`. */
+function vendorBundles(dir) {
+  return LAZY_PACKAGES.map((name) =>
+    build({
+      ...common,
+      minify: true,
+      sourcemap: false,
+      stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: 'js' },
+      outfile: join(dir, vendorFile(name)),
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+    }),
+  );
+}
 // @learninglocker/xapi-validation (the sandbox's own xAPI validator) loads its rules with
 // `require(file)` on a variable, which esbuild cannot follow: rewrite that one helper into literal
 // requires of every rule file it names, so the bundles stay self-contained (no node_modules at run time).
@@ -79,10 +89,60 @@ const xapiValidationRequires = {
     });
   },
 };
+// axios in Node needs only its http adapter. Its fetch adapter probes fetch/Request/Response at
+// load, and its utils read globalThis.FormData, which makes Node load its bundled undici (about
+// 10 ms); form-data brings mime-db (140 KB). None of them is used here: the fetch adapter is
+// replaced by "not available", form-data by a class that refuses to be built, and the FormData
+// probe is made on first use.
+const axiosNodeOnly = {
+  name: 'oli-axios-node-only',
+  setup(b) {
+    b.onResolve({ filter: /^form-data$/ }, () => ({ path: 'form-data', namespace: 'oli-stub' }));
+    b.onLoad({ filter: /^form-data$/, namespace: 'oli-stub' }, () => ({
+      contents: "module.exports = class FormData { constructor() { throw new Error('multipart form bodies are not supported by this build'); } };",
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/ }, () => ({ contents: 'export const getFetch = () => false;\nexport default false;\n', loader: 'js' }));
+    b.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const probe = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
+      const use = 'if (FormDataCtor && thing instanceof FormDataCtor) return true;';
+      if (!src.includes(probe) || !src.includes(use)) throw new Error('axios changed lib/utils.js: update the oli-axios-node-only plugin in scripts/build.mjs');
+      return {
+        contents: src
+          .replace(probe, "let FormDataCtorCache; const formDataCtor = () => (FormDataCtorCache ??= typeof G.FormData !== 'undefined' ? G.FormData : null);")
+          .replace(use, 'const FormDataCtor = formDataCtor(); if (FormDataCtor && thing instanceof FormDataCtor) return true;'),
+        loader: 'js',
+      };
+    });
+  },
+};
 // Always minified: less to read and compile at every start (source maps stay linked in dev builds).
-const cliCommon = { ...common, minify: true, platform: 'node', format: 'cjs', target: 'node20' };
-jobs.push(build({ ...cliCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliSplit('./cli/'), xapiValidationRequires] }));
-jobs.push(build({ ...cliCommon, entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])), outdir: 'dist/cli', plugins: [cliSplit('./'), lazyPackages, xapiValidationRequires] }));
+const cliCommon = { ...common, minify: true, platform: 'node', target: 'node20' };
+// The dispatcher (CommonJS: `oli --version` loads nothing else) imports dist/cli/<command>.mjs.
+const cliDispatch = {
+  name: 'oli-command-modules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[\w-]+$/ }, (args) => (args.kind === 'dynamic-import' && /src[\\/]cli[\\/]commands$/.test(args.resolveDir) && cliModules.includes(args.path.slice(2)) ? { path: `./cli/${args.path.slice(2)}.mjs`, external: true } : undefined));
+  },
+};
+jobs.push(...vendorBundles('dist/cli'));
+jobs.push(build({ ...cliCommon, format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliDispatch] }));
+// The commands: ES modules with code splitting, so what several commands use (the core, the
+// Oracle client, zod, axios) is one shared chunk (dist/cli/chunk-*.mjs) loaded once per run.
+// `require`, `__dirname` and `__filename` are defined for the CommonJS packages bundled in them.
+const esmPrelude = "import { createRequire as __oliRequire } from 'node:module'; import { fileURLToPath as __oliPath } from 'node:url'; import { dirname as __oliDir } from 'node:path'; const require = __oliRequire(import.meta.url); const __filename = __oliPath(import.meta.url); const __dirname = __oliDir(__filename);";
+jobs.push(build({
+  ...cliCommon,
+  format: 'esm',
+  splitting: true,
+  entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])),
+  outdir: 'dist/cli',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunk-[hash]',
+  banner: { js: esmPrelude },
+  plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires],
+}));
 if (existsSync('media/inspector/main.ts')) {
   jobs.push(build({
     ...common,
@@ -103,7 +163,7 @@ if (existsSync('src/extension.ts') && existsSync('src/commands/localSandbox.ts')
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [xapiValidationRequires],
+    plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires],
   }));
 }
 // The extension's runtime (model, views, commands, engine, inspector): loaded by the activation
@@ -117,7 +177,9 @@ if (existsSync('src/views/runtime.ts')) {
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [lazyPackages, axiosNodeOnly],
   }));
+  jobs.push(...vendorBundles('dist'));
 }
 // The integration suite that runs inside a real extension host (npm run test:vscode / test:electron).
 if (integrationTests) {

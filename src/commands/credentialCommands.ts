@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../core/plan/planFile';
 import { ask, environmentArg, pick, type CommandDeps } from './deps';
 import { CommandPreconditionError, type CommandRegistry } from './registry';

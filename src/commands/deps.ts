@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { STEP_IDS, type StepId } from '../core/plan/stepIds';
 import type { StepDefinition } from '../core/plan/types';
 import type { IntegrationController } from '../views/integrationController';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { environmentSchema, formatIssues } from '../core/plan/planFile';
 import { ask, environmentArg, pick, pickEnvironment, type CommandDeps } from './deps';
 import { CommandPreconditionError, UserCancelledError, type CommandRegistry } from './registry';

@@ -7,7 +7,7 @@
 // No 'vscode' import here: the commands do the UI.
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startSandbox, type SandboxHandle } from '../sandbox/server';
 import { SandboxStartError } from '../sandbox/errors';
 import { practise, type PracticeOutcome, type PracticeStep } from '../sandbox/practice';

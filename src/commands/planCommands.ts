@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIssues, PLAN_FILE_NAME, PROVIDER_IDS, type PlanFile } from '../core/plan/planFile';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MissingCredentialsError } from '../core/plan/context';
 import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../core/plan/signIn';
 import { statePath, updateState } from '../core/plan/stateStore';

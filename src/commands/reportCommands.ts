@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { networkSettings } from '../views/httpSettings';
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { adminAuth, clientFor, MissingCredentialsError } from '../core/plan/context';
 import { checkIdentities, readIdentifiers, type IdentityReport } from '../core/plan/identity';
 import { buildReport, reportToMarkdown } from '../core/plan/report';

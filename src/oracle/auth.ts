@@ -3,7 +3,7 @@
  * API Authentication setup, or any token source), and OAuth client credentials from an OCI IAM
  * confidential application (token cached until shortly before it expires, refreshed once on 401).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type OracleAuth =
   | { kind: 'basic'; username: string; password: string }

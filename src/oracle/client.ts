@@ -9,7 +9,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthProvider, basicCredentials, oauthTokenResponseSchema, type FetchedToken, type OracleAuth } from './auth';
 import { initOf, OracleError, parseErrorBody, reasonForStatus, type OracleErrorInit } from './errors';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact';

@@ -3,7 +3,7 @@
  * blindly retried), read, query and wait for a request. The Learning job definition ids are not
  * public [GAP]: callers pass them in (configured or discovered), this module never invents them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OracleClient } from './client';
 import { OracleError } from './errors';
 import { essEq } from './filters';

@@ -9,7 +9,7 @@
  * are documented in camelCase (`assignmentRecordId`, `assignmentRecordNumber`, `assignedToNumber`)
  * [DOC "Retrieve Learning Records"]; its other fields are read the same lenient way.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OracleClient } from './client';
 import { OracleError } from './errors';
 import { num, readItem, readItems, str, type FieldAliases, type ShapeReport, type ShapeSpec } from './lenient';

@@ -1,5 +1,5 @@
 /** Small zod helpers shared by the API modules (Oracle often sends null for empty attributes). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An optional attribute that may also come as null; null becomes undefined. */
 export function opt<T extends z.ZodType>(schema: T) {

@@ -3,7 +3,7 @@
  * display name, and membership changes with PATCH `{"members":[{"value","operation"}]}` (204).
  * Roles cannot be created by SCIM.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OracleClient } from './client';
 import { OracleError } from './errors';
 import { scimEq } from './filters';

@@ -3,7 +3,7 @@
  * (always with server-side filters, batched with `or`), creation (never blindly retried: on a
  * conflict or an unknown outcome, the user is looked up again) and activation.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OracleClient } from './client';
 import { OracleError } from './errors';
 import { scimAnyEq, scimEq } from './filters';

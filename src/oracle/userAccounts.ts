@@ -3,7 +3,7 @@
  * a SCIM user (GUID = SCIM id), whether it has a person (PersonId), and its roles
  * (child `userAccountRoles`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OracleClient } from './client';
 import { adfEq } from './filters';
 import { numberLike, opt } from './schemaUtil';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SandboxHttpError, frameworkVersion } from './errors';
 import { FilterSyntaxError, evaluateFilter, equalityHint, plainResolver, type CompareOp, type FilterNode, type FilterValue } from './scimFilter';
 

@@ -1,5 +1,5 @@
 import { X509Certificate, createHash, randomBytes, scryptSync, timingSafeEqual, verify } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SandboxHttpError } from './errors';
 import type { SandboxUser } from './model';
 import { GRANTS, forbiddenDetail, type Grant } from './security';

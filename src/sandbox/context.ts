@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Need, Principal } from './auth';
 import { SandboxHttpError } from './errors';
 import type { FaultInjector, Stats } from './faults';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What an administrator does by hand in the Oracle UI (Security Console, Configure External

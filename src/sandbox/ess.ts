@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseUrl } from './adfQuery';
 import { iso, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseUrl } from './adfQuery';
 import { hashSecret, x5tOfPem } from './auth';
 import { parseInput, type SandboxContext } from './context';

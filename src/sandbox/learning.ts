@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ADF_COLLECTION_TYPE, ADF_ITEM_TYPE, adfCollection, adfItem, type AdfSpec } from './adfQuery';
 import type { Principal } from './auth';
 import { parseInput, type SandboxContext } from './context';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashSecret } from './auth';
 import { baseUrl } from './adfQuery';
 import { iso, parseInput, type SandboxContext } from './context';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthError, authenticate, authorize, hashSecret } from './auth';
 import { DEFAULT_ADMIN_USER, DEFAULT_INSTANCE_ID, DEFAULT_PORT, type AuthFailure, type SandboxContext, type SandboxInfo } from './context';
 import { SandboxHttpError, SandboxStartError, sendError } from './errors';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { iso, parseInput, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';
 import validateStatement from '@learninglocker/xapi-validation';

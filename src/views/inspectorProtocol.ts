@@ -1,6 +1,6 @@
 // The Inspector webview's message protocol, validated with zod on both sides (host and webview).
 // Pure TypeScript (no 'vscode'): media/inspector/main.ts imports it too.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const INSPECTOR_TABS = ['certificate', 'jwt', 'xapi'] as const;
 export type InspectorTab = (typeof INSPECTOR_TABS)[number];

@@ -6,7 +6,7 @@
 //   - the environment's origin is loopback and is the origin of the sandbox this extension started
 //     (the record kept in workspace state: environment, URL, process id);
 //   - that origin answers GET /__sandbox/info with `emulator: true` and the recorded process id.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlanFile } from '../core/plan/planFile';
 import type { StepDefinition } from '../core/plan/types';
 import type { StepId } from '../core/plan/stepIds';

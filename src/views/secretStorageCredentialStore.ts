@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { credentialKey, legacyCredentialKey, parseCredentialKey, podOrigin, refusedMarkerKey, type CredentialSlot, type CredentialStore, type EnvironmentCredentials } from '../core/model/credentials';
 
 const adminSchema = z.strictObject({ kind: z.literal('basic'), username: z.string().min(1), password: z.string().min(1) });

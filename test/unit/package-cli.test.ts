@@ -3,6 +3,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const REPO = resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string>; dependencies?: Record<string, string> };
@@ -39,12 +40,16 @@ describe('the oli CLI package (npm pack) installs and runs on its own', function
 
   it('holds only the CLI bundles, the JSON Schema, README, LICENSE and package.json: no source maps, sources, tests or extension files', () => {
     const listed = ok(spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }), 'tar -tzf').trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
-    const allowed = /^(dist\/cli\.js|dist\/cli\/[\w-]+\.js|schemas\/[\w.-]+\.json|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(dist\/cli\.js|dist\/cli\/[\w-]+\.m?js|schemas\/[\w.-]+\.json|README\.md|LICENSE|package\.json)$/;
     assert.deepEqual(listed.filter((f) => !allowed.test(f)), []);
     for (const f of ['dist/cli.js', 'README.md', 'LICENSE', 'package.json', 'schemas/oracle-learning.schema.json']) assert.ok(listed.includes(f), f);
     // every command bundle the dispatcher loads is in it
     const dispatcher = readFileSync(join(REPO, 'dist/cli.js'), 'utf8');
-    for (const m of dispatcher.matchAll(/require\("\.\/cli\/([\w-]+)\.js"\)/g)) assert.ok(listed.includes(`dist/cli/${m[1]}.js`), m[1]);
+    const commands = [...dispatcher.matchAll(/import\("\.\/cli\/([\w-]+)\.mjs"\)/g)].map((m) => m[1]!);
+    assert.ok(commands.length >= 10, `the dispatcher imports every command module (${commands.join(', ')})`);
+    for (const m of commands) assert.ok(listed.includes(`dist/cli/${m}.mjs`), m);
+    // the chunks the command modules share, and the lazily loaded vendor files, are in it too
+    for (const f of readdirSync(join(REPO, 'dist/cli'))) if (/\.m?js$/.test(f)) assert.ok(listed.includes(`dist/cli/${f}`), f);
     // the bundles carry their runtime libraries: the package depends on nothing
     assert.deepEqual(pkg.dependencies ?? {}, {});
   });
@@ -67,7 +72,11 @@ describe('the oli CLI package (npm pack) installs and runs on its own', function
     const env = userEnv({ PATH: `${join(prefix, 'bin')}:${userEnv().PATH}` });
     assert.equal(ok(spawnSync(oli, ['--version'], { cwd: work, encoding: 'utf8', env }), 'oli --version').trim(), pkg.version);
     // each command bundle loads from the installed package alone (no node_modules anywhere above it)
-    for (const f of readdirSync(join(installed, 'dist', 'cli'))) ok(spawnSync(process.execPath, ['-e', `require(${JSON.stringify(join(installed, 'dist', 'cli', f))})`], { cwd: work, encoding: 'utf8', env }), `require dist/cli/${f}`);
+    for (const f of readdirSync(join(installed, 'dist', 'cli'))) {
+      const file = join(installed, 'dist', 'cli', f);
+      const load = f.endsWith('.mjs') ? ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)})`] : ['-e', `require(${JSON.stringify(file)})`];
+      ok(spawnSync(process.execPath, load, { cwd: work, encoding: 'utf8', env }), `load dist/cli/${f}`);
+    }
     const demo = JSON.parse(ok(spawnSync(oli, ['demo', '--json'], { cwd: work, encoding: 'utf8', env, timeout: 180_000 }), 'oli demo')) as { steps: { status: string }[]; completions: { completionDate?: string }[] };
     assert.ok(demo.steps.length >= 11 && demo.steps.every((s) => ['done', 'attested', 'not-applicable'].includes(s.status)), JSON.stringify(demo.steps.map((s) => s.status)));
     assert.ok(demo.completions.some((c) => c.completionDate));

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExitCode, UsageError } from '../errors';
 import type { CliCommand } from './registry';
 import { PlanEngine } from '../../core/plan/engine';

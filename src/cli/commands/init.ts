@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExitCode, UsageError } from '../errors';
 import { formatIssues, PLAN_FILE_NAME, PROVIDER_IDS, savePlan } from '../../core/plan/planFile';
 import { findProfile } from '../../core/plan/profiles';

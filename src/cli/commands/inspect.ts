@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { inspectCertificates, type CertificateReport } from '../../core/inspect/certificates';
 import { InspectError, MAX_DOCUMENT_BYTES } from '../../core/inspect/errors';
 import { CappedReadError, readFileCapped } from '../../core/io/readCapped';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExitCode, UsageError } from '../errors';
 import type { CliIO } from '../io';
 import type { CliCommand } from './registry';

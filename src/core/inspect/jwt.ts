@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject, type X509Certificate } from 'node:crypto';
 import { compactVerify } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeCertificate, loadCertificates, reportFor, type CertificateInfo, type CertificateReport, type LoadedCertificates } from './certificates';
 import { decodeBase64urlStrict } from './encoding';
 import { InspectError, assertSize } from './errors';

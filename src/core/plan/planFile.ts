@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CappedReadError, readFileCapped } from '../io/readCapped';

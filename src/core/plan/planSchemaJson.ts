@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { planFileSchema } from './planFile';
 
 /** The JSON Schema of oracle-learning.json, for editor validation (generated into schemas/). */

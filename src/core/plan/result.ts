@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STEP_IDS, STEP_STATUSES, type StepId, type StepStatus } from './stepIds';
 import { BASES, weakestBasis, type Basis } from '../../oracle/basis';
 

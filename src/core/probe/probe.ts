@@ -9,7 +9,7 @@
  * fails (one failure, never a locked account). Samples are shapes (keys and value types), never
  * values: the report is what a user attaches to a bug.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OracleClient, RequestLogEntry } from '../../oracle/client';
 import { OracleError } from '../../oracle/errors';
 import { adfEq, scimAnyEq, scimEq } from '../../oracle/filters';

@@ -11,11 +11,11 @@ export type OracleAuth =
   | { kind: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string; scope: string };
 
 /** Token endpoint response (RFC 6749 section 5.1); extra fields tolerated. */
-export const oauthTokenResponseSchema = z.looseObject({
+export const oauthTokenResponseSchema = z.lazy(() => z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   expires_in: z.coerce.number().positive().optional(),
-});
+}));
 export type OAuthTokenResponse = z.infer<typeof oauthTokenResponseSchema>;
 
 export interface FetchedToken {

@@ -131,22 +131,22 @@ export interface ScimListOptions extends RequestOptions {
 }
 
 /** ADF collection envelope `{items, count, hasMore, limit, offset, links}`. */
-export const adfCollectionSchema = z.looseObject({
+export const adfCollectionSchema = z.lazy(() => z.looseObject({
   items: z.array(z.unknown()),
   count: z.number().optional(),
   hasMore: z.boolean().optional(),
   limit: z.number().optional(),
   offset: z.number().optional(),
   totalResults: z.number().optional(),
-});
+}));
 
 /** SCIM ListResponse envelope. `Resources` is omitted by some servers when empty. */
-export const scimListResponseSchema = z.looseObject({
+export const scimListResponseSchema = z.lazy(() => z.looseObject({
   totalResults: z.coerce.number().optional(),
   itemsPerPage: z.coerce.number().optional(),
   startIndex: z.coerce.number().optional(),
   Resources: z.array(z.unknown()).optional(),
-});
+}));
 
 interface RequestSpec {
   method: HttpMethod;

@@ -291,18 +291,18 @@ function withoutRaw<T extends { raw: unknown }>(v: T): Omit<T, 'raw'> {
   const { raw: _raw, ...rest } = v;
   return rest;
 }
-export const selfPacedItemSchema = z.looseObject({}).transform((o) => {
+export const selfPacedItemSchema = z.lazy(() => z.looseObject({}).transform((o) => {
   const r = readItem(o, SELF_PACED_ITEM_SHAPE);
   return withoutRaw(toSelfPaced(r.values, r.raw));
-});
-export const digitalLearningProviderSchema = z.looseObject({}).transform((o) => {
+}));
+export const digitalLearningProviderSchema = z.lazy(() => z.looseObject({}).transform((o) => {
   const r = readItem(o, PROVIDER_SHAPE);
   return withoutRaw(toProvider(r.values, r.raw));
-});
-export const learnerLearningRecordSchema = z.looseObject({}).transform((o) => {
+}));
+export const learnerLearningRecordSchema = z.lazy(() => z.looseObject({}).transform((o) => {
   const r = readItem(o, LEARNER_RECORD_SHAPE);
   return withoutRaw(toRecord(r.values, r.raw));
-});
+}));
 
 /** Content a provider pushes (Oracle "data exchange reference" [DOC] fields; names as the REST resource [INF]). */
 export type ProviderContent = {

@@ -10,11 +10,11 @@ export function opt<T extends z.ZodType>(schema: T) {
 }
 
 /** A number that Oracle may send as a numeric string (a finite one: 400 digits is not an id). */
-export const numberLike = z.union([
+export const numberLike = z.lazy(() => z.union([
   z.number(),
   z
     .string()
     .regex(/^-?\d+(\.\d+)?$/)
     .transform(Number)
     .pipe(z.number().refine(Number.isFinite, 'a number too large to represent')),
-]);
+]));

@@ -13,7 +13,7 @@ export const SCIM_ROLES_PATH = '/hcmRestApi/scim/Roles';
 
 export type ScimRole = { id: string; name: string; displayName?: string; description?: string; category?: string; members: { value: string }[] };
 
-export const scimRoleSchema: z.ZodType<ScimRole> = z.looseObject({
+export const scimRoleSchema: z.ZodType<ScimRole> = z.lazy(() => z.looseObject({
   id: z.string().min(1),
   name: z.string().min(1),
   displayName: opt(z.string()),
@@ -23,7 +23,7 @@ export const scimRoleSchema: z.ZodType<ScimRole> = z.looseObject({
     .array(z.looseObject({ value: z.string() }))
     .nullish()
     .transform((m) => m ?? []),
-});
+}));
 
 type Signal = { signal?: AbortSignal };
 

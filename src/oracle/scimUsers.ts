@@ -22,21 +22,21 @@ export type ScimUser = {
   emails?: { value: string; type?: string; primary?: boolean }[];
 };
 
-const emailSchema = z.looseObject({
+const emailSchema = z.lazy(() => z.looseObject({
   value: z.string(),
   type: opt(z.string()),
   primary: opt(z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])),
-});
+}));
 
 /** A Fusion SCIM user; extra attributes (meta, schemas, faUser extension, ...) are kept. */
-export const scimUserSchema: z.ZodType<ScimUser> = z.looseObject({
+export const scimUserSchema: z.ZodType<ScimUser> = z.lazy(() => z.looseObject({
   id: z.string().min(1),
   userName: z.string().min(1),
   active: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
   displayName: opt(z.string()),
   name: opt(z.looseObject({ givenName: opt(z.string()), familyName: opt(z.string()) })),
   emails: opt(z.array(emailSchema)),
-});
+}));
 
 type Signal = { signal?: AbortSignal };
 

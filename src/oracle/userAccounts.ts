@@ -22,7 +22,7 @@ export type UserAccount = {
   userAccountRoles?: { items: UserAccountRole[]; hasMore?: boolean };
 };
 
-export const userAccountSchema: z.ZodType<UserAccount> = z.looseObject({
+export const userAccountSchema: z.ZodType<UserAccount> = z.lazy(() => z.looseObject({
   UserId: numberLike,
   Username: z.string().min(1),
   SuspendedFlag: z.boolean(),
@@ -31,15 +31,15 @@ export const userAccountSchema: z.ZodType<UserAccount> = z.looseObject({
   CredentialsEmailSentFlag: opt(z.boolean()),
   GUID: z.string().min(1),
   userAccountRoles: opt(z.looseObject({ items: z.array(z.lazy(() => userAccountRoleSchema)), hasMore: opt(z.boolean()) })),
-});
+}));
 
 export type UserAccountRole = { RoleCode: string; RoleId?: number | string; UserRoleId?: number | string };
 
-export const userAccountRoleSchema: z.ZodType<UserAccountRole> = z.looseObject({
+export const userAccountRoleSchema: z.ZodType<UserAccountRole> = z.lazy(() => z.looseObject({
   RoleCode: z.string().min(1),
   RoleId: opt(z.union([z.number(), z.string()])),
   UserRoleId: opt(z.union([z.number(), z.string()])),
-});
+}));
 
 type Signal = { signal?: AbortSignal };
 

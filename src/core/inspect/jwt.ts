@@ -107,7 +107,7 @@ export const ORACLE_ALGORITHMS = ['RS256'] as const;
 
 const KNOWN_ALGORITHMS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
 
-const JwkSchema = z.looseObject({
+const JwkSchema = z.lazy(() => z.looseObject({
   kty: z.string(),
   kid: z.string().optional(),
   alg: z.string().optional(),
@@ -119,9 +119,9 @@ const JwkSchema = z.looseObject({
   crv: z.string().optional(),
   x: z.string().optional(),
   y: z.string().optional(),
-});
+}));
 type Jwk = z.infer<typeof JwkSchema>;
-const JwksSchema = z.object({ keys: z.array(z.unknown()) });
+const JwksSchema = z.lazy(() => z.object({ keys: z.array(z.unknown()) }));
 
 interface DecodedToken {
   header: Record<string, unknown>;

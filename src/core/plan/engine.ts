@@ -12,6 +12,7 @@ import { attestStep, loadState, recordResults, statePath, updateState, type Envi
 import { isSatisfied, STEP_IDS, type StepId } from './stepIds';
 import { BEHAVIOURS } from './steps/registry';
 import type { CheckOutcome } from './steps/behaviour';
+import { needsJobIdDiscovery, readRecentRequestsFirst } from './steps/schedules';
 import type { StepDefinition } from './types';
 
 export interface EngineOptions {
@@ -147,8 +148,22 @@ export class PlanEngine {
       throw new SignInRefusedError(earlier.error, { ...facts, refusedInARow: Math.max(1, await refusedInARow(o.planDir, o.environment, key)), refusedEarlierAt: earlier.at });
     }
     try {
+      // The read that heads the longest chain: the ESS discovery on a first status (its answer
+      // tells which requests to read next), else the learner sample, else the integration user.
+      const discoveryNeeded = !notApplicableReason(this.profile.provider, this.profile.auth, 'scheduled-processes') && needsJobIdDiscovery(ctx);
       const learnerSampleNeeded = !o.plan.identitySample && !notApplicableReason(this.profile.provider, this.profile.auth, 'learner-identity');
-      await (learnerSampleNeeded ? ctx.learnerSample() : ctx.integrationUser());
+      // A discovery read the pod refuses for want of an ESS role (403) still proves the
+      // credentials; one it cannot serve (404, 405) proves nothing, so another read is made.
+      const proven = discoveryNeeded
+        ? await readRecentRequestsFirst(ctx).then(
+            () => true,
+            (err: unknown) => {
+              if (err instanceof OracleError && !isRefusal(err) && (err.status === 403 || err.status === 404 || err.status === 405)) return err.status === 403;
+              throw err;
+            },
+          )
+        : false;
+      if (!proven) await (learnerSampleNeeded ? ctx.learnerSample() : ctx.integrationUser());
     } catch (err) {
       if (!(err instanceof OracleError)) throw err;
       if (isRefusal(err)) {

@@ -9,7 +9,7 @@ const jobId = z.string().regex(/^JobDefinition:\/\/\S+$/);
  * apply use it instead of guessing again: learning job ids, the field names the pod uses, how
  * SCIM filters may be written there, and the ESS words seen. Never secrets, never values.
  */
-export const learnedSchema = z.strictObject({
+export const learnedSchema = z.lazy(() => z.strictObject({
   /** When the probe ran. */
   at: z.string(),
   /** Job definition ids found on requests the admin submitted, by process key. */
@@ -38,7 +38,7 @@ export const learnedSchema = z.strictObject({
     .optional(),
   /** One line for the tree and the status: "14 confirmed, 2 refused, 1 not available". */
   summary: z.string().max(300).optional(),
-});
+}));
 export type Learned = z.infer<typeof learnedSchema>;
 
 /** What the xAPI resolver can reuse from a probe: how users are looked up and the catalog's field names. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import '../zodSettings';
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CappedReadError, readFileCapped } from '../io/readCapped';
@@ -60,7 +61,7 @@ export type ScheduledProcessKey = keyof ScheduledProcessIds;
 
 const noWhitespaceEdges = (s: string) => s === s.trim();
 
-export const planFileSchema = z
+export const planFileSchema = z.lazy(() => z
   .strictObject({
     $schema: z.string().optional(),
     version: z.literal(1),
@@ -135,7 +136,7 @@ export const planFileSchema = z
       ctx.addIssue({ code: 'custom', path: ['defaultEnvironment'], message: `no environment named "${p.defaultEnvironment}"` });
     const secretish = JSON.stringify(p).match(/"(password|clientSecret|client_secret|secret|privateKey)"\s*:/i);
     if (secretish) ctx.addIssue({ code: 'custom', path: [], message: `the plan file must not hold secrets ("${secretish[1]}")` });
-  });
+  }));
 export type PlanFile = z.infer<typeof planFileSchema>;
 
 export class PlanFileError extends Error {

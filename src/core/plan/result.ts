@@ -4,25 +4,25 @@ import { BASES, weakestBasis, type Basis } from '../../oracle/basis';
 
 export { BASES, type Basis };
 
-export const attestationSchema = z.strictObject({
+export const attestationSchema = z.lazy(() => z.strictObject({
   by: z.string().min(1),
   at: z.string(),
   note: z.string().min(1).max(4000),
-});
+}));
 export type Attestation = z.infer<typeof attestationSchema>;
 
-export const subCheckSchema = z.strictObject({
+export const subCheckSchema = z.lazy(() => z.strictObject({
   id: z.string(),
   title: z.string(),
   outcome: z.enum(['pass', 'fail', 'warn', 'unknown', 'info']),
   message: z.string(),
   /** What the finding rests on: Oracle's documentation, our inference, or a sandbox stand-in (absent only in state files older than issue 10). */
   basis: z.enum(BASES).optional(),
-});
+}));
 /** One finding inside a step (shown as a child of the step in the tree). */
 export type SubCheck = z.infer<typeof subCheckSchema>;
 
-export const stepResultSchema = z.strictObject({
+export const stepResultSchema = z.lazy(() => z.strictObject({
   id: z.enum(STEP_IDS),
   status: z.enum(STEP_STATUSES),
   /** One line: why this status, and what to do next. */
@@ -34,7 +34,7 @@ export const stepResultSchema = z.strictObject({
   evidence: z.record(z.string(), z.unknown()).optional(),
   /** The weakest basis among the findings that decided the status. */
   basis: z.enum(BASES).optional(),
-});
+}));
 export type StepResult = z.infer<typeof stepResultSchema>;
 
 export function result(id: StepId, status: StepStatus, detail: string, checks: SubCheck[] = [], evidence?: Record<string, unknown>): StepResult {

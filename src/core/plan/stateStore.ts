@@ -10,7 +10,7 @@ import { learnedSchema } from './learned';
 
 export const STATE_DIR = '.oracle-learning';
 
-const historyEntrySchema = z.strictObject({
+const historyEntrySchema = z.lazy(() => z.strictObject({
   at: z.string(),
   action: z.enum(['status', 'apply', 'attest', 'unattest', 'dry-run', 'probe']),
   step: z.enum(STEP_IDS).optional(),
@@ -18,14 +18,14 @@ const historyEntrySchema = z.strictObject({
   by: z.string().optional(),
   requests: z.number().int().nonnegative().optional(),
   detail: z.string().optional(),
-});
+}));
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 /** Failed sign-ins in a row of one credential (by user and pod; never the secret), reset by a success. */
-const signInRecordSchema = z.strictObject({ refusedInARow: z.number().int().nonnegative(), lastRefusedAt: z.string() });
+const signInRecordSchema = z.lazy(() => z.strictObject({ refusedInARow: z.number().int().nonnegative(), lastRefusedAt: z.string() }));
 export type SignInRecord = z.infer<typeof signInRecordSchema>;
 
-export const environmentStateSchema = z.strictObject({
+export const environmentStateSchema = z.lazy(() => z.strictObject({
   version: z.literal(1),
   environment: z.string(),
   attestations: z.partialRecord(z.enum(STEP_IDS), attestationSchema),
@@ -34,7 +34,7 @@ export const environmentStateSchema = z.strictObject({
   /** What `oli probe` confirmed on the pod (issue 10); later status and apply use it. */
   probe: learnedSchema.optional(),
   signIns: z.record(z.string(), signInRecordSchema).optional(),
-});
+}));
 /** Per-environment state: attestations, last results, history. Never secrets. */
 export type EnvironmentState = z.infer<typeof environmentStateSchema>;
 
@@ -88,7 +88,7 @@ export async function saveState(path: string, state: EnvironmentState): Promise<
 }
 
 /** What a lock file holds: who took it and when (no secret). */
-const lockSchema = z.looseObject({ owner: z.string(), pid: z.number().int(), host: z.string(), since: z.string(), token: z.string() });
+const lockSchema = z.lazy(() => z.looseObject({ owner: z.string(), pid: z.number().int(), host: z.string(), since: z.string(), token: z.string() }));
 type LockInfo = z.infer<typeof lockSchema>;
 
 export interface StateLockOptions {

@@ -15,13 +15,13 @@ import { selfSignedRsa, x5tOf } from './oracleJwt';
  * only sign as the integration user under the test issuer: remove that issuer from API
  * Authentication (and delete the kit) once verified.
  */
-const kitSchema = z.strictObject({
+const kitSchema = z.lazy(() => z.strictObject({
   issuer: z.string(),
   alias: z.string(),
   certificatePem: z.string(),
   x5t: z.string(),
   createdAt: z.string(),
-});
+}));
 export type VerificationKit = z.infer<typeof kitSchema>;
 
 export function kitPaths(planDir: string, environment: string): { kit: string; key: string } {

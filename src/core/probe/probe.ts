@@ -90,8 +90,8 @@ export interface ProbeReport {
 const PROBE_VALUE = (i: number) => `oli-probe-${String(i).padStart(5, '0')}`;
 const BATCH_TRIES = [50, 25, 12, 6, 3];
 
-const scimListSchema = z.looseObject({ Resources: z.array(z.unknown()).optional(), totalResults: z.unknown().optional() });
-const collectionSchema = z.looseObject({ items: z.array(z.unknown()), hasMore: z.boolean().optional(), count: z.number().optional() });
+const scimListSchema = z.lazy(() => z.looseObject({ Resources: z.array(z.unknown()).optional(), totalResults: z.unknown().optional() }));
+const collectionSchema = z.lazy(() => z.looseObject({ items: z.array(z.unknown()), hasMore: z.boolean().optional(), count: z.number().optional() }));
 
 interface Asked<T> {
   ok: boolean;

@@ -83,22 +83,48 @@ interface JobIds {
 }
 
 /** Job definition ids: configured in the plan, else confirmed by `oli probe`, else found by an earlier status, else discovered from recent requests. */
+function knownJobIds(ctx: StepContext): Pick<JobIds, 'ids' | 'source'> & { missing: ScheduledProcessKey[] } {
+  const ids: Partial<Record<ScheduledProcessKey, string>> = {};
+  const source: JobIds['source'] = {};
+  for (const key of Object.keys(PROCESSES) as ScheduledProcessKey[]) {
+    const configured = ctx.plan.scheduledProcesses[key];
+    const probed = ctx.state.probe?.jobDefinitionIds?.[key];
+    const earlier = earlierId(ctx, key);
+    if (configured) [ids[key], source[key]] = [configured, 'plan'];
+    else if (probed && JOB_ID.test(probed)) [ids[key], source[key]] = [probed, 'probe'];
+    else if (earlier) [ids[key], source[key]] = [earlier, 'earlier'];
+  }
+  return { ids, source, missing: neededProcesses(ctx).filter((k) => !ids[k]) };
+}
+
+/** One page of recent requests (the pod's own page size: no undocumented paging parameter), read once per context. */
+function recentRequests(ctx: StepContext): ReturnType<typeof queryEssPage> {
+  return ctx.once('ess-recent-requests', () => queryEssPage(ctx.client, {}, { signal: ctx.signal }));
+}
+
+/**
+ * Whether the schedules' check must first discover job ids from the recent requests (nothing in
+ * the plan, from `oli probe` or from an earlier status): then that read heads the longest chain of
+ * the status (discovery, then each process's requests).
+ */
+export function needsJobIdDiscovery(ctx: StepContext): boolean {
+  return knownJobIds(ctx).missing.length > 0;
+}
+
+/**
+ * The discovery read, as the engine's sign-in request (so proving the credentials costs no round
+ * trip on a first status): its error is thrown for the sign-in to judge, and the checks reuse its
+ * answer (or its refusal) without asking again.
+ */
+export async function readRecentRequestsFirst(ctx: StepContext): Promise<void> {
+  await recentRequests(ctx);
+}
+
 async function jobIds(ctx: StepContext): Promise<JobIds> {
   return ctx.once('ess-job-ids', async () => {
-    const ids: Partial<Record<ScheduledProcessKey, string>> = {};
-    const source: JobIds['source'] = {};
-    for (const key of Object.keys(PROCESSES) as ScheduledProcessKey[]) {
-      const configured = ctx.plan.scheduledProcesses[key];
-      const probed = ctx.state.probe?.jobDefinitionIds?.[key];
-      const earlier = earlierId(ctx, key);
-      if (configured) [ids[key], source[key]] = [configured, 'plan'];
-      else if (probed && JOB_ID.test(probed)) [ids[key], source[key]] = [probed, 'probe'];
-      else if (earlier) [ids[key], source[key]] = [earlier, 'earlier'];
-    }
-    const missing = neededProcesses(ctx).filter((k) => !ids[k]);
+    const { ids, source, missing } = knownJobIds(ctx);
     if (!missing.length) return { ids, source };
-    // One page of recent requests (the pod's own page size: no undocumented paging parameter).
-    const recent = await readOrRefusal('ess-requests', () => queryEssPage(ctx.client, {}, { signal: ctx.signal }));
+    const recent = await readOrRefusal('ess-requests', () => recentRequests(ctx));
     if (!recent.ok) return { ids, source, discoveryRefused: recent.refusal };
     for (const key of missing) {
       const hit = recent.value.items.find((r) => PROCESSES[key].pattern.test(r.jobDefinitionId.split('/').pop() ?? ''));

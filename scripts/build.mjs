@@ -98,6 +98,15 @@ const axiosNodeOnly = {
   name: 'oli-axios-node-only',
   setup(b) {
     b.onResolve({ filter: /^form-data$/ }, () => ({ path: 'form-data', namespace: 'oli-stub' }));
+    // `debug` (follow-redirects, the proxy agents): silent, as it is unless DEBUG=... is set; this
+    // product traces its requests itself (--verbose, OLI_TRACE=1). HTTP/2 is never asked of axios.
+    b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'oli-stub' }));
+    b.onLoad({ filter: /^debug$/, namespace: 'oli-stub' }, () => ({
+      contents: 'function createDebug() { const d = () => undefined; d.enabled = false; d.log = () => undefined; d.extend = createDebug; return d; }\ncreateDebug.enable = () => undefined; createDebug.disable = () => ""; createDebug.enabled = () => false;\nmodule.exports = createDebug; module.exports.default = createDebug;',
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^http2$/ }, (args) => (/[\\/]axios[\\/]/.test(args.importer) ? { path: 'http2', namespace: 'oli-stub' } : undefined));
+    b.onLoad({ filter: /^http2$/, namespace: 'oli-stub' }, () => ({ contents: "module.exports = { get constants() { throw new Error('HTTP/2 is not used by this build'); } };", loader: 'js' }));
     b.onLoad({ filter: /^form-data$/, namespace: 'oli-stub' }, () => ({
       contents: "module.exports = class FormData { constructor() { throw new Error('multipart form bodies are not supported by this build'); } };",
       loader: 'js',

@@ -1,6 +1,7 @@
-// The Inspector webview's message protocol, validated with zod on both sides (host and webview).
-// Pure TypeScript (no 'vscode'): media/inspector/main.ts imports it too.
-import * as z from 'zod';
+// The Inspector webview's message protocol, checked on both sides (host and webview) with the
+// hand-written validator of protocol/check.ts (no zod in the webview bundle). Pure TypeScript (no
+// 'vscode'): media/inspector/main.ts imports it too.
+import { arr, bool, either, nullable, num, obj, oneOf, opt, rec, schema, str, tagged, unknownValue, type Infer } from './protocol/check';
 
 export const INSPECTOR_TABS = ['certificate', 'jwt', 'xapi'] as const;
 export type InspectorTab = (typeof INSPECTOR_TABS)[number];
@@ -11,124 +12,153 @@ const MAX_INPUT = 10 * 1024 * 1024;
 export const INSPECTOR_MODES = ['inspector', 'certificate-file'] as const;
 export type InspectorMode = (typeof INSPECTOR_MODES)[number];
 
+const input = () => str({ min: 1, max: MAX_INPUT });
+const tab = () => oneOf(INSPECTOR_TABS);
+
 /** Webview → extension. */
-export const toHostSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('inspect-certificate'), text: z.string().min(1).max(MAX_INPUT) }),
-  z.object({ type: z.literal('pick-certificate-file') }),
-  z.object({
-    type: z.literal('inspect-jwt'),
-    token: z.string().min(1).max(MAX_INPUT),
-    certificate: z.string().max(MAX_INPUT).optional(),
-    issuer: z.string().max(2000).optional(),
-    user: z.string().max(200).optional(),
+const toHost = tagged('type', {
+  ready: obj({}),
+  'inspect-certificate': obj({ text: input() }),
+  'pick-certificate-file': obj({}),
+  'inspect-jwt': obj({
+    token: input(),
+    certificate: opt(str({ max: MAX_INPUT })),
+    issuer: opt(str({ max: 2000 })),
+    user: opt(str({ max: 200 })),
   }),
-  z.object({ type: z.literal('inspect-xapi'), text: z.string().min(1).max(MAX_INPUT) }),
+  'inspect-xapi': obj({ text: input() }),
   /** "Would these completions land?" against the connected environment (the host asks the pod). */
-  z.object({ type: z.literal('explain-xapi'), text: z.string().min(1).max(MAX_INPUT) }),
+  'explain-xapi': obj({ text: input() }),
   /** Open a JWT or xAPI file (the host shows the file dialog and reads it). */
-  z.object({ type: z.literal('pick-file'), tab: z.enum(INSPECTOR_TABS) }),
+  'pick-file': obj({ tab: tab() }),
   /** Copy a value (thumbprint, claim) to the clipboard through the host. */
-  z.object({ type: z.literal('copy'), text: z.string().min(1).max(100_000), label: z.string().max(200) }),
+  copy: obj({ text: str({ min: 1, max: 100_000 }), label: str({ max: 200 }) }),
   /** Ask the host for the PKCS#12 password (an input box on the host side: the password never reaches the webview). */
-  z.object({ type: z.literal('unlock') }),
+  unlock: obj({}),
   /** The webview ignored a message that failed toWebviewSchema (reported so the host can log it). */
-  z.object({ type: z.literal('invalid-message'), issue: z.string().max(500) }),
-]);
-export type ToHost = z.infer<typeof toHostSchema>;
+  'invalid-message': obj({ issue: str({ max: 500 }) }),
+});
+export const toHostSchema = schema(toHost);
+export type ToHost = Infer<typeof toHost>;
 
-const certificateInfoSchema = z.looseObject({
-  subject: z.string(),
-  issuer: z.string(),
-  serialNumber: z.string(),
-  notBefore: z.string(),
-  notAfter: z.string(),
-  status: z.enum(['valid', 'expiring', 'expired', 'not-yet-valid']),
-  daysRemaining: z.number(),
-  keyType: z.string(),
-  keySize: z.number().nullable(),
-  signatureAlgorithm: z.string(),
-  sha1: z.string(),
-  sha256: z.string(),
-  x5t: z.string(),
-  selfSigned: z.boolean(),
-});
-const problemSchema = z.looseObject({ code: z.string(), message: z.string(), severity: z.enum(['error', 'warning']) });
-export const certificateReportSchema = z.looseObject({
-  format: z.string(),
-  certificates: z.array(certificateInfoSchema),
-  privateKey: z.boolean(),
-  problems: z.array(problemSchema),
-  ok: z.boolean(),
-});
+const certificateInfo = obj(
+  {
+    subject: str(),
+    issuer: str(),
+    serialNumber: str(),
+    notBefore: str(),
+    notAfter: str(),
+    status: oneOf(['valid', 'expiring', 'expired', 'not-yet-valid']),
+    daysRemaining: num(),
+    keyType: str(),
+    keySize: nullable(num()),
+    signatureAlgorithm: str(),
+    sha1: str(),
+    sha256: str(),
+    x5t: str(),
+    selfSigned: bool(),
+  },
+  { loose: true },
+);
+const problem = obj({ code: str(), message: str(), severity: oneOf(['error', 'warning']) }, { loose: true });
+const certificateReport = obj(
+  {
+    format: str(),
+    certificates: arr(certificateInfo),
+    privateKey: bool(),
+    problems: arr(problem),
+    /** What could not be checked (a chain without its issuer's certificate), apart from the problems. */
+    notChecked: opt(arr(obj({ code: str(), message: str() }, { loose: true }))),
+    ok: bool(),
+    verdict: opt(str()),
+  },
+  { loose: true },
+);
 
-export const jwtReportSchema = z.looseObject({
-  mode: z.string(),
-  header: z.record(z.string(), z.unknown()),
-  payload: z.union([z.record(z.string(), z.unknown()), z.string()]),
-  signature: z.looseObject({ verified: z.boolean(), reason: z.string() }),
-  checks: z.array(z.looseObject({ id: z.string(), ok: z.boolean(), message: z.string() })),
-  valid: z.boolean(),
-});
+const jwtReport = obj(
+  {
+    mode: str(),
+    header: rec(unknownValue()),
+    payload: either(rec(unknownValue()), str()),
+    signature: obj({ verified: bool(), reason: str() }, { loose: true }),
+    checks: arr(obj({ id: str(), ok: bool(), notChecked: opt(oneOf(['certificate', 'blocked'])), message: str() }, { loose: true })),
+    valid: bool(),
+    verdict: opt(obj({ status: oneOf(['valid', 'not-verified', 'invalid']), text: str() }, { loose: true })),
+  },
+  { loose: true },
+);
 
-export const xapiInspectionSchema = z.looseObject({
-  results: z.array(
-    z.looseObject({
-      index: z.number(),
-      line: z.number().nullable(),
-      valid: z.boolean(),
-      errors: z.array(z.looseObject({ path: z.string(), message: z.string() })),
-      oracle: z.looseObject({
-        learner: z.looseObject({ by: z.string(), value: z.string().nullable(), mappable: z.boolean() }),
-        contentId: z.string().nullable(),
-        verbName: z.string().nullable(),
-        completion: z.boolean(),
-        timestamp: z.string().nullable(),
-        durationSeconds: z.number().nullable(),
-        score: z.number().nullable(),
-        notes: z.array(z.string()),
-      }),
-    }),
-  ),
-  summary: z.looseObject({ total: z.number(), valid: z.number(), invalid: z.number() }),
-});
+const xapiInspection = obj(
+  {
+    results: arr(
+      obj(
+        {
+          index: num(),
+          line: nullable(num()),
+          valid: bool(),
+          errors: arr(obj({ path: str(), message: str() }, { loose: true })),
+          oracle: obj(
+            {
+              learner: obj({ by: str(), value: nullable(str()), mappable: bool() }, { loose: true }),
+              contentId: nullable(str()),
+              verbName: nullable(str()),
+              completion: bool(),
+              timestamp: nullable(str()),
+              durationSeconds: nullable(num()),
+              score: nullable(num()),
+              notes: arr(str()),
+            },
+            { loose: true },
+          ),
+        },
+        { loose: true },
+      ),
+    ),
+    summary: obj({ total: num(), valid: num(), invalid: num() }, { loose: true }),
+  },
+  { loose: true },
+);
 
-const explanationSchema = z.looseObject({
-  index: z.number(),
-  lands: z.boolean(),
-  outcome: z.enum(['completion', 'progress', 'nothing']),
-  reasons: z.array(z.looseObject({ code: z.string(), message: z.string() })),
-  learner: z.looseObject({ userName: z.string(), email: z.string().nullable(), active: z.boolean() }).nullable(),
-  content: z.looseObject({ title: z.string(), status: z.string() }).nullable(),
-});
-export const xapiExplanationSchema = z.object({ environment: z.string(), results: z.array(explanationSchema) });
+const explanation = obj(
+  {
+    index: num(),
+    lands: bool(),
+    /** The pod could not be asked about what would decide it (a refused or unreadable lookup): not "would not land". */
+    unchecked: opt(bool()),
+    outcome: oneOf(['completion', 'progress', 'nothing']),
+    reasons: arr(obj({ code: str(), message: str() }, { loose: true })),
+    learner: nullable(obj({ userName: str(), email: nullable(str()), active: bool() }, { loose: true })),
+    content: nullable(obj({ title: str(), status: str() }, { loose: true })),
+  },
+  { loose: true },
+);
+const xapiExplanation = obj({ environment: str(), results: arr(explanation) });
 
 /** Extension → webview. */
-export const toWebviewSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('init'),
-    tab: z.enum(INSPECTOR_TABS),
-    strings: z.record(z.string(), z.string()),
-    mode: z.enum(INSPECTOR_MODES).optional(),
+const toWebview = tagged('type', {
+  init: obj({
+    tab: tab(),
+    strings: rec(str()),
+    mode: opt(oneOf(INSPECTOR_MODES)),
     /** The connected environment xAPI statements can be explained against (null: none). */
-    environment: z.string().nullable().optional(),
+    environment: opt(nullable(str())),
   }),
   /** The connected environment changed. */
-  z.object({ type: z.literal('context'), environment: z.string().nullable() }),
-  z.object({ type: z.literal('show-input'), tab: z.enum(INSPECTOR_TABS), text: z.string() }),
-  z.object({ type: z.literal('certificate-result'), source: z.string(), report: certificateReportSchema }),
-  z.object({
-    type: z.literal('jwt-result'),
-    report: jwtReportSchema,
+  context: obj({ environment: nullable(str()) }),
+  'show-input': obj({ tab: tab(), text: str() }),
+  'certificate-result': obj({ source: str(), report: certificateReport }),
+  'jwt-result': obj({
+    report: jwtReport,
     /** What the token was checked against when the webview left the field empty: the plan's values. */
-    against: z.object({ issuer: z.string().optional(), user: z.string().optional(), certificate: z.string().optional() }).optional(),
+    against: opt(obj({ issuer: opt(str()), user: opt(str()), certificate: opt(str()) })),
   }),
-  z.object({ type: z.literal('xapi-result'), inspection: xapiInspectionSchema }),
-  z.object({ type: z.literal('xapi-explanation'), explanation: xapiExplanationSchema }),
+  'xapi-result': obj({ inspection: xapiInspection }),
+  'xapi-explanation': obj({ explanation: xapiExplanation }),
   /** `action: 'unlock'`: the webview offers a button that sends `unlock`. */
-  z.object({ type: z.literal('error'), tab: z.enum(INSPECTOR_TABS), message: z.string(), action: z.enum(['unlock']).optional() }),
-]);
-export type ToWebview = z.infer<typeof toWebviewSchema>;
+  error: obj({ tab: tab(), message: str(), action: opt(oneOf(['unlock'])) }),
+});
+export const toWebviewSchema = schema(toWebview);
+export type ToWebview = Infer<typeof toWebview>;
 
 /** What kind of text the user selected (for "Inspect Selection"). */
 export function detectInspectorTab(text: string): InspectorTab | undefined {

@@ -119,6 +119,27 @@ describe('inspect: certificates (openssl-made at test time)', function () {
     assert.equal(b.certificates[0]!.sha1, f.fingerprints(rsa.certFile).sha1);
   });
 
+  it('issue 13: a certificate whose issuer is not in the file is "not checked" (its chain), apart from problems; with the issuer it is verified; a forged one is flagged', () => {
+    const alone = inspectCertificates(f.read(leaf.certFile), { now });
+    assert.deepEqual(alone.notChecked.map((n) => [n.code, n.certificateIndex]), [['chain', 0]]);
+    assert.ok(alone.ok, 'a missing chain is not a failure');
+    assert.ok(!alone.problems.some((p) => p.code === 'bad-signature'));
+    assert.match(alone.verdict, /^usable for Oracle API Authentication; not checked: the chain of certificate 1 \(the issuer's certificate is not in the file\)$/);
+    // leaf + intermediate: the leaf is verified with the intermediate's key; the intermediate's own issuer (the root) is missing
+    const two = inspectCertificates(Buffer.concat([f.read(leaf.certFile), f.read(inter.certFile)]), { now });
+    assert.deepEqual(two.notChecked.map((n) => n.certificateIndex), [1]);
+    const full = inspectCertificates(Buffer.concat([f.read(leaf.certFile), f.read(inter.certFile), f.read(root.certFile)]), { now });
+    assert.deepEqual(full.notChecked, []);
+    assert.equal(full.verdict, 'usable for Oracle API Authentication');
+    // self-signed: verified with its own key
+    assert.deepEqual(inspectCertificates(f.read(rsa.certFile), { now }).notChecked, []);
+    // an intermediate with the same name but another key does not verify the leaf: flagged, not silently passed
+    const impostor = f.cert('impostor', 'ec256', { ca: true, issuer: root, cn: 'Test Intermediate' });
+    const forged = inspectCertificates(Buffer.concat([f.read(leaf.certFile), f.read(impostor.certFile), f.read(root.certFile)]), { now });
+    assert.deepEqual(forged.problems.filter((p) => p.code === 'bad-signature').map((p) => p.certificateIndex), [0]);
+    assert.ok(forged.ok, 'a warning, not an error: Oracle uses the certificate key as given');
+  });
+
   it('PKCS#12: AES-256 (OpenSSL 3 default) and legacy RC2-40, with certificates in bag order and the private key noticed', () => {
     const aes = f.pkcs12('aes', leaf.keyFile, [leaf.certFile, inter.certFile, root.certFile], 's3cret');
     const legacy = f.pkcs12('legacy', leaf.keyFile, [leaf.certFile, inter.certFile], 's3cret', true);

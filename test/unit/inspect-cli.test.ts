@@ -54,7 +54,7 @@ describe('oli inspect (CLI)', function () {
     const r = await oli(['inspect', 'cert', 'chain.pem', '--json', '--now', NOW], f.dir);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(j), ['certificates', 'privateKey', 'problems']);
+    assert.deepEqual(Object.keys(j), ['certificates', 'privateKey', 'problems', 'notChecked', 'verdict']);
     assert.equal(j.certificates.length, 2);
     for (const c of j.certificates) assert.deepEqual(Object.keys(c), CERT_KEYS);
     assert.equal(j.certificates[0].sha1, f.fingerprints(cert.certFile).sha1);
@@ -111,9 +111,10 @@ describe('oli inspect (CLI)', function () {
     const ok = await oli(['inspect', 'jwt', '@tok.jwt', '--cert', cert.certFile, '--issuer', 'Coursera', '--user', 'user.coursera', '--now', NOW, '--json'], f.dir);
     assert.equal(ok.code, 0, ok.out + ok.err);
     const j = JSON.parse(ok.out);
-    assert.deepEqual(Object.keys(j), ['header', 'payload', 'signature', 'checks', 'valid']);
+    assert.deepEqual(Object.keys(j), ['header', 'payload', 'signature', 'checks', 'valid', 'verdict']);
     assert.deepEqual(Object.keys(j.signature), ['verified', 'reason']);
-    for (const c of j.checks) assert.deepEqual(Object.keys(c), ['id', 'ok', 'message']);
+    for (const c of j.checks) assert.deepEqual(Object.keys(c), ['id', 'ok', 'status', 'message']);
+    assert.equal(j.verdict, `valid: all ${j.checks.length} checks passed`);
     assert.equal(j.valid, true);
     assert.equal(j.payload.prn, 'user.coursera');
     // stdin, wrong issuer: decoded header and payload still shown, exit 1

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { InspectError } from '../../src/core/inspect/errors';
-import { assessOracleApiAuthentication, inspectJwt, type JwtCheckId, type JwtReport } from '../../src/core/inspect/jwt';
+import { assessOracleApiAuthentication, inspectJwt, jwtCheckStatus, type JwtCheckId, type JwtReport } from '../../src/core/inspect/jwt';
 import { OpenSslFactory, type MadeCert } from '../fixtures/inspect/openssl';
-import { corpus } from './helpers/fixtures';
+import { corpus, oracleFixture } from './helpers/fixtures';
 
 const b64u = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
@@ -293,5 +293,43 @@ describe('inspect: JWT generic mode against Wycheproof, RFC 7515 and RFC 7520 ve
       checked++;
     }
     assert.equal(checked, 5);
+  });
+});
+
+describe("inspect: JWT, an honest verdict (issue 13) on Oracle's own sample token", () => {
+  const sample = oracleFixture<{ token: string; header: Record<string, unknown>; claims: Record<string, unknown> }>('jwt-token-relay-sample.json');
+
+  it('without the inbound certificate: decoded, the four certificate checks "not checked" (not failed), exp failed, not valid', async () => {
+    const r = await inspectJwt(sample.token, { now: new Date('2026-06-01T12:00:00Z') });
+    assert.deepEqual(r.header, sample.header);
+    assert.deepEqual(r.payload, sample.claims);
+    const notChecked = r.checks.filter((c) => jwtCheckStatus(c) === 'not-checked').map((c) => c.id);
+    assert.deepEqual(notChecked, ['x5t-matches-certificate', 'certificate-rsa', 'certificate-validity', 'signature']);
+    assert.ok(r.checks.filter((c) => c.notChecked).every((c) => c.notChecked === 'certificate' && !c.ok));
+    assert.deepEqual(r.checks.filter((c) => jwtCheckStatus(c) === 'fail').map((c) => c.id), ['exp']);
+    assert.equal(r.verdict.status, 'not-verified');
+    assert.equal(r.verdict.text, 'decoded, not verified (4 checks need the inbound certificate); 1 failed: exp');
+    assert.equal(r.valid, false, 'a token that is not verified is not valid');
+    assert.equal(r.signature.verified, false);
+  });
+
+  it('at a date before it expired: not verified, nothing failed; the exit code of oli inspect jwt stays 1 either way', async () => {
+    const r = await inspectJwt(sample.token, { now: new Date('2019-02-01T12:00:00Z') });
+    assert.equal(r.verdict.text, 'decoded, not verified (4 checks need the inbound certificate)');
+    assert.equal(r.valid, false);
+    const cli = await import('../../src/cli/main');
+    let out = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: () => undefined, readStdin: async () => Buffer.alloc(0), stdinStream: () => { throw new Error('no stdin'); }, env: {}, cwd: process.cwd(), signal: new AbortController().signal };
+    const code = await cli.runCli(['inspect', 'jwt', sample.token, '--now', '2019-02-01T12:00:00Z'], io as never);
+    assert.equal(code, 1);
+    assert.match(out, /^  --    signature +Signature not checked: no certificate given/m);
+    assert.match(out, /^Result: decoded, not verified \(4 checks need the inbound certificate\)$/m);
+  });
+
+  it('a check blocked by an earlier failure is not counted as failed: the verdict names the failure and what it kept from running', async () => {
+    const header = b64u({ alg: 'none', typ: 'JWT', x5t: sample.header.x5t });
+    const r = await inspectJwt(`${header}.${b64u(sample.claims)}.`, { now: new Date('2019-02-01T12:00:00Z') });
+    assert.equal(r.verdict.status, 'not-verified');
+    assert.match(r.verdict.text, /; 2 failed: alg-none, alg-allowed$/);
   });
 });

@@ -4,7 +4,7 @@ import { inspectCertificates, type CertificateReport } from '../../core/inspect/
 import { InspectError, MAX_DOCUMENT_BYTES } from '../../core/inspect/errors';
 import { CappedReadError, readFileCapped } from '../../core/io/readCapped';
 import { printable } from '../../core/text/printable';
-import { inspectJwt, type JwtReport } from '../../core/inspect/jwt';
+import { inspectJwt, jwtCheckStatus, type JwtReport } from '../../core/inspect/jwt';
 import { inspectXapiBatches, type XapiStatementResult, type XapiSummary } from '../../core/inspect/xapi-stream';
 import { ExitCode, UsageError } from '../errors';
 import type { CliIO } from '../io';
@@ -115,6 +115,8 @@ export function certJson(report: CertificateReport): unknown {
     })),
     privateKey: report.privateKey,
     problems: report.problems.map((p) => ({ code: p.code, message: p.message })),
+    notChecked: report.notChecked.map((n) => ({ code: n.code, message: n.message })),
+    verdict: report.verdict,
   };
 }
 
@@ -141,6 +143,11 @@ function certHuman(report: CertificateReport): string {
     out.push('Problems:');
     for (const p of report.problems) out.push(`  ${p.severity === 'error' ? 'ERROR  ' : 'warning'} ${p.code}: ${p.message}`);
   } else out.push('No problems found.');
+  if (report.notChecked.length) {
+    out.push('Not checked:');
+    for (const n of report.notChecked) out.push(`  --      ${n.code}: ${n.message}`);
+  }
+  out.push(`Result: ${report.verdict}`);
   // Names and alternative names come from the certificate: each line is shown escaped.
   return out.map(printable).join('\n') + '\n';
 }
@@ -169,8 +176,9 @@ export function jwtJson(r: JwtReport): unknown {
     header: r.header,
     payload: r.payload,
     signature: { verified: r.signature.verified, reason: r.signature.reason },
-    checks: r.checks.map((c) => ({ id: c.id, ok: c.ok, message: c.message })),
+    checks: r.checks.map((c) => ({ id: c.id, ok: c.ok, status: jwtCheckStatus(c), message: c.message })),
     valid: r.valid,
+    verdict: r.verdict.text,
   };
 }
 
@@ -183,9 +191,10 @@ function jwtHuman(r: JwtReport): string {
   out.push(`Signature  ${r.signature.reason}`);
   out.push(`Checks (${r.mode === 'oracle' ? "Oracle's inbound JWT profile" : 'generic JWS'}):`);
   const w = Math.max(...r.checks.map((c) => c.id.length));
-  for (const c of r.checks) out.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.id.padEnd(w)}  ${c.message}`);
-  const failed = r.checks.filter((c) => !c.ok).length;
-  out.push(r.valid ? 'Result: valid' : `Result: invalid (${failed} check${failed > 1 ? 's' : ''} failed)`);
+  const mark: Record<ReturnType<typeof jwtCheckStatus>, string> = { pass: 'ok  ', fail: 'FAIL', 'not-checked': '--  ' };
+  for (const c of r.checks) out.push(`  ${mark[jwtCheckStatus(c)]}  ${c.id.padEnd(w)}  ${c.message}`);
+  // What could not be checked is said apart from what failed; the exit code is 1 either way.
+  out.push(`Result: ${r.verdict.text}`);
   // Claims come from the token: JSON escapes C0 controls, printable the rest (C1, bidi overrides).
   return out.map(printable).join('\n') + '\n';
 }

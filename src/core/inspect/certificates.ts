@@ -51,7 +51,8 @@ export type CertificateProblemCode =
   | 'not-rsa'
   | 'weak-rsa-key'
   | 'private-key-present'
-  | 'private-key-mismatch';
+  | 'private-key-mismatch'
+  | 'bad-signature';
 
 export interface CertificateProblem {
   code: CertificateProblemCode;
@@ -62,14 +63,26 @@ export interface CertificateProblem {
   certificateIndex?: number;
 }
 
+/** What the inspector could not check, and why (kept apart from the problems it found). */
+export interface CertificateNotChecked {
+  /** `chain`: the issuer's certificate is not in the file, so the certificate's signature was not verified. */
+  code: 'chain';
+  certificateIndex: number;
+  message: string;
+}
+
 export interface CertificateReport {
   format: CertificateFormat;
   /** In file order (PEM blocks, PKCS#7 order, PKCS#12 bag order). */
   certificates: CertificateInfo[];
   privateKey: boolean;
   problems: CertificateProblem[];
+  /** Checks that could not run (not failures). */
+  notChecked: CertificateNotChecked[];
   /** No problem of severity `error`. */
   ok: boolean;
+  /** One line: usable or not, and what could not be checked. */
+  verdict: string;
 }
 
 export interface InspectCertificatesOptions {
@@ -493,6 +506,7 @@ export function reportFor(loaded: LoadedCertificates, options: InspectCertificat
       problems.push({ code: 'weak-rsa-key', severity: 'warning', certificateIndex: 0, message: `Certificate 1 has a ${first.keySize}-bit RSA key; use at least 2048 bits` });
     }
   }
+  const notChecked = chainFindings(loaded.certificates, certificates, problems);
   if (loaded.privateKeyCount > 0) {
     problems.push({
       code: 'private-key-present',
@@ -504,13 +518,54 @@ export function reportFor(loaded: LoadedCertificates, options: InspectCertificat
       problems.push({ code: 'private-key-mismatch', severity: 'error', certificateIndex: 0, message: 'The private key in the file does not belong to certificate 1; tokens signed with it will not verify against this certificate' });
     }
   }
-  return {
-    format: loaded.format,
-    certificates,
-    privateKey: loaded.privateKeyCount > 0,
-    problems,
-    ok: !problems.some((p) => p.severity === 'error'),
-  };
+  const ok = !problems.some((p) => p.severity === 'error');
+  return { format: loaded.format, certificates, privateKey: loaded.privateKeyCount > 0, problems, notChecked, ok, verdict: certificateVerdict(ok, problems, notChecked) };
+}
+
+/**
+ * Each certificate's signature, verified where its issuer's key is at hand: a self-signed
+ * certificate with its own key, another with the certificate of its issuer when the file holds it.
+ * Without the issuer's certificate the signature is not checked, and the report says so (Oracle's
+ * API Authentication uses the inbound certificate's key as given [INF: no chain is asked for]).
+ */
+function chainFindings(xs: X509Certificate[], infos: CertificateInfo[], problems: CertificateProblem[]): CertificateNotChecked[] {
+  const notChecked: CertificateNotChecked[] = [];
+  xs.forEach((x, i) => {
+    const who = `Certificate ${i + 1} (${infos[i]!.subject || 'no subject'})`;
+    // The issuer: itself when self-signed, else a certificate of the file that issued it (by name
+    // and key identifier), else one that merely bears its issuer's name (then its key must verify it).
+    const issuer = infos[i]!.selfSigned ? x : (xs.find((y, j) => j !== i && x.checkIssued(y)) ?? xs.find((y, j) => j !== i && y.subject === x.issuer));
+    if (!issuer) {
+      notChecked.push({ code: 'chain', certificateIndex: i, message: `${who} was issued by ${infos[i]!.issuer || 'an unnamed issuer'}, whose certificate is not in the file: its signature was not verified` });
+      return;
+    }
+    let verified = false;
+    try {
+      verified = x.verify(issuer.publicKey);
+    } catch {
+      /* an unsupported algorithm counts as not verified */
+    }
+    if (!verified) {
+      problems.push({
+        code: 'bad-signature',
+        severity: 'warning',
+        certificateIndex: i,
+        message: `${who}: its signature does not verify with ${issuer === x ? 'its own key (self-signed)' : `the key of its issuer's certificate in the file (${oneLineName(issuer.subject)})`}; the file may have been altered`,
+      });
+    }
+  });
+  return notChecked;
+}
+
+function certificateVerdict(ok: boolean, problems: CertificateProblem[], notChecked: CertificateNotChecked[]): string {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const warnings = problems.length - errors.length;
+  const head = ok ? 'usable for Oracle API Authentication' : `not usable for Oracle API Authentication: ${errors.map((p) => p.code).join(', ')}`;
+  const tail = [
+    ok && warnings ? `${warnings} warning${warnings === 1 ? '' : 's'} (${problems.filter((p) => p.severity === 'warning').map((p) => p.code).join(', ')})` : '',
+    notChecked.length ? `not checked: the chain of ${notChecked.map((n) => `certificate ${n.certificateIndex + 1}`).join(', ')} (the issuer's certificate is not in the file)` : '',
+  ].filter(Boolean);
+  return [head, ...tail].join('; ');
 }
 
 function sameKeyPair(privateKey: KeyObject, publicKey: KeyObject): boolean {

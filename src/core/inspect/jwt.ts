@@ -37,8 +37,62 @@ export type JwtCheckId =
 
 export interface JwtCheck {
   id: JwtCheckId;
+  /** The check ran and passed. A check that could not run is never ok. */
   ok: boolean;
+  /**
+   * The check could not run: `certificate` (no inbound certificate was given, so nothing about the
+   * signature or the certificate can be said) or `blocked` (an earlier check failed, so running it
+   * would mean nothing). Absent when the check ran.
+   */
+  notChecked?: 'certificate' | 'blocked';
   message: string;
+}
+
+/** What became of a check: it passed, it failed, or it could not run. */
+export type JwtCheckStatus = 'pass' | 'fail' | 'not-checked';
+
+export function jwtCheckStatus(c: JwtCheck): JwtCheckStatus {
+  return c.notChecked ? 'not-checked' : c.ok ? 'pass' : 'fail';
+}
+
+/**
+ * The verdict, with what could not be checked kept apart from what failed: a token whose signature
+ * was never checked is "not verified", not "invalid" because of it (and not valid either).
+ */
+export interface JwtVerdict {
+  /** `valid`: every check ran and passed; `not-verified`: some checks could not run for want of the certificate; `invalid`: otherwise a check failed. */
+  status: 'valid' | 'not-verified' | 'invalid';
+  total: number;
+  failed: JwtCheckId[];
+  /** Checks that need the inbound certificate. */
+  needCertificate: JwtCheckId[];
+  /** Checks not run because an earlier one failed. */
+  blocked: JwtCheckId[];
+  /** One line, e.g. "decoded, not verified (4 checks need the inbound certificate); 1 failed: exp". */
+  text: string;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export function jwtVerdict(checks: JwtCheck[]): JwtVerdict {
+  const failed = checks.filter((c) => jwtCheckStatus(c) === 'fail').map((c) => c.id);
+  const needCertificate = checks.filter((c) => c.notChecked === 'certificate').map((c) => c.id);
+  const blocked = checks.filter((c) => c.notChecked === 'blocked').map((c) => c.id);
+  const failedText = failed.length ? `${failed.length} failed: ${failed.join(', ')}` : '';
+  const blockedText = blocked.length ? `${plural(blocked.length, 'check', 'checks')} not run because of ${failed.length === 1 ? 'it' : 'them'} (${blocked.join(', ')})` : '';
+  let status: JwtVerdict['status'];
+  let text: string;
+  if (!failed.length && !needCertificate.length && !blocked.length) {
+    status = 'valid';
+    text = `valid: all ${checks.length} checks passed`;
+  } else if (needCertificate.length) {
+    status = 'not-verified';
+    text = [`decoded, not verified (${plural(needCertificate.length, 'check needs', 'checks need')} the inbound certificate)`, failedText, blockedText].filter(Boolean).join('; ');
+  } else {
+    status = 'invalid';
+    text = [`invalid: ${failed.length} of ${checks.length} checks failed (${failed.join(', ')})`, blockedText].filter(Boolean).join('; ');
+  }
+  return { status, total: checks.length, failed, needCertificate, blocked, text };
 }
 
 export interface JwtSignatureResult {
@@ -57,8 +111,10 @@ export interface JwtReport {
   payload: Record<string, unknown> | string;
   signature: JwtSignatureResult;
   checks: JwtCheck[];
-  /** Every check passed. */
+  /** Every check ran and passed (a check that could not run leaves the token not valid). */
   valid: boolean;
+  /** Failures and checks that could not run, kept apart. */
+  verdict: JwtVerdict;
   /** exp / nbf / iat as ISO dates, for display (null when absent or not a NumericDate). */
   times: { exp: string | null; nbf: string | null; iat: string | null };
 }
@@ -302,16 +358,16 @@ async function inspectOracle(decoded: DecodedToken, options: OracleJwtOptions): 
       });
     }
   } else {
-    checks.push({ id: 'x5t-matches-certificate', ok: false, message: 'No x5t to match against the certificate' });
+    checks.push({ id: 'x5t-matches-certificate', ok: false, notChecked: 'blocked', message: 'Not compared: the token has no x5t to match against the certificate' });
   }
   if (!loaded) {
     // Decode-only: no certificate given, so nothing about the signature can be said.
     const missing = 'no certificate given (pass the inbound certificate to verify)';
     const i = checks.findIndex((c) => c.id === 'x5t-matches-certificate');
-    checks[i] = { id: 'x5t-matches-certificate', ok: false, message: `x5t not compared: ${missing}` };
-    checks.push({ id: 'certificate-rsa', ok: false, message: `Not checked: ${missing}` });
-    checks.push({ id: 'certificate-validity', ok: false, message: `Not checked: ${missing}` });
-    checks.push({ id: 'signature', ok: false, message: `Signature not checked: ${missing}` });
+    checks[i] = { id: 'x5t-matches-certificate', ok: false, notChecked: 'certificate', message: `x5t not compared: ${missing}` };
+    checks.push({ id: 'certificate-rsa', ok: false, notChecked: 'certificate', message: `Not checked: ${missing}` });
+    checks.push({ id: 'certificate-validity', ok: false, notChecked: 'certificate', message: `Not checked: ${missing}` });
+    checks.push({ id: 'signature', ok: false, notChecked: 'certificate', message: `Signature not checked: ${missing}` });
     claimChecksOracle(decoded, options, checks);
     const times = timeChecks(decoded, now, tolerance, true, checks);
     return finish('oracle', decoded, { verified: false, reason: `decoded, not verified: ${missing}`, certificate: null }, checks, times);
@@ -339,7 +395,7 @@ async function inspectOracle(decoded: DecodedToken, options: OracleJwtOptions): 
   const blockers = checks.filter((c) => !c.ok && (c.id === 'alg-none' || c.id === 'alg-allowed' || c.id === 'hmac-with-public-key' || c.id === 'certificate-rsa' || c.id === 'format' || c.id.startsWith('header-') || c.id === 'crit'));
   if (blockers.length) {
     signature = { verified: false, reason: `decoded, not verified: ${blockers.map((b) => b.id).join(', ')} failed`, certificate: certRef };
-    checks.push({ id: 'signature', ok: false, message: `Signature not checked because ${blockers.map((b) => b.id).join(', ')} failed` });
+    checks.push({ id: 'signature', ok: false, notChecked: 'blocked', message: `Signature not checked because ${blockers.map((b) => b.id).join(', ')} failed` });
   } else {
     const r = await verifySignature(decoded.compact, cert.publicKey, alg);
     signature = r.ok
@@ -434,7 +490,7 @@ function timeChecks(decoded: DecodedToken, now: Date, tolerance: number, require
 }
 
 function finish(mode: 'oracle' | 'generic', decoded: DecodedToken, signature: JwtSignatureResult, checks: JwtCheck[], times: JwtReport['times']): JwtReport {
-  return { mode, header: decoded.header, payload: decoded.payload, signature, checks, valid: checks.every((c) => c.ok), times };
+  return { mode, header: decoded.header, payload: decoded.payload, signature, checks, valid: checks.every((c) => c.ok), verdict: jwtVerdict(checks), times };
 }
 
 function isLoaded(v: unknown): v is LoadedCertificates {
@@ -579,7 +635,7 @@ async function inspectGeneric(decoded: DecodedToken, options: GenericJwtOptions)
   const blockers = checks.filter((c) => !c.ok);
   if (blockers.length) {
     signature = { verified: false, reason: `decoded, not verified: ${blockers.map((b) => b.id).join(', ')} failed`, certificate: null };
-    checks.push({ id: 'signature', ok: false, message: `Signature not checked because ${blockers.map((b) => b.id).join(', ')} failed` });
+    checks.push({ id: 'signature', ok: false, notChecked: 'blocked', message: `Signature not checked because ${blockers.map((b) => b.id).join(', ')} failed` });
   } else {
     let verifiedWith: CandidateKey | null = null;
     let lastError = 'no key';

@@ -13,3 +13,10 @@ export function corpus<T = unknown>(file: string): T {
   if (!existsSync(path)) throw new Error(`test fixture missing: ${path}. It is committed with the repository (see test/fixtures/README.md); restore it with git.`);
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
+
+/** A quotation of Oracle's own documentation kept in test/fixtures/oracle/ (source URL inside the file; see test/fixtures/README.md). */
+export function oracleFixture<T = unknown>(file: string): T {
+  const path = resolve(FIXTURES_DIR, 'oracle', file);
+  if (!existsSync(path)) throw new Error(`test fixture missing: ${path}. It is committed with the repository (see test/fixtures/README.md); restore it with git.`);
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}

@@ -9,10 +9,11 @@ import { inspectXapiBatches, type XapiStatementResult, type XapiSummary } from '
 import { ExitCode, UsageError } from '../errors';
 import type { CliIO } from '../io';
 import type { CliCommand } from './registry';
+import { inspectionSettings } from '../settings';
 
 const HELP = `Usage:
-  oli inspect cert FILE [--password P] [--warn-days N] [--now ISO] [--json]
-  oli inspect jwt TOKEN|@FILE|- [--cert FILE [--password P]] [--issuer ISS] [--user NAME] [--now ISO] [--json]
+  oli inspect cert FILE [--password P] [--cert-warning-days N] [--now ISO] [--json]
+  oli inspect jwt TOKEN|@FILE|- [--cert FILE [--password P]] [--issuer ISS] [--user NAME] [--clock-tolerance S] [--now ISO] [--json]
   oli inspect jwt TOKEN|@FILE|- --key FILE --alg LIST [--issuer ISS] [--now ISO] [--json]
   oli inspect xapi FILE|- [--version 1.0.3|2.0] [--json]
   oli inspect xapi FILE|- --env NAME [--plan FILE] [--json]
@@ -20,17 +21,21 @@ const HELP = `Usage:
 Inspects offline, nothing leaves the machine. FILE or TOKEN "-" reads standard input as bytes
 (a DER certificate or a PKCS#12 file arrives intact; at most 10 MB); "inspect xapi -" streams it.
   cert   PEM, DER, base64, PKCS#7 bundles, PKCS#12 (.p12/.pfx): subject, validity, key, thumbprints,
-         x5t, and Oracle findings (RS256 needs RSA; expiry within --warn-days, default 30).
+         x5t, and Oracle findings (RS256 needs RSA; expiry within --cert-warning-days, or
+         OLI_CERT_WARNING_DAYS, default 30; --warn-days is its old name). A certificate whose issuer
+         is not in the file is reported "not checked" (its chain), apart from the problems.
   jwt    Decodes the token, then checks Oracle's inbound profile against the certificate (--cert):
          RS256 only, x5t = certificate SHA-1 thumbprint, iss = --issuer exactly, prn/sub = --user,
-         exp present and not passed, nbf/iat not in the future (60 s tolerance).
+         exp present and not passed, nbf/iat not in the future (--clock-tolerance, or
+         OLI_CLOCK_TOLERANCE, default 60 s). Without --cert the checks that need the certificate
+         are "not checked" (shown --), apart from failures; the token is then not valid (exit 1).
          With --key (PEM, JWK or JWKS) and --alg (e.g. RS256,ES256) it verifies a generic JWS.
   xapi   Validates xAPI statements (one, an array, or NDJSON, streamed) and shows what Oracle reads:
          learner, content id, verb, completion, timestamp, duration and score.
          With --env (credentials from OLI_USERNAME/OLI_PASSWORD) it resolves each learner and content id
          in that environment and says exactly why a completion would not land.
 
-Exit codes: 0 valid; 1 invalid, expired or not yet valid; 2 unreadable input, wrong password,
+Exit codes: 0 valid; 1 invalid, not verified, expired or not yet valid; 2 unreadable input, wrong password,
 not a certificate or not a JWT.`;
 
 const IsoDate = z
@@ -60,15 +65,18 @@ const OptionsSchema = z.object({
   env: z.string().optional(),
   plan: z.string().optional(),
 });
-type Options = z.infer<typeof OptionsSchema>;
+type Options = z.infer<typeof OptionsSchema> & { warnDays?: number; clockTolerance?: number };
 
-function parseOptions(values: Record<string, unknown>): Options {
-  const r = OptionsSchema.safeParse(values);
+function parseOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv): Options & { warnDays?: number; clockTolerance?: number } {
+  const { 'cert-warning-days': _days, 'clock-tolerance': _tolerance, ...rest } = values;
+  const r = OptionsSchema.safeParse(rest);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new UsageError(`--${String(issue.path[0])} ${issue.message}. Run 'oli inspect --help'.`);
   }
-  return r.data;
+  const inspection = inspectionSettings(values, env);
+  const warnDays = r.data['warn-days'] ?? inspection.certificateWarningDays;
+  return { ...r.data, ...(warnDays !== undefined ? { warnDays } : {}), ...(inspection.clockToleranceSeconds !== undefined ? { clockTolerance: inspection.clockToleranceSeconds } : {}) };
 }
 
 /**
@@ -159,7 +167,7 @@ async function runCert(file: string | undefined, o: Options, io: CliIO): Promise
   try {
     report = inspectCertificates(input, {
       ...(o.password !== undefined ? { password: o.password } : {}),
-      ...(o['warn-days'] !== undefined ? { warnDays: o['warn-days'] } : {}),
+      ...(o.warnDays !== undefined ? { warnDays: o.warnDays } : {}),
       ...(o.now ? { now: o.now } : {}),
     });
   } catch (err) {
@@ -221,6 +229,7 @@ async function runJwt(tokenArg: string | undefined, o: Options, io: CliIO): Prom
         algorithms: o.alg!,
         ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
         ...(o.user !== undefined ? { subject: o.user } : {}),
+        ...(o.clockTolerance !== undefined ? { clockToleranceSeconds: o.clockTolerance } : {}),
         ...(o.now ? { now: o.now } : {}),
       });
     } else {
@@ -230,6 +239,7 @@ async function runJwt(tokenArg: string | undefined, o: Options, io: CliIO): Prom
         ...(o.password !== undefined ? { password: o.password } : {}),
         ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
         ...(o.user !== undefined ? { user: o.user } : {}),
+        ...(o.clockTolerance !== undefined ? { clockToleranceSeconds: o.clockTolerance } : {}),
         ...(o.now ? { now: o.now } : {}),
       });
     }
@@ -306,7 +316,11 @@ async function runXapi(file: string | undefined, o: Options, io: CliIO): Promise
     asUsage(err);
   }
   if (o.json) buffer += (started ? '' : '{"results":[') + `],"summary":${JSON.stringify(summary)}}\n`;
-  else buffer += `Summary: ${summary.total} statement${summary.total === 1 ? '' : 's'}, ${summary.valid} valid, ${summary.invalid} invalid\n`;
+  else {
+    buffer += `Summary: ${summary.total} statement${summary.total === 1 ? '' : 's'}, ${summary.valid} valid, ${summary.invalid} invalid\n`;
+    // What Oracle would record is read offline; whether it lands (learner and content found in the pod) is another question.
+    if (summary.valid) buffer += 'Not checked: whether the completions land in Oracle (that needs the pod: add --env NAME).\n';
+  }
   flush(true);
   return summary.invalid === 0 ? ExitCode.ok : ExitCode.problem;
 }
@@ -330,10 +344,12 @@ export const inspectCommand: CliCommand = {
     version: { type: 'string' },
     env: { type: 'string' },
     plan: { type: 'string' },
+    'cert-warning-days': { type: 'string' },
+    'clock-tolerance': { type: 'string' },
   },
   async run(values, positionals, io) {
     const [sub, arg, ...extra] = positionals;
-    const o = parseOptions(values);
+    const o = parseOptions(values, io.env);
     if (extra.length) throw new UsageError(`Unexpected argument '${extra[0]}'. Run 'oli inspect --help'.`);
     switch (sub) {
       case 'cert':

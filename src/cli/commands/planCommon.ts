@@ -10,7 +10,9 @@ import { planDirOf } from '../../core/plan/context';
 import type { CliIO } from '../io';
 import { formatRetry, type RequestLogEntry, type RetryNotice } from '../../oracle/client';
 import { printable } from '../../core/text/printable';
-import { UsageError } from '../errors';
+import { inspectionSettings, numberSetting, SETTINGS } from '../settings';
+
+export { inspectionSettings };
 
 export const PLAN_OPTIONS = {
   env: { type: 'string' },
@@ -19,38 +21,41 @@ export const PLAN_OPTIONS = {
   verbose: { type: 'boolean' },
   timeout: { type: 'string' },
   'connect-timeout': { type: 'string' },
+  proxy: { type: 'string' },
+  'cert-warning-days': { type: 'string' },
+  'clock-tolerance': { type: 'string' },
 } as const;
 
 /** Help lines shared by the commands that talk to the pod. */
-export const TIMEOUT_HELP = `--timeout SECONDS: per-request timeout (default 30; 1-600): a request without a complete answer by then counts as a network fault (retried when safe).
---connect-timeout SECONDS: time allowed for the connection and the first byte of each answer (default 10; 1-600). A pod that never answers is given up on after 3 such attempts.
+export const TIMEOUT_HELP = `--timeout SECONDS (or OLI_TIMEOUT): per-request timeout (default 30; 1-600): a request without a complete answer by then counts as a network fault (retried when safe).
+--connect-timeout SECONDS (or OLI_CONNECT_TIMEOUT): time allowed for the connection and the first byte of each answer (default 10; 1-600). A pod that never answers is given up on after 3 such attempts.
+--proxy URL: the HTTPS proxy for environments whose plan entry names none (default: HTTPS_PROXY; NO_PROXY lists hosts reached directly).
+--cert-warning-days N (or OLI_CERT_WARNING_DAYS): a certificate expiring within N days is flagged (default 30).
+--clock-tolerance SECONDS (or OLI_CLOCK_TOLERANCE): clock skew allowed for a JWT's exp, nbf and iat (default 60).
+--env NAME (or OLI_ENV): the environment; default: the plan's defaultEnvironment, or its only one.
 Each retry prints one line on stderr. Credentials are proven with one request before anything else is sent: a refused sign-in stops the command at once (exit 2).`;
 
-function secondsOption(values: Record<string, unknown>, name: string): number | undefined {
-  const raw = values[name] as string | undefined;
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds >= 1 && seconds <= 600)) throw new UsageError(`--${name} is a number of seconds from 1 to 600, not "${printable(raw.slice(0, 40))}".`);
-  return Math.round(seconds * 1000);
+/** `--timeout SECONDS` (or OLI_TIMEOUT) as milliseconds, or undefined for the client's default. */
+export function requestTimeoutMs(values: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): number | undefined {
+  const s = numberSetting(values, env, SETTINGS.timeout);
+  return s === undefined ? undefined : Math.round(s * 1000);
 }
 
-/** `--timeout SECONDS` as milliseconds, or undefined for the client's default. */
-export function requestTimeoutMs(values: Record<string, unknown>): number | undefined {
-  return secondsOption(values, 'timeout');
+/** `--connect-timeout SECONDS` (or OLI_CONNECT_TIMEOUT) as milliseconds, or undefined for the client's default. */
+export function firstByteTimeoutMs(values: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): number | undefined {
+  const s = numberSetting(values, env, SETTINGS.connectTimeout);
+  return s === undefined ? undefined : Math.round(s * 1000);
 }
 
-/** `--connect-timeout SECONDS` as milliseconds, or undefined for the client's default. */
-export function firstByteTimeoutMs(values: Record<string, unknown>): number | undefined {
-  return secondsOption(values, 'connect-timeout');
-}
-
-/** The network settings of a command's options: timeouts, and one stderr line per retry. */
-export function networkOptions(values: Record<string, unknown>, io: CliIO): { timeoutMs?: number; firstByteTimeoutMs?: number; onRetry: (n: RetryNotice) => void } {
-  const timeoutMs = requestTimeoutMs(values);
-  const firstByte = firstByteTimeoutMs(values);
+/** The network settings of a command's options: timeouts, the proxy, and one stderr line per retry. */
+export function networkOptions(values: Record<string, unknown>, io: CliIO): { timeoutMs?: number; firstByteTimeoutMs?: number; defaultProxy?: string; onRetry: (n: RetryNotice) => void } {
+  const timeoutMs = requestTimeoutMs(values, io.env);
+  const firstByte = firstByteTimeoutMs(values, io.env);
+  const proxy = (values.proxy as string | undefined)?.trim();
   return {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(firstByte !== undefined ? { firstByteTimeoutMs: firstByte } : {}),
+    ...(proxy ? { defaultProxy: proxy } : {}),
     onRetry: (n) => io.stderr(`retrying: ${formatRetry(n)}\n`),
   };
 }
@@ -75,7 +80,9 @@ export interface LoadedPlan {
 export async function loadPlanFor(values: Record<string, unknown>, io: CliIO): Promise<LoadedPlan> {
   const planPath = resolve(io.cwd, (values.plan as string | undefined) ?? PLAN_FILE_NAME);
   const plan = await loadPlan(planPath);
-  const env = resolveEnvironment(plan, values.env as string | undefined);
+  // --env, else OLI_ENV (the CLI's counterpart of the VS Code setting oracleLearning.defaultEnvironment), else the plan's default.
+  const named = (values.env as string | undefined) ?? (io.env.OLI_ENV?.trim() || undefined);
+  const env = resolveEnvironment(plan, named);
   return { plan, planPath, planDir: planDirOf(planPath), environment: env.name, url: env.config.url };
 }
 
@@ -99,8 +106,10 @@ export async function engineFor(values: Record<string, unknown>, io: CliIO): Pro
     state,
     signal: io.signal,
     actor: actorName(io),
+    via: 'cli',
     onProgress: (m) => io.stderr(`${printable(m)}\n`),
     ...networkOptions(values, io),
+    ...inspectionSettings(values, io.env),
     ...(onLog ? { onLog } : {}),
   });
   return { engine, loaded };

@@ -5,6 +5,8 @@ import { OracleError } from '../../oracle/errors';
 import { EnvCredentialStore } from '../../core/model/credentials';
 import { probeEnvironment } from '../../core/probe/probe';
 import { probeToMarkdown, probeToText, recordProbe } from '../../core/probe/render';
+import { CallRecorder } from '../../core/plan/history';
+import type { RequestLogEntry } from '../../oracle/client';
 import { statePath, updateState } from '../../core/plan/stateStore';
 import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../../core/plan/signIn';
 import type { CliCommand } from './registry';
@@ -33,7 +35,12 @@ ${TIMEOUT_HELP}`,
     const loaded = await loadPlanFor(values, io);
     const credentials = await new EnvCredentialStore(io.env).get();
     const network = networkOptions(values, io);
-    const onLog = traceLogger(values, io);
+    const trace = traceLogger(values, io);
+    const calls = new CallRecorder();
+    const onLog = (e: RequestLogEntry) => {
+      calls.add(e);
+      trace?.(e);
+    };
     const report = await probeEnvironment({
       plan: loaded.plan,
       planDir: loaded.planDir,
@@ -42,7 +49,7 @@ ${TIMEOUT_HELP}`,
       signal: io.signal,
       onProgress: (m) => io.stderr(`${m}\n`),
       ...network,
-      ...(onLog ? { onLog } : {}),
+      onLog,
     });
     const signIn = report.assumptions.find((a) => a.id === 'sign-in');
     const signInFailed = signIn?.outcome !== 'confirmed';
@@ -51,7 +58,7 @@ ${TIMEOUT_HELP}`,
     const path = statePath(loaded.planDir, loaded.environment);
     if (!signInFailed) {
       await recordSignInSuccess(loaded.planDir, loaded.environment, key, owner).catch(() => undefined);
-      await updateState(path, loaded.environment, (state) => recordProbe(state, report), { owner });
+      await updateState(path, loaded.environment, (state) => recordProbe(state, report, { by: actorName(io), via: 'cli', ...calls.since(0) }), { owner });
     } else if (signIn?.outcome === 'refused') {
       // The same lockout count as every other command: this refusal is recorded next to the others.
       const count = await recordRefusedSignIn(loaded.planDir, loaded.environment, key, owner).catch(() => 1);

@@ -34,8 +34,18 @@ export interface ClientSettings {
   signIns?: SignInLedger;
   /** Proxy for environments whose plan entry names none (e.g. VS Code's http.proxy). */
   defaultProxy?: string;
+  /** Hosts reached without a proxy (NO_PROXY entries, e.g. VS Code's http.noProxy), added to the NO_PROXY environment variable. */
+  noProxy?: string[];
   /** Refuse every method but GET (oli probe). */
   readOnly?: boolean;
+}
+
+/** How the checks judge certificates and tokens (VS Code settings, CLI flags and environment variables). */
+export interface InspectionSettings {
+  /** A certificate expiring within this many days is flagged (default 30). */
+  certificateWarningDays?: number;
+  /** Clock skew allowed for a JWT's exp, nbf and iat, in seconds (default 60). */
+  clockToleranceSeconds?: number;
 }
 
 /** An Oracle client for an environment of the plan, with its CA file and proxy. */
@@ -46,6 +56,7 @@ export function clientFor(plan: PlanFile, planDir: string, environment: string, 
     auth,
     ...(env.caFile ? { caFile: resolve(planDir, env.caFile) } : {}),
     ...(env.proxy || settings.defaultProxy ? { proxy: env.proxy ?? settings.defaultProxy } : {}),
+    ...(settings.noProxy?.length ? { noProxy: [...settings.noProxy, process.env.NO_PROXY ?? process.env.no_proxy ?? ''].filter(Boolean).join(',') } : {}),
     ...(settings.onLog ? { onLog: settings.onLog } : {}),
     maxConcurrency: settings.maxConcurrency ?? 16,
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
@@ -93,6 +104,8 @@ export class StepContext {
     readonly signal: AbortSignal | undefined,
     readonly settings: ClientSettings,
     readonly dryRun = false,
+    /** How certificates and tokens are judged (the user's settings; defaults 30 days and 60 s). */
+    readonly inspection: InspectionSettings = {},
   ) {}
 
   get baseUrl(): string {

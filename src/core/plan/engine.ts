@@ -8,7 +8,8 @@ import { resolveEnvironment, type PlanFile } from './planFile';
 import { getProfile, notApplicableReason, type Profile } from './profiles';
 import { result, type StepResult } from './result';
 import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, refusedInARow, SignInRefusedError } from './signIn';
-import { attestStep, loadState, recordResults, statePath, updateState, type EnvironmentState } from './stateStore';
+import { attestStep, loadState, recordHistory, recordResults, statePath, updateState, type EnvironmentState, type HistoryExtra } from './stateStore';
+import { CallRecorder } from './history';
 import { isSatisfied, STEP_IDS, type StepId } from './stepIds';
 import { BEHAVIOURS } from './steps/registry';
 import type { CheckOutcome } from './steps/behaviour';
@@ -50,6 +51,14 @@ export interface EngineOptions {
   refusedNextStep?: string;
   /** Proxy for environments whose plan entry names none (VS Code passes its http.proxy setting). */
   defaultProxy?: string;
+  /** Hosts reached without the default proxy, as NO_PROXY lists them (VS Code passes its http.noProxy setting). */
+  noProxy?: string[];
+  /** Where this runs, for the history: the CLI or VS Code. */
+  via?: 'cli' | 'vscode';
+  /** A certificate expiring within this many days is flagged (default 30). */
+  certificateWarningDays?: number;
+  /** Clock skew allowed when checking a JWT's exp, nbf and iat, in seconds (default 60). */
+  clockToleranceSeconds?: number;
 }
 
 export interface ApplyOutcome {
@@ -80,6 +89,8 @@ export class PlanEngine {
   private readonly client: OracleClient;
   private readonly signIns: SignInLedger;
   private requests = 0;
+  /** The requests of this engine, for the history entries of its operations. */
+  private readonly recorder = new CallRecorder();
   /** The sign-in of this engine's command (one proving request before any other). */
   private signedIn?: Promise<void>;
 
@@ -105,6 +116,7 @@ export class PlanEngine {
     return {
       onLog: (e: RequestLogEntry) => {
         this.requests++;
+        this.recorder.add(e);
         this.options.onLog?.(e);
       },
       signIns,
@@ -112,7 +124,13 @@ export class PlanEngine {
       ...(this.options.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: this.options.firstByteTimeoutMs } : {}),
       ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
       ...(this.options.defaultProxy ? { defaultProxy: this.options.defaultProxy } : {}),
+      ...(this.options.noProxy?.length ? { noProxy: this.options.noProxy } : {}),
     };
+  }
+
+  /** Who ran an operation and from where, with the requests it made since `mark`, for its history entry. */
+  private historyExtra(mark: number): HistoryExtra {
+    return { ...(this.options.actor ? { by: this.options.actor } : {}), ...(this.options.via ? { via: this.options.via } : {}), ...this.recorder.since(mark) };
   }
 
   private get statePath(): string {
@@ -214,7 +232,11 @@ export class PlanEngine {
    */
   private context(dryRun = false): StepContext {
     const o = this.options;
-    return new StepContext(o.plan, o.planDir, o.environment, this.profile, this.client, o.credentials, o.state, o.signal, this.clientSettings(new SignInLedger(o.signIns)), dryRun);
+    const inspection = {
+      ...(o.certificateWarningDays !== undefined ? { certificateWarningDays: o.certificateWarningDays } : {}),
+      ...(o.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: o.clockToleranceSeconds } : {}),
+    };
+    return new StepContext(o.plan, o.planDir, o.environment, this.profile, this.client, o.credentials, o.state, o.signal, this.clientSettings(new SignInLedger(o.signIns)), dryRun, inspection);
   }
 
   private async runCheck(ctx: StepContext, id: StepId): Promise<CheckOutcome> {
@@ -288,9 +310,10 @@ export class PlanEngine {
   async status(o: { onStep?: (r: StepResult) => void } = {}): Promise<StepResult[]> {
     await this.refreshState();
     const before = this.requests;
+    const mark = this.recorder.mark;
     const results = await this.checkAll(this.context(), o.onStep);
     const requests = this.requests - before;
-    await this.persist((s) => recordResults(s, results, 'status', requests));
+    await this.persist((s) => recordResults(s, results, 'status', requests, this.historyExtra(mark)));
     return results;
   }
 
@@ -300,6 +323,7 @@ export class PlanEngine {
     await this.refreshState();
     const ctx = this.context(dryRun);
     const before = this.requests;
+    const mark = this.recorder.mark;
     const wanted = target === 'all' ? this.steps.filter((s) => s.automation === 'automatic').map((s) => s.id) : [target];
     if (target !== 'all') {
       const na = notApplicableReason(this.profile.provider, this.profile.auth, target);
@@ -351,12 +375,14 @@ export class PlanEngine {
     const requests = this.requests - before;
     if (!dryRun) {
       const failedApplies = results.filter((r) => r.detail.startsWith('Apply failed'));
+      const x = this.historyExtra(mark);
       await this.persist((s) => {
-        recordResults(s, results, 'apply', requests);
-        if (failedApplies.length) s.history.push({ at: new Date().toISOString(), action: 'apply', detail: failedApplies.map((r) => `${r.id}: ${r.detail}`).join(' | ') });
+        recordResults(s, results, 'apply', requests, x);
+        if (failedApplies.length) recordHistory(s, { action: 'apply', detail: failedApplies.map((r) => `${r.id}: ${r.detail}`).join(' | ') }, { by: x.by, via: x.via });
       });
     } else {
-      await this.persist((s) => s.history.push({ at: new Date().toISOString(), action: 'dry-run', requests, detail: `${ctx.planned.length} planned request(s)` }));
+      const x = this.historyExtra(mark);
+      await this.persist((s) => recordHistory(s, { action: 'dry-run', requests, detail: `${ctx.planned.length} planned request(s)` }, x));
     }
     return { results, plannedRequests: ctx.planned, performed: ctx.performed };
   }
@@ -371,7 +397,7 @@ export class PlanEngine {
     if (!note.trim()) throw new StepNotApplicableError('An attestation needs a note: what you checked and where (the evidence).');
     const attestation = { by: this.options.actor ?? 'unknown', at: new Date().toISOString(), note: note.trim() };
     // Saved at once: the attestation stands even if the re-check below cannot reach the pod.
-    await this.persist((s) => attestStep(s, step, attestation));
+    await this.persist((s) => attestStep(s, step, attestation, this.options.via ? { via: this.options.via } : {}));
     const results = await this.status();
     return results.find((r) => r.id === step)!;
   }

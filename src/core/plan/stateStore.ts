@@ -10,14 +10,35 @@ import { learnedSchema } from './learned';
 
 export const STATE_DIR = '.oracle-learning';
 
+/** One request of a history entry: method, path and query (filter values as placeholders), answer status, time. */
+const historyCallSchema = z.lazy(() =>
+  z.strictObject({
+    request: z.string().max(2000),
+    status: z.number().int().optional(),
+    ms: z.number().nonnegative(),
+    attempt: z.number().int().optional(),
+    error: z.string().max(200).optional(),
+  }),
+);
+export type HistoryCall = z.infer<typeof historyCallSchema>;
+
+/** Actions recorded in the history ('health' and 'why': the day-two commands). */
+export const HISTORY_ACTIONS = ['status', 'apply', 'attest', 'unattest', 'dry-run', 'probe', 'health', 'why'] as const;
+
 const historyEntrySchema = z.lazy(() => z.strictObject({
   at: z.string(),
-  action: z.enum(['status', 'apply', 'attest', 'unattest', 'dry-run', 'probe']),
+  action: z.enum(HISTORY_ACTIONS),
   step: z.enum(STEP_IDS).optional(),
   status: z.string().optional(),
+  /** Who ran it (the attesting person, the user running the CLI or VS Code). */
   by: z.string().optional(),
+  /** From where: the CLI or VS Code (absent in entries older than issue 13). */
+  via: z.enum(['cli', 'vscode']).optional(),
   requests: z.number().int().nonnegative().optional(),
   detail: z.string().optional(),
+  /** The requests it made, redacted (at most 60; `callsDropped` counts the others). */
+  calls: z.array(historyCallSchema).optional(),
+  callsDropped: z.number().int().nonnegative().optional(),
 }));
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -214,15 +235,37 @@ export async function updateState(path: string, environment: string, change: (st
   );
 }
 
-export function recordResults(state: EnvironmentState, results: StepResult[], action: HistoryEntry['action'], requests?: number): void {
+/** Who ran an operation, from where, and the requests it made (for its history entry). */
+export interface HistoryExtra {
+  by?: string;
+  via?: 'cli' | 'vscode';
+  calls?: HistoryCall[];
+  callsDropped?: number;
+}
+
+function extra(x: HistoryExtra): HistoryExtra {
+  return {
+    ...(x.by ? { by: x.by } : {}),
+    ...(x.via ? { via: x.via } : {}),
+    ...(x.calls?.length ? { calls: x.calls } : {}),
+    ...(x.callsDropped ? { callsDropped: x.callsDropped } : {}),
+  };
+}
+
+export function recordResults(state: EnvironmentState, results: StepResult[], action: HistoryEntry['action'], requests?: number, x: HistoryExtra = {}): void {
   const at = new Date().toISOString();
   for (const r of results) {
     state.lastResults[r.id] = r;
   }
-  state.history.push({ at, action, ...(requests !== undefined ? { requests } : {}), detail: results.map((r) => `${r.id}=${r.status}`).join(' ') });
+  state.history.push({ at, action, ...(requests !== undefined ? { requests } : {}), detail: results.map((r) => `${r.id}=${r.status}`).join(' '), ...extra(x) });
 }
 
-export function attestStep(state: EnvironmentState, step: (typeof STEP_IDS)[number], attestation: Attestation): void {
+export function attestStep(state: EnvironmentState, step: (typeof STEP_IDS)[number], attestation: Attestation, x: HistoryExtra = {}): void {
   state.attestations[step] = attestation;
-  state.history.push({ at: attestation.at, action: 'attest', step, by: attestation.by, detail: attestation.note });
+  state.history.push({ at: attestation.at, action: 'attest', step, by: attestation.by, detail: attestation.note, ...extra({ ...x, by: attestation.by }) });
+}
+
+/** Appends an entry of another action (dry run, probe, health...). */
+export function recordHistory(state: EnvironmentState, entry: Omit<HistoryEntry, 'at' | 'by' | 'via' | 'calls' | 'callsDropped'> & { at?: string }, x: HistoryExtra = {}): void {
+  state.history.push({ ...entry, at: entry.at ?? new Date().toISOString(), ...extra(x) });
 }

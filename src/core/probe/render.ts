@@ -1,5 +1,5 @@
 import { BASIS_LEGEND, BASIS_MARK } from '../plan/result';
-import type { EnvironmentState } from '../plan/stateStore';
+import { recordHistory, type EnvironmentState, type HistoryExtra } from '../plan/stateStore';
 import type { ProbeOutcome, ProbeReport } from './probe';
 
 const OUTCOME_WORD: Record<ProbeOutcome, string> = { confirmed: 'confirmed', contradicted: 'CONTRADICTED', refused: 'REFUSED', 'not-available': 'not available' };
@@ -54,7 +54,7 @@ export function probeToMarkdown(r: ProbeReport): string {
 }
 
 /** Writes what the probe confirmed into the environment's state (later status and apply use it) and a history entry. */
-export function recordProbe(state: EnvironmentState, r: ProbeReport): void {
+export function recordProbe(state: EnvironmentState, r: ProbeReport, x: HistoryExtra = {}): void {
   state.probe = r.learned;
-  state.history.push({ at: r.at, action: 'probe', requests: r.requests, detail: r.learned.summary ?? '' });
+  recordHistory(state, { at: r.at, action: 'probe', requests: r.requests, detail: r.learned.summary ?? '' }, x);
 }

@@ -152,11 +152,15 @@ jobs.push(build({
   banner: { js: esmPrelude },
   plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires],
 }));
-if (existsSync('media/inspector/main.ts')) {
+// The webview pages (the Inspector, the step page, the identity check): one bundle each, always
+// minified (what the webview loads at every show), with no zod (their protocols are hand-checked).
+for (const page of ['inspector', 'stepPage', 'identityPage']) {
+  if (!existsSync(`media/${page}/main.ts`)) continue;
   jobs.push(build({
     ...common,
-    entryPoints: ['media/inspector/main.ts'],
-    outfile: 'dist/webview/inspector.js',
+    minify: true,
+    entryPoints: [`media/${page}/main.ts`],
+    outfile: `dist/webview/${page}.js`,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
@@ -206,17 +210,26 @@ if (integrationTests) {
     external: ['vscode', 'mocha'],
   }));
 }
-// l10n/bundle.l10n.json: every vscode.l10n.t('literal') of the extension (the source-language bundle
-// that translators copy to bundle.l10n.<locale>.json).
+// l10n/bundle.l10n.json: every string the extension and the core localise (vscode.l10n.t in
+// src/views, src/commands and the shell; l10n.t of @vscode/l10n in src/core), extracted by
+// @vscode/l10n-dev (a real parser, not a pattern): the source-language bundle translators copy to
+// bundle.l10n.<locale>.json. Skipped when no source changed since the bundle was written.
 if (existsSync('src/extension.ts')) {
   const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
-  const strings = {};
-  for (const f of ['src/extension.ts', ...files('src/views'), ...files('src/commands')]) {
-    for (const m of readFileSync(f, 'utf8').matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) strings[m[1].replace(/\\'/g, "'")] = m[1].replace(/\\'/g, "'");
+  const sources = ['src/extension.ts', ...files('src/views'), ...files('src/commands'), ...files('src/core')];
+  const bundlePath = 'l10n/bundle.l10n.json';
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync('scripts/build.mjs').mtimeMs);
+  if (!existsSync(bundlePath) || statSync(bundlePath).mtimeMs < newest || production) {
+    jobs.push(
+      (async () => {
+        const { getL10nJson } = await import('@vscode/l10n-dev');
+        const strings = await getL10nJson(sources.map((f) => ({ extension: '.ts', contents: readFileSync(f, 'utf8') })));
+        mkdirSync('l10n', { recursive: true });
+        const sorted = Object.fromEntries(Object.keys(strings).sort().map((k) => [k, strings[k]]));
+        writeFileSync(bundlePath, JSON.stringify(sorted, null, 2) + '\n');
+      })(),
+    );
   }
-  mkdirSync('l10n', { recursive: true });
-  const sorted = Object.fromEntries(Object.keys(strings).sort().map((k) => [k, strings[k]]));
-  writeFileSync('l10n/bundle.l10n.json', JSON.stringify(sorted, null, 2) + '\n');
 }
 mkdirSync('dist', { recursive: true });
 await Promise.all(jobs);

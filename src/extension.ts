@@ -15,6 +15,9 @@ export const CERTIFICATE_EDITOR_VIEW_TYPES = ['oli.certificateViewer', 'oli.cert
 
 type RuntimeModule = typeof import('./views/runtime');
 
+/** The webview panels restored after a reload (their view types; package.json has an onWebviewPanel activation event for each). */
+export const RESTORED_PANELS = { inspector: 'oli.inspector', stepPage: 'oli.stepPage' } as const;
+
 /** What activate() returns: `ready()` resolves to the live objects once the runtime is loaded. */
 export interface OliExtensionShell {
   ready(): Promise<OliExtensionApi>;
@@ -52,6 +55,12 @@ export function activate(context: vscode.ExtensionContext): OliExtensionShell {
   for (const viewType of CERTIFICATE_EDITOR_VIEW_TYPES) {
     context.subscriptions.push(vscode.window.registerCustomEditorProvider(viewType, certificateEditor, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }));
   }
+  // Pages VS Code restores after a window reload (activation events onWebviewPanel:...): the
+  // Inspector renders its saved state, the step page shows the step it showed.
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(RESTORED_PANELS.inspector, { deserializeWebviewPanel: async (panel) => (await load()).inspector.restore(panel) }),
+    vscode.window.registerWebviewPanelSerializer(RESTORED_PANELS.stepPage, { deserializeWebviewPanel: async (panel, state: unknown) => (await load()).stepPage.restore(panel, state) }),
+  );
   // The status bar item, context keys and welcome views need the model: load it once activation is over.
   const timer = setTimeout(() => void load(), 0);
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });

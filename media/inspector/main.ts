@@ -1,7 +1,9 @@
 // The Inspector webview (bundled by scripts/build.mjs to dist/webview/inspector.js). Talks to the
 // extension only through the zod-validated protocol in src/views/inspectorProtocol.ts; renders with
-// @vscode-elements/elements and textContent only (never innerHTML with data). It keeps no state of
-// its own (no setState): the host sends the results again when the webview reloads.
+// @vscode-elements/elements and textContent only (never innerHTML with data). It keeps its inputs,
+// its tab and its last results with setState (issue 13), so hiding the tab or reloading the window
+// loses nothing; a private key pasted with a certificate is never kept (PRIVATE KEY blocks are cut
+// out before saving) and no password ever reaches the webview.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
@@ -11,10 +13,12 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
-import { INSPECTOR_TABS, toHostSchema, toWebviewSchema, type InspectorMode, type InspectorTab, type ToHost, type ToWebview } from '../../src/views/inspectorProtocol';
+import { INSPECTOR_TABS, inspectorStateSchema, keepableInput, toHostSchema, toWebviewSchema, type InspectorMode, type InspectorState, type InspectorTab, type ToHost, type ToWebview } from '../../src/views/inspectorProtocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -23,6 +27,39 @@ let strings: Record<string, string> = {};
 let mode: InspectorMode = 'inspector';
 let environment: string | null = null;
 const s = (key: string, fallback: string) => strings[key] ?? fallback;
+const t = (key: string, fallback: string, ...args: (string | number)[]) => args.reduce<string>((text, a, i) => text.split(`{${i}}`).join(String(a)), s(key, fallback));
+
+/** What the webview keeps through hide/show and a reload (validated when read back). */
+const restored = inspectorStateSchema.safeParse(vscode.getState());
+let saved: InspectorState = restored.success ? restored.data : { inputs: {}, results: [] };
+
+/** Saves the inputs (private keys cut out), the tab and the last result of each tab. */
+function persist(): void {
+  const inputsNow: Record<string, string> = {};
+  // A certificate file that held a private key (a PKCS#12 pasted as base64, say) is not kept at all.
+  const lastCertificate = saved.results.find((r) => r.type === 'certificate-result');
+  const heldKey = lastCertificate?.type === 'certificate-result' && lastCertificate.report.privateKey;
+  for (const [id, field] of Object.entries(inputs)) {
+    if (!field || !field.value || (heldKey && id === 'certificate-input')) continue;
+    const kept = keepableInput(field.value);
+    if (kept.trim()) inputsNow[id] = kept;
+  }
+  const tab = tabs ? INSPECTOR_TABS[tabs.selectedIndex] ?? saved.tab : saved.tab;
+  saved = { ...saved, inputs: inputsNow, ...(tab ? { tab } : {}) };
+  vscode.setState(saved);
+}
+
+/** Keeps a result to render again after a reload (one per tab; an explanation beside its inspection). */
+function keepResult(m: ToWebview): void {
+  if (mode !== 'inspector' || !('tab' in m || m.type.endsWith('-result') || m.type === 'xapi-explanation')) return;
+  const tabOf = (x: ToWebview): string => (x.type === 'certificate-result' ? 'certificate' : x.type === 'jwt-result' ? 'jwt' : x.type === 'xapi-result' || x.type === 'xapi-explanation' ? 'xapi' : 'tab' in x ? x.tab : '');
+  const kind = (x: ToWebview) => `${tabOf(x)}:${x.type === 'xapi-explanation' ? 'explanation' : 'result'}`;
+  const results = saved.results.filter((r) => kind(r) !== kind(m) && !(m.type === 'xapi-result' && kind(r) === 'xapi:explanation'));
+  results.push(m);
+  // A huge inspection (a 10 MB file) is not kept: the host sends it again while the session lasts.
+  saved = { ...saved, results: JSON.stringify(results).length <= 2_000_000 ? results : results.filter((r) => r !== m) };
+  vscode.setState(saved);
+}
 
 function send(message: ToHost): void {
   vscode.postMessage(toHostSchema.parse(message));
@@ -50,6 +87,9 @@ let explainArea: HTMLElement | undefined;
 function field(id: string, tag: 'vscode-textarea' | 'vscode-textfield', label: string, placeholder: string, rows?: number): HTMLElement {
   const f = el(tag, { id, label, placeholder, ...(rows ? { rows: String(rows), resize: 'vertical' } : {}) }) as ValueElement;
   inputs[id] = f;
+  const kept = saved.inputs[id];
+  if (kept) f.value = kept;
+  f.addEventListener('input', () => persist());
   return el('div', { class: 'field' }, el('vscode-label', { for: id, id: `${id}-label` }, label), f);
 }
 
@@ -141,8 +181,9 @@ function build(tab: InspectorTab): void {
       explainArea,
     ),
   };
-  for (const t of INSPECTOR_TABS) tabs.append(el('vscode-tab-header', { slot: 'header', id: `tab-${t}` }, s(t, t)));
-  for (const t of INSPECTOR_TABS) tabs.append(panels[t]);
+  for (const x of INSPECTOR_TABS) tabs.append(el('vscode-tab-header', { slot: 'header', id: `tab-${x}` }, s(x, x)));
+  for (const x of INSPECTOR_TABS) tabs.append(panels[x]);
+  tabs.addEventListener('vsc-tabs-select', () => persist());
   app.append(tabs);
   updateEnvironment();
   select(tab);
@@ -160,13 +201,23 @@ function select(tab: InspectorTab): void {
   if (!tabs) return;
   tabs.selectedIndex = INSPECTOR_TABS.indexOf(tab);
   tabs.setAttribute('selected-index', String(INSPECTOR_TABS.indexOf(tab)));
+  if (saved.tab !== tab) {
+    saved = { ...saved, tab };
+    vscode.setState(saved);
+  }
 }
 
 function heading(ok: boolean, okText: string, badText: string): HTMLElement {
   return el('h2', { class: ok ? 'ok' : 'bad', 'data-ok': String(ok) }, ok ? '✔ ' : '✖ ', ok ? okText : badText);
 }
 
-function dl(rows: [string, string | Node[]][]): HTMLElement {
+/** A verdict with what could not be checked apart: ✔ valid, – not verified (a check could not run), ✖ failed. */
+function verdictHeading(status: 'valid' | 'not-verified' | 'invalid', text: string): HTMLElement {
+  const cls = status === 'valid' ? 'ok' : status === 'not-verified' ? 'warn' : 'bad';
+  return el('h2', { class: cls, 'data-ok': String(status === 'valid'), 'data-verdict': status, id: 'verdict' }, el('span', { 'aria-hidden': 'true' }, status === 'valid' ? '✔ ' : status === 'not-verified' ? '– ' : '✖ '), text);
+}
+
+function dl(rows: [string, string | (Node | string)[]][]): HTMLElement {
   const d = el('dl');
   for (const [k, v] of rows) d.append(el('dt', {}, k), el('dd', {}, ...(typeof v === 'string' ? [v] : v)));
   return d;
@@ -175,7 +226,16 @@ function dl(rows: [string, string | Node[]][]): HTMLElement {
 function renderCertificate(m: Extract<ToWebview, { type: 'certificate-result' }>): void {
   select('certificate');
   const r = m.report;
-  const out: Node[] = [heading(r.ok, `${s('verified', 'Verified')}: ${s('usableForOracle', 'usable')}`, s('notUsableForOracle', 'Not usable')), el('p', { class: 'muted' }, `${m.source} · ${r.format.toUpperCase()} · ${r.certificates.length} ${r.certificates.length === 1 ? 'certificate' : 'certificates'}`)];
+  const notChecked = r.notChecked ?? [];
+  const headline = r.ok
+    ? notChecked.length
+      ? t('usableNotChecked', 'Usable for Oracle API Authentication; not checked: the chain of {0} (the issuer\'s certificate is not in the file)', notChecked.map((n) => n.message.match(/^Certificate \d+/)?.[0] ?? n.code).join(', '))
+      : `${s('verified', 'Verified')}: ${s('usableForOracle', 'usable')}`
+    : s('notUsableForOracle', 'Not usable');
+  const out: Node[] = [
+    r.ok && notChecked.length ? verdictHeading('not-verified', headline) : heading(r.ok, headline, headline),
+    el('p', { class: 'muted' }, `${m.source} · ${r.format.toUpperCase()} · ${r.certificates.length} ${r.certificates.length === 1 ? 'certificate' : 'certificates'}`),
+  ];
   for (const c of r.certificates) {
     const extra = c as typeof c & { curve?: string | null; x5tS256?: string; subjectAltNames?: string[]; isCA?: boolean };
     const status = el('vscode-badge', { variant: c.status === 'valid' ? 'default' : 'counter', class: c.status === 'valid' ? 'ok' : c.status === 'expiring' ? 'warn' : 'bad', 'data-status': c.status }, c.status);
@@ -204,6 +264,7 @@ function renderCertificate(m: Extract<ToWebview, { type: 'certificate-result' }>
   }
   out.push(dl([[s('privateKey', 'Private key'), r.privateKey ? s('privateKeyPresent', 'present') : s('privateKeyAbsent', 'none')]]));
   if (r.problems.length) out.push(el('h3', {}, s('problems', 'Problems')), el('ul', {}, ...r.problems.map((p) => el('li', { class: p.severity === 'error' ? 'bad' : 'warn', 'data-problem': p.code }, `${p.code}: ${p.message}`))));
+  if (notChecked.length) out.push(el('h3', {}, s('notChecked', 'Not checked')), el('ul', { id: 'certificate-not-checked' }, ...notChecked.map((n) => el('li', { class: 'muted', 'data-not-checked': n.code }, '– ', n.message))));
   results.certificate!.replaceChildren(...out);
 }
 
@@ -221,10 +282,23 @@ function renderJwt(m: Extract<ToWebview, { type: 'jwt-result' }>): void {
   select('jwt');
   const r = m.report;
   const times = ((r as { times?: Record<string, string | null> }).times ?? {}) as Record<string, string | null>;
-  const failed = r.checks.filter((c) => !c.ok).length;
+  // Failures and checks that could not run are counted apart (issue 13): a token checked without
+  // its certificate is "not verified", not "invalid" because of the checks that never ran.
+  const failedIds = r.checks.filter((c) => !c.ok && !c.notChecked).map((c) => c.id);
+  const needCertificate = r.checks.filter((c) => c.notChecked === 'certificate').map((c) => c.id);
+  const blockedIds = r.checks.filter((c) => c.notChecked === 'blocked').map((c) => c.id);
+  const failedText = failedIds.length ? t('failedList', '{0} failed: {1}', failedIds.length, failedIds.join(', ')) : '';
+  const blockedText = blockedIds.length ? t('blockedList', '{0} not run because of it ({1})', blockedIds.length, blockedIds.join(', ')) : '';
+  const status = !failedIds.length && !needCertificate.length && !blockedIds.length ? 'valid' : needCertificate.length ? 'not-verified' : 'invalid';
+  const text =
+    status === 'valid'
+      ? t('allChecksPassed', 'valid: all {0} checks passed', r.checks.length)
+      : status === 'not-verified'
+        ? [t('notVerified', 'decoded, not verified ({0} checks need the inbound certificate)', needCertificate.length), failedText, blockedText].filter(Boolean).join('; ')
+        : [t('checksFailed', 'invalid: {0} of {1} checks failed', failedIds.length, r.checks.length) + ` (${failedIds.join(', ')})`, blockedText].filter(Boolean).join('; ');
   const out: Node[] = [
-    heading(r.valid, s('allChecksPassed', 'valid: all {0} checks passed').replace('{0}', String(r.checks.length)), s('checksFailed', 'invalid: {0} of {1} checks failed').replace('{0}', String(failed)).replace('{1}', String(r.checks.length))),
-    dl([[s('signature', 'Signature'), [el('span', { class: r.signature.verified ? 'ok' : 'bad', 'data-verified': String(r.signature.verified) }, r.signature.reason)]]]),
+    verdictHeading(status, text),
+    dl([[s('signature', 'Signature'), [el('span', { class: r.signature.verified ? 'ok' : needCertificate.includes('signature') ? 'muted' : 'bad', 'data-verified': String(r.signature.verified) }, r.signature.reason)]]]),
   ];
   if (m.against) {
     const a = m.against;
@@ -235,7 +309,10 @@ function renderJwt(m: Extract<ToWebview, { type: 'jwt-result' }>): void {
     el(
       'ul',
       { id: 'jwt-checks' },
-      ...r.checks.map((c) => el('li', { class: c.ok ? 'ok' : 'bad', 'data-check': c.id, 'data-ok': String(c.ok) }, `${c.ok ? '✔' : '✖'} `, el('span', { class: 'check-id' }, c.id), ` ${c.message}`)),
+      ...r.checks.map((c) => {
+        const st = c.notChecked ? 'not-checked' : c.ok ? 'pass' : 'fail';
+        return el('li', { class: st === 'pass' ? 'ok' : st === 'fail' ? 'bad' : 'muted', 'data-check': c.id, 'data-ok': String(c.ok), 'data-status': st }, `${st === 'pass' ? '✔' : st === 'fail' ? '✖' : '–'} `, el('span', { class: 'check-id' }, c.id), st === 'not-checked' ? ` ${s('notCheckedMark', 'not checked')}: ${c.message}` : ` ${c.message}`);
+      }),
     ),
     el('h3', {}, s('header', 'Header')),
     dl(claimRows(r.header, {})),
@@ -267,6 +344,8 @@ function renderXapi(m: Extract<ToWebview, { type: 'xapi-result' }>): void {
     if (r.errors.length) out.push(el('ul', {}, ...r.errors.map((e) => el('li', { class: 'bad' }, `${e.path || '(statement)'}: ${e.message}`))));
     if (o.notes.length) out.push(el('ul', { class: 'notes' }, ...o.notes.map((n) => el('li', { class: 'muted' }, n))));
   }
+  // What Oracle would record is read offline; whether it lands needs the pod, and is said so.
+  if (x.summary.valid > 0) out.push(el('p', { class: 'muted', id: 'xapi-not-checked', 'data-environment': environment ?? '' }, '– ', environment ? t('landingAsk', 'Not checked yet: whether these completions land in {0}. Ask with the button above.', environment) : s('landingNoPod', 'Not checked: whether these completions land in Oracle (no environment with credentials is connected).')));
   results.xapi!.replaceChildren(...out);
 }
 
@@ -274,13 +353,17 @@ function renderExplanation(m: Extract<ToWebview, { type: 'xapi-explanation' }>):
   select('xapi');
   const e = m.explanation;
   const out: Node[] = [el('h3', {}, s('explain', 'Would these completions land in {0}?').replace('{0}', e.environment))];
+  const lands = e.results.filter((r) => r.lands).length;
+  const unchecked = e.results.filter((r) => !r.lands && r.unchecked).length;
+  out.push(el('p', { id: 'explain-summary' }, t('explainSummary', '{0} would land, {1} would not, {2} not checked', lands, e.results.length - lands - unchecked, unchecked)));
   for (const r of e.results) {
+    const word = r.lands ? `✔ ${s('lands', 'would land')}` : r.unchecked ? `– ${s('notCheckedLanding', 'not checked: the pod could not be asked')}` : `✖ ${s('blocked', 'would not land')}`;
     out.push(
       el(
         'div',
-        { class: 'cert', 'data-lands': String(r.lands) },
-        el('p', { class: r.lands ? 'ok' : 'bad' }, `#${r.index + 1}: ${r.lands ? `✔ ${s('lands', 'would land')}` : `✖ ${s('blocked', 'would not land')}`}${r.learner ? ` · ${r.learner.userName}` : ''}${r.content ? ` · ${r.content.title}` : ''}`),
-        el('ul', {}, ...r.reasons.map((x) => el('li', { class: 'bad', 'data-reason': x.code }, el('span', { class: 'check-id' }, x.code), ` ${x.message}`))),
+        { class: 'cert', 'data-lands': String(r.lands), 'data-unchecked': String(!!r.unchecked) },
+        el('p', { class: r.lands ? 'ok' : r.unchecked ? 'muted' : 'bad' }, `#${r.index + 1}: ${word}${r.learner ? ` · ${r.learner.userName}` : ''}${r.content ? ` · ${r.content.title}` : ''}`),
+        el('ul', {}, ...r.reasons.map((x) => el('li', { class: r.unchecked ? 'muted' : 'bad', 'data-reason': x.code }, el('span', { class: 'check-id' }, x.code), ` ${x.message}`))),
       ),
     );
   }
@@ -289,12 +372,17 @@ function renderExplanation(m: Extract<ToWebview, { type: 'xapi-explanation' }>):
 
 function render(m: ToWebview): void {
   switch (m.type) {
-    case 'init':
+    case 'init': {
       strings = m.strings;
       mode = m.mode ?? 'inspector';
       environment = m.environment ?? null;
-      build(m.tab);
+      // A restored page (hide/show, reload): its own tab, inputs and last results.
+      const restoring = mode === 'inspector' && saved.results.length > 0;
+      build(mode === 'inspector' ? (saved.tab ?? m.tab) : m.tab);
+      if (mode === 'inspector') for (const r of saved.results) renderResult(r);
+      if (restoring) select(saved.tab ?? m.tab);
       return;
+    }
     case 'context':
       environment = m.environment;
       updateEnvironment();
@@ -303,15 +391,27 @@ function render(m: ToWebview): void {
       select(m.tab);
       const input = inputs[`${m.tab}-input`];
       if (input) input.value = m.text;
+      persist();
       return;
     }
     case 'error': {
       select(m.tab);
-      const children: Node[] = [el('p', { class: 'bad', 'data-error': 'true' }, m.message)];
-      if (m.action === 'unlock') children.push(button('unlock', s('enterPassword', 'Enter Password…'), () => send({ type: 'unlock' })));
-      results[m.tab]?.replaceChildren(...children);
+      renderResult(m);
+      keepResult(m);
       return;
     }
+    case 'certificate-result':
+    case 'jwt-result':
+    case 'xapi-result':
+    case 'xapi-explanation':
+      renderResult(m);
+      keepResult(m);
+      return;
+  }
+}
+
+function renderResult(m: ToWebview): void {
+  switch (m.type) {
     case 'certificate-result':
       renderCertificate(m);
       return;
@@ -323,6 +423,14 @@ function render(m: ToWebview): void {
       return;
     case 'xapi-explanation':
       renderExplanation(m);
+      return;
+    case 'error': {
+      const children: Node[] = [el('p', { class: 'bad', 'data-error': 'true' }, m.message)];
+      if (m.action === 'unlock') children.push(button('unlock', s('enterPassword', 'Enter Password…'), () => send({ type: 'unlock' })));
+      results[m.tab]?.replaceChildren(...children);
+      return;
+    }
+    default:
       return;
   }
 }

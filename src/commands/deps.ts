@@ -10,6 +10,7 @@ import type { SecretStorageCredentialStore } from '../views/secretStorageCredent
 import type { ContextKeys } from '../views/contextKeys';
 import type { LocalSandboxSession } from '../views/localSandbox';
 import type { AutoRefresh } from '../views/autoRefresh';
+import type { IdentityPageHost } from '../views/identityPage';
 import { EnvironmentNode, StepNode } from '../views/treeNodes';
 import { statusLabel } from '../views/statusPresentation';
 import { CommandPreconditionError, UserCancelledError } from './registry';
@@ -26,6 +27,8 @@ export interface CommandDeps {
   contextKeys: ContextKeys;
   sandbox: LocalSandboxSession;
   autoRefresh: AutoRefresh;
+  /** The identity check's page (issue 13). */
+  identityPage: IdentityPageHost;
 }
 
 const stepArgSchema = z.object({ step: z.enum(STEP_IDS), environment: z.string().optional() });

@@ -4,38 +4,17 @@ import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import * as z from 'zod';
 import { adminAuth, clientFor, MissingCredentialsError } from '../core/plan/context';
-import { checkIdentities, readIdentifiers, type IdentityReport } from '../core/plan/identity';
+import { checkIdentities, readIdentifiers } from '../core/plan/identity';
 import { buildReport, reportToMarkdown } from '../core/plan/report';
 import type { StepResult } from '../core/plan/result';
 import { currentActor, VSCODE_REFUSED_NEXT_STEP } from '../views/integrationController';
 import { withAdminSignIn } from '../core/plan/signIn';
-import { markdownCell } from '../core/text/printable';
 import { formatRetry } from '../oracle/client';
 import { environmentArg, type CommandDeps } from './deps';
 import { CommandPreconditionError, UserCancelledError, type CommandRegistry } from './registry';
 
 const identityArgs = z.object({ file: z.string().min(1), environment: z.string().optional(), by: z.enum(['email', 'username']).optional(), open: z.boolean().optional() });
 const reportArgs = z.object({ file: z.string().min(1), environment: z.string().optional(), open: z.boolean().optional() });
-
-function identityMarkdown(env: string, file: string, r: IdentityReport): string {
-  const s = r.summary;
-  const lines = [
-    `# ${vscode.l10n.t('Learner identities: {0} on {1}', markdownCell(file), env)}`,
-    '',
-    vscode.l10n.t('Identified by: {0}', r.by),
-    '',
-    `| ${vscode.l10n.t('total')} | ${vscode.l10n.t('matched')} | ${vscode.l10n.t('missing')} | ${vscode.l10n.t('duplicate')} | ${vscode.l10n.t('inactive')} | ${vscode.l10n.t('invalid')} |`,
-    '|---|---|---|---|---|---|',
-    `| ${s.total} | ${s.matched} | ${s.missing} | ${s.duplicate} | ${s.inactive} | ${s.invalid} |`,
-    '',
-  ];
-  if (r.problems.length) {
-    lines.push(`## ${vscode.l10n.t('Problems')}`, '', `| ${vscode.l10n.t('line')} | ${vscode.l10n.t('value')} | ${vscode.l10n.t('problem')} | ${vscode.l10n.t('details')} |`, '|---|---|---|---|');
-    // Values come from the learner file and the pod: escaped (no control character, no cell break, no HTML).
-    for (const p of r.problems) lines.push(`| ${p.line ?? ''} | ${markdownCell(p.value)} | ${p.problem} | ${markdownCell(p.message)}${p.users ? ` (${markdownCell(p.users.join(', '))})` : ''} |`);
-  } else lines.push(vscode.l10n.t('Every identifier resolves to exactly one active Oracle user.'));
-  return lines.join('\n') + '\n';
-}
 
 export function registerReportCommands(registry: CommandRegistry, deps: CommandDeps): void {
   const { model, controller } = deps;
@@ -80,10 +59,8 @@ export function registerReportCommands(registry: CommandRegistry, deps: CommandD
       const text = vscode.l10n.t('Learner identities on "{0}": {1} of {2} resolve to one active user ({3} missing, {4} duplicate, {5} inactive, {6} invalid).', env, s.matched, s.total, s.missing, s.duplicate, s.inactive, s.invalid);
       if (s.matched === s.total) void vscode.window.showInformationMessage(text);
       else void vscode.window.showWarningMessage(text);
-      if (a?.data.open !== false) {
-        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: identityMarkdown(env, file, report) });
-        await vscode.window.showTextDocument(doc, { preview: false });
-      }
+      // The result as a page: counts, problems with their lines (a click opens the file there), CSV export.
+      if (a?.data.open !== false) deps.identityPage.show(env, path, report);
       return report;
     },
   );

@@ -1,17 +1,19 @@
-import * as vscode from 'vscode';
+import { engineSettings, readSettings } from './settings';
 
 /**
- * VS Code's `http.proxy` setting, used for environments whose plan entry names no proxy (the
- * client also honours HTTPS_PROXY / NO_PROXY). TLS verification stays on whatever
+ * The network settings for a request made now (read at each call: a change of a setting applies to
+ * the next request, without a reload): the timeouts, the proxy for environments whose plan entry
+ * names none (oracleLearning.network.proxy, else VS Code's `http.proxy`; the client also honours
+ * HTTPS_PROXY), and `http.noProxy` (added to NO_PROXY). TLS verification stays on whatever
  * `http.proxyStrictSSL` says: this tool never turns it off.
  */
-export function vscodeProxy(): string | undefined {
-  const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy')?.trim();
-  return proxy ? proxy : undefined;
+export function networkSettings(): { timeoutMs: number; firstByteTimeoutMs: number; defaultProxy?: string; noProxy?: string[] } {
+  const { timeoutMs, firstByteTimeoutMs, defaultProxy, noProxy } = engineSettings(readSettings());
+  return { timeoutMs, firstByteTimeoutMs, ...(defaultProxy ? { defaultProxy } : {}), ...(noProxy ? { noProxy } : {}) };
 }
 
-/** Client settings that follow VS Code's network settings. */
-export function networkSettings(): { defaultProxy?: string } {
-  const proxy = vscodeProxy();
-  return proxy ? { defaultProxy: proxy } : {};
+/** How certificates and tokens are judged now (oracleLearning.certificates.warningDays, oracleLearning.jwt.clockTolerance). */
+export function inspectionSettings(): { certificateWarningDays: number; clockToleranceSeconds: number } {
+  const { certificateWarningDays, clockToleranceSeconds } = engineSettings(readSettings());
+  return { certificateWarningDays, clockToleranceSeconds };
 }

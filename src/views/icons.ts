@@ -40,6 +40,17 @@ export const ICON = {
   showLog: 'output',
   probe: 'telescope',
   restricted: 'workspace-untrusted',
+  // history entries (issue 13)
+  historyStatus: 'refresh',
+  historyApply: 'play',
+  historyAttest: 'verified',
+  historyUnattest: 'discard',
+  historyDryRun: 'debug-alt',
+  historyProbe: 'telescope',
+  historyHealth: 'pulse',
+  historyWhy: 'question',
+  requests: 'list-flat',
+  stepPage: 'open-preview',
 } as const;
 
 export type IconId = (typeof ICON)[keyof typeof ICON];

@@ -77,6 +77,16 @@ export function webviewStrings(): Record<string, string> {
     blocked: vscode.l10n.t('would not land'),
     enterPassword: vscode.l10n.t('Enter Password…'),
     notes: vscode.l10n.t('Notes'),
+    notVerified: vscode.l10n.t('decoded, not verified ({0} checks need the inbound certificate)'),
+    failedList: vscode.l10n.t('{0} failed: {1}'),
+    blockedList: vscode.l10n.t('{0} not run because of it ({1})'),
+    notChecked: vscode.l10n.t('Not checked'),
+    notCheckedMark: vscode.l10n.t('not checked'),
+    usableNotChecked: vscode.l10n.t('Usable for Oracle API Authentication; not checked: the chain of {0} (the issuer\'s certificate is not in the file)'),
+    landingAsk: vscode.l10n.t('Not checked yet: whether these completions land in {0}. Ask with the button above.'),
+    landingNoPod: vscode.l10n.t('Not checked: whether these completions land in Oracle (no environment with credentials is connected).'),
+    explainSummary: vscode.l10n.t('{0} would land, {1} would not, {2} not checked'),
+    notCheckedLanding: vscode.l10n.t('not checked: the pod could not be asked'),
   };
 }
 
@@ -296,7 +306,21 @@ export class InspectorPanelHost extends Disposable {
       this.view.send(this.initMessage());
       return this.view.panel;
     }
+    // The webview keeps its inputs and results with setState; the serializer (src/extension.ts) brings it back after a reload.
     const panel = vscode.window.createWebviewPanel(INSPECTOR_PANEL_TYPE, vscode.l10n.t('Oracle Learning Inspector'), vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: false });
+    return this.attach(panel);
+  }
+
+  /** The Inspector VS Code restores after a window reload: the webview renders its own saved state. */
+  restore(panel: vscode.WebviewPanel): void {
+    if (this.view) {
+      panel.dispose();
+      return;
+    }
+    this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): vscode.WebviewPanel {
     const view = new InspectorWebview(panel, this.extensionUri, this.log, this.journal, () => this.initMessage(), (m) => this.handle(m));
     this.view = view;
     panel.onDidDispose(() => {

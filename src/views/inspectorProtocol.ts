@@ -160,6 +160,26 @@ const toWebview = tagged('type', {
 export const toWebviewSchema = schema(toWebview);
 export type ToWebview = Infer<typeof toWebview>;
 
+/**
+ * What the Inspector webview keeps with setState (through hide/show and a window reload): its tab,
+ * its inputs and the last result of each tab. Never a private key (keepableInput) nor a password
+ * (asked by the host, never in the webview).
+ */
+const inspectorState = obj({
+  tab: opt(tab()),
+  inputs: rec(str({ max: MAX_INPUT }), { maxKeys: 12 }),
+  results: arr(toWebview, { max: 12 }),
+});
+export const inspectorStateSchema = schema(inspectorState);
+export type InspectorState = Infer<typeof inspectorState>;
+
+const PRIVATE_KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
+
+/** An input as the webview may keep it: every PEM private key block cut out (a certificate pasted with its key keeps only the certificate). */
+export function keepableInput(text: string): string {
+  return text.replace(PRIVATE_KEY_BLOCK, '').slice(0, MAX_INPUT);
+}
+
 /** What kind of text the user selected (for "Inspect Selection"). */
 export function detectInspectorTab(text: string): InspectorTab | undefined {
   const t = text.trim();

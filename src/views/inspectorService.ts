@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { networkSettings } from './httpSettings';
+import { inspectionSettings, networkSettings } from './httpSettings';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { inspectCertificates } from '../core/inspect/certificates';
 import { InspectError, MAX_DOCUMENT_BYTES } from '../core/inspect/errors';
 import { inspectJwt } from '../core/inspect/jwt';
 import { inspectXapiText } from '../core/inspect/xapi-stream';
-import { explainCompletion } from '../core/inspect/xapi-oracle';
+import { explainCompletion, onlyUnchecked } from '../core/inspect/xapi-oracle';
 import { OracleXapiResolver } from '../core/inspect/oracleXapiResolver';
 import { resolverSettingsOf } from '../core/plan/learned';
 import { adminAuth, clientFor, MissingCredentialsError } from '../core/plan/context';
@@ -62,7 +62,7 @@ export class InspectorService {
     let password: string | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        const report = inspectCertificates(input, password === undefined ? {} : { password });
+        const report = inspectCertificates(input, { warnDays: inspectionSettings().certificateWarningDays, ...(password === undefined ? {} : { password }) });
         this.log.for('inspector').info(`certificate inspected (${source}): ${report.certificates.length} certificate(s), ${report.ok ? 'usable' : 'problems: ' + report.problems.map((p) => p.code).join(', ')}`);
         return { type: 'certificate-result', source, report: plain(report) as never };
       } catch (err) {
@@ -129,7 +129,7 @@ export class InspectorService {
       if (!issuer && plan?.jwt?.issuer) issuer = against.issuer = plan.jwt.issuer;
       let user = m.user?.trim() || undefined;
       if (!user && plan && plan.auth === 'jwt') user = against.user = plan.integrationUser.userName;
-      const report = await inspectJwt(token, { ...(certificate ? { certificates: certificate } : {}), ...(issuer ? { issuer } : {}), ...(user ? { user } : {}) });
+      const report = await inspectJwt(token, { clockToleranceSeconds: inspectionSettings().clockToleranceSeconds, ...(certificate ? { certificates: certificate } : {}), ...(issuer ? { issuer } : {}), ...(user ? { user } : {}) });
       this.log.for('inspector').info(`JWT inspected: ${report.valid ? 'valid' : `failed checks: ${report.checks.filter((c) => !c.ok).map((c) => c.id).join(', ')}`}`);
       return { type: 'jwt-result', report: plain(report) as never, ...(Object.keys(against).length ? { against } : {}) };
     } catch (err) {
@@ -168,6 +168,7 @@ export class InspectorService {
         results.push({
           index,
           lands: e.lands,
+          ...(onlyUnchecked(e) ? { unchecked: true } : {}),
           outcome: e.outcome,
           reasons: e.reasons,
           learner: e.learner ? { userName: e.learner.userName, email: e.learner.email, active: e.learner.active } : null,

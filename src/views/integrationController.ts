@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { networkSettings } from './httpSettings';
+import { inspectionSettings, networkSettings } from './httpSettings';
 import { userInfo } from 'node:os';
 import { PlanEngine, testConnection, type ApplyOutcome } from '../core/plan/engine';
 import { secretValues, type CredentialStore, type EnvironmentCredentials } from '../core/model/credentials';
@@ -205,7 +205,9 @@ export class IntegrationController {
       // windows and the CLI may write it too); the model adopts what it saved.
       state: structuredClone(this.model.state(env)),
       ...networkSettings(),
+      ...inspectionSettings(),
       actor: currentActor(),
+      via: 'vscode',
       signIns: this.signIns,
       refusedNextStep: VSCODE_REFUSED_NEXT_STEP,
       onRetry: this.retryReporter(o),

@@ -60,6 +60,9 @@ export class IntegrationModel extends Disposable {
   /** Reloads, credential reads and plan writes run one at a time, in call order. */
   private chain: Promise<unknown> = Promise.resolve();
 
+  /** The user's default environment (setting oracleLearning.defaultEnvironment), used while the workspace has none chosen. */
+  preferredEnvironment: () => string | undefined = () => undefined;
+
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.chain.then(work, work);
     this.chain = next.catch(() => undefined);
@@ -174,7 +177,8 @@ export class IntegrationModel extends Disposable {
     this.credentials.clear();
     for (const [k, v] of presence) this.credentials.set(k, v);
     const remembered = this.memento.get<string>(ACTIVE_ENV_KEY);
-    this.active = remembered && envs.includes(remembered) ? remembered : (plan?.defaultEnvironment ?? envs[0]);
+    const preferred = this.preferredEnvironment();
+    this.active = remembered && envs.includes(remembered) ? remembered : ((preferred && envs.includes(preferred) ? preferred : undefined) ?? plan?.defaultEnvironment ?? envs[0]);
     this.loaded = true;
     this.changed.fire();
     if (planDiffers) this.planChanged.fire();

@@ -32,6 +32,16 @@ import type { IntegrationNode } from './treeNodes';
 import { LocalSandboxSession } from './localSandbox';
 import { AutoRefresh } from './autoRefresh';
 import { planErrorForPeople } from './planErrors';
+import { Settings } from './settings';
+import { PlanDiagnostics } from './planDiagnostics';
+import { HISTORY_VIEW, HistoryTreeProvider } from './historyView';
+import { StepPageHost } from './stepPage';
+import { IdentityPageHost } from './identityPage';
+import { StepNode } from './treeNodes';
+import { isTrusted } from './workspaceTrust';
+import { registerPlanFixCommands } from '../commands/planFixCommands';
+import { registerStepPageCommands } from '../commands/stepPageCommands';
+import { configureCoreL10n } from './coreL10n';
 
 /** What the activation shell hands to the runtime. */
 export interface ShellParts {
@@ -71,6 +81,13 @@ export interface OliExtensionApi {
   sandbox: LocalSandboxSession;
   autoRefresh: AutoRefresh;
   timings: ExtensionTimings;
+  /** Issue 13: the typed settings, the plan's Problems, the History view, the step page and the identity check page. */
+  settings: Settings;
+  planDiagnostics: PlanDiagnostics;
+  history: HistoryTreeProvider;
+  historyView: vscode.TreeView<unknown>;
+  stepPage: StepPageHost;
+  identityPage: IdentityPageHost;
 }
 
 /** Wires the core (plan, engine, credentials) to the UI (views, commands). No logic of its own. */
@@ -82,6 +99,9 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     return d;
   };
   const log = own(new OliLog());
+  // The core's messages (step details, findings) in the UI language, through @vscode/l10n.
+  configureCoreL10n();
+  const settings = own(new Settings());
   const credentials = new SecretStorageCredentialStore(context.secrets);
   const model = own(new IntegrationModel(context.workspaceState, credentials, log.for('model')));
   const running = own(new RunningSteps());
@@ -97,8 +117,13 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   const inspector = own(new InspectorPanelHost(context.extensionUri, log.for('inspector'), inspectorService));
   const certificateEditor = own(new CertificateEditorProvider(context.extensionUri, log.for('inspector'), inspectorService));
   const registry = own(new CommandRegistry(log));
+  const planDiagnostics = own(new PlanDiagnostics(model, log.for('plan')));
+  const history = own(new HistoryTreeProvider(model));
+  const historyView = own(vscode.window.createTreeView(HISTORY_VIEW, { treeDataProvider: history }));
+  const stepPage = own(new StepPageHost(context.extensionUri, model, running, tree, registry, log.for('webview')));
+  const identityPage = own(new IdentityPageHost(context.extensionUri, log.for('webview')));
 
-  const deps: CommandDeps = { context, model, controller, running, credentials, log, contextKeys, sandbox, autoRefresh };
+  const deps: CommandDeps = { context, model, controller, running, credentials, log, contextKeys, sandbox, autoRefresh, identityPage };
   registerPlanCommands(registry, deps);
   registerEnvironmentCommands(registry, deps);
   registerCredentialCommands(registry, deps);
@@ -110,6 +135,29 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   registerLogCommands(registry, deps);
   registerProbeCommands(registry, deps);
   registerTrustCommands(registry);
+  registerPlanFixCommands(registry, deps);
+  registerStepPageCommands(registry, deps, { stepPage, history });
+
+  // Selecting a step in the tree shows it on the step page (one page, reused; the tree keeps the focus).
+  own(
+    treeView.onDidChangeSelection((e) => {
+      const node = e.selection[0];
+      if (node instanceof StepNode) stepPage.open(node.environment, node.definition.id, { preserveFocus: true });
+    }),
+  );
+
+  // Settings apply at once: the network ones at the next request (read per command), the ones that
+  // judge certificates and tokens by reading the status again, the default environment by selecting it.
+  model.preferredEnvironment = () => settings.current.defaultEnvironment;
+  const settingsLog = log.for('settings');
+  own(
+    settings.onDidChange((c) => {
+      settingsLog.info(`settings changed: ${settings.describe(c.settings)}`);
+      if (c.judgement && model.activeEnvironment && Object.keys(model.state(model.activeEnvironment).lastResults).length) autoRefresh.request(undefined, 'the certificate warning days or the JWT clock tolerance changed');
+      const env = c.settings.defaultEnvironment;
+      if (c.defaultEnvironment && env && model.environments.includes(env) && env !== model.activeEnvironment) void model.setActiveEnvironment(env);
+    }),
+  );
 
   const updateBadge = () => {
     const env = model.activeEnvironment;
@@ -147,11 +195,17 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
 
   await sandbox.attach();
   await model.reload();
+  settingsLog.info(`settings: ${settings.describe()}`);
+  // oracleLearning.refreshOnOpen: the active environment's status, read once the window opened (trusted folders only: it sends the stored credentials).
+  if (settings.current.refreshOnOpen && model.activeEnvironment) {
+    if (isTrusted()) autoRefresh.request(undefined, vscode.l10n.t('the window opened (oracleLearning.refreshOnOpen)'), { immediate: true });
+    else settingsLog.info('refresh on open skipped: Restricted Mode sends nothing to Oracle');
+  }
   const timings: ExtensionTimings = { activateMs: shell.timings.activateMs, runtimeLoadMs, runtimeStartMs: performance.now() - started };
   log
     .for('extension')
     .info(
       `activated in ${timings.activateMs.toFixed(1)} ms; runtime loaded in ${timings.runtimeLoadMs.toFixed(1)} ms and started in ${timings.runtimeStartMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.appHost})`,
     );
-  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, timings };
+  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, timings, settings, planDiagnostics, history, historyView: historyView as vscode.TreeView<unknown>, stepPage, identityPage };
 }

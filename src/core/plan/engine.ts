@@ -418,6 +418,9 @@ export async function testConnection(
     onLog?: (e: RequestLogEntry) => void;
     onRetry?: (notice: RetryNotice) => void;
     defaultProxy?: string;
+    noProxy?: string[];
+    timeoutMs?: number;
+    firstByteTimeoutMs?: number;
     signIns?: SignInLedger;
     refusedNextStep?: string;
     actor?: string;
@@ -429,6 +432,9 @@ export async function testConnection(
       ...(o.onLog ? { onLog: o.onLog } : {}),
       ...(o.onRetry ? { onRetry: o.onRetry } : {}),
       ...(o.defaultProxy ? { defaultProxy: o.defaultProxy } : {}),
+      ...(o.noProxy?.length ? { noProxy: o.noProxy } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: o.firstByteTimeoutMs } : {}),
       ...(o.signIns ? { signIns: o.signIns } : {}),
     });
     const user = credentials.admin!.username;

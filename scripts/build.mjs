@@ -7,6 +7,8 @@ const production = process.argv.includes('--production');
 const integrationTests = process.argv.includes('--integration-tests');
 const common = {
   bundle: true,
+  // jsonc-parser's UMD build (its "main") loads its parts with a require esbuild cannot follow: take its ES modules.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',

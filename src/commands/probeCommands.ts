@@ -4,9 +4,10 @@ import { MissingCredentialsError } from '../core/plan/context';
 import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../core/plan/signIn';
 import { statePath, updateState } from '../core/plan/stateStore';
 import { OracleError } from '../oracle/errors';
-import { VSCODE_REFUSED_NEXT_STEP } from '../views/integrationController';
+import { currentActor, VSCODE_REFUSED_NEXT_STEP } from '../views/integrationController';
 import { probeEnvironment, type ProbeReport } from '../core/probe/probe';
 import { probeToMarkdown, recordProbe } from '../core/probe/render';
+import { CallRecorder } from '../core/plan/history';
 import { networkSettings } from '../views/httpSettings';
 import { environmentArg, type CommandDeps } from './deps';
 import { CommandPreconditionError, type CommandRegistry } from './registry';
@@ -29,6 +30,7 @@ export function registerProbeCommands(registry: CommandRegistry, deps: CommandDe
     // The one trust gate: nothing is sent from Restricted Mode, nor to a pod the credential was not stored for.
     const credentials = await controller.credentialsForSending(env, vscode.l10n.t('Probe Environment'));
     if (!credentials.admin) throw new MissingCredentialsError(env);
+    const calls = new CallRecorder();
     const report = await run.withProgress(vscode.l10n.t('Oracle Learning: probing {0} (read-only)', env), () =>
       probeEnvironment({
         plan,
@@ -36,7 +38,10 @@ export function registerProbeCommands(registry: CommandRegistry, deps: CommandDe
         environment: env,
         credentials,
         signal: run.signal,
-        onLog: (e) => deps.log.request(e),
+        onLog: (e) => {
+          calls.add(e);
+          deps.log.request(e);
+        },
         onProgress: (m) => run.progress(m),
         signIns: controller.signIns,
         ...networkSettings(),
@@ -49,7 +54,7 @@ export function registerProbeCommands(registry: CommandRegistry, deps: CommandDe
     if (signedIn) {
       await recordSignInSuccess(root, env, key, owner).catch(() => undefined);
       // Saved under the state file's lock, on top of what the CLI or another window wrote meanwhile.
-      model.adoptEnvironmentState(env, await updateState(statePath(root, env), env, (state) => recordProbe(state, report), { owner }));
+      model.adoptEnvironmentState(env, await updateState(statePath(root, env), env, (state) => recordProbe(state, report, { by: currentActor(), via: 'vscode', ...calls.since(0) }), { owner }));
     } else if (signIn?.outcome === 'refused') {
       // Counted with the other refusals, and remembered next to the credential: not sent again until it is set again.
       const count = await recordRefusedSignIn(root, env, key, owner).catch(() => 1);

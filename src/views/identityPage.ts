@@ -76,7 +76,8 @@ export class IdentityPageHost extends Disposable {
       by: report.by,
       at: new Date().toLocaleString(),
       summary: report.summary,
-      problems: report.problems.map((p) => ({ ...(p.line !== undefined ? { line: p.line } : {}), value: printable(p.value), problem: p.problem, message: printable(p.message), ...(p.users ? { users: p.users.map(printable) } : {}) })),
+      // In the order of the learner file (an unreadable row is found before the lookups answer).
+      problems: [...report.problems].sort((x, y) => (x.line ?? Infinity) - (y.line ?? Infinity)).map((p) => ({ ...(p.line !== undefined ? { line: p.line } : {}), value: printable(p.value), problem: p.problem, message: printable(p.message), ...(p.users ? { users: p.users.map(printable) } : {}) })),
     };
     this.current = { report, environment, file, page };
     if (!this.panel) {

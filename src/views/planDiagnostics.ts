@@ -20,7 +20,6 @@ const isPlan = (uri: vscode.Uri) => uri.scheme === 'file' && basename(uri.fsPath
  * syntax errors are left to VS Code's JSON support, which reports them at the same place.
  */
 export class PlanDiagnostics extends Disposable implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix];
   readonly collection = this.register(vscode.languages.createDiagnosticCollection('oracle-learning'));
   private readonly problems = new Map<string, PlanProblem[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -39,7 +38,7 @@ export class PlanDiagnostics extends Disposable implements vscode.CodeActionProv
     // A closed editor: the file on disk counts again.
     this.register(vscode.workspace.onDidCloseTextDocument((d) => isPlan(d.uri) && void this.fromDisk(d.uri)));
     this.register(model.onDidChangePlan(() => void this.refreshModelPlan()));
-    this.register(vscode.languages.registerCodeActionsProvider({ language: 'json', pattern: `**/${PLAN_FILE_NAME}` }, this, { providedCodeActionKinds: PlanDiagnostics.kinds }));
+    this.register(vscode.languages.registerCodeActionsProvider({ language: 'json', pattern: `**/${PLAN_FILE_NAME}` }, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
     for (const d of vscode.workspace.textDocuments) if (isPlan(d.uri)) this.fromText(d.uri, d.getText());
     void this.refreshModelPlan();
   }

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OliExtensionApi } from '../../src/views/runtime';
-import { api, renderTree, sandboxEnv, screenshot, workspaceRoot, EXTENSION_ID } from './helpers';
+import { api, renderTree, sandboxEnv, screenshot, waitFor, workspaceRoot, EXTENSION_ID } from './helpers';
 
 interface Manifest {
   contributes: {
@@ -80,6 +80,22 @@ describe('Restricted Mode (an untrusted workspace, real extension host)', functi
     assert.equal(offline?.type, 'xapi-result');
     a.inspector.close();
     assert.deepEqual(await sandboxStats(), before);
+  });
+
+  it('issue 13: the step page says Restricted Mode, and an attestation made from it is refused by the same gate (nothing sent)', async () => {
+    const before = await sandboxStats();
+    a.stepPage.open('dev', 'sso');
+    await waitFor('the step page', () => a.stepPage.isReady, 30_000);
+    const view = () => (a.stepPage.journal.sent.filter((m) => m.type === 'step').at(-1) as { view: { actions: { restricted: string | null } } } | undefined)?.view;
+    await waitFor('the step view', () => view());
+    assert.match(view()!.actions.restricted ?? '', /untrusted folder|Restricted Mode/i);
+    await (a.stepPage as unknown as { onMessage(raw: unknown): Promise<void> }).onMessage({ type: 'attest', note: 'checked by hand in the IdP' });
+    const result = await waitFor('the attest result', () => a.stepPage.journal.sent.filter((m) => m.type === 'attest-result').at(-1));
+    assert.equal(result.type === 'attest-result' && result.ok, false);
+    assert.match(result.type === 'attest-result' ? result.message : '', /Restricted Mode/);
+    assert.equal(a.model.state('dev').attestations.sso, undefined);
+    assert.deepEqual(await sandboxStats(), before, 'a request reached the pod');
+    a.stepPage.webviewPanel?.dispose();
   });
 
   it('the tree says why, first, with "Trust this folder"', async () => {

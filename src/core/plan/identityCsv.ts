@@ -14,6 +14,6 @@ function cell(value: string): string {
 /** RFC 4180 CSV (CRLF line ends, a header row). */
 export function identityCsv(r: IdentityReport): string {
   const rows = [['line', 'value', 'problem', 'details', 'users']];
-  for (const p of r.problems) rows.push([p.line === undefined ? '' : String(p.line), p.value, p.problem, p.message, (p.users ?? []).join(' ')]);
+  for (const p of [...r.problems].sort((x, y) => (x.line ?? Infinity) - (y.line ?? Infinity))) rows.push([p.line === undefined ? '' : String(p.line), p.value, p.problem, p.message, (p.users ?? []).join(' ')]);
   return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -311,7 +311,16 @@ function renderJwt(m: Extract<ToWebview, { type: 'jwt-result' }>): void {
       { id: 'jwt-checks' },
       ...r.checks.map((c) => {
         const st = c.notChecked ? 'not-checked' : c.ok ? 'pass' : 'fail';
-        return el('li', { class: st === 'pass' ? 'ok' : st === 'fail' ? 'bad' : 'muted', 'data-check': c.id, 'data-ok': String(c.ok), 'data-status': st }, `${st === 'pass' ? '✔' : st === 'fail' ? '✖' : '–'} `, el('span', { class: 'check-id' }, c.id), st === 'not-checked' ? ` ${s('notCheckedMark', 'not checked')}: ${c.message}` : ` ${c.message}`);
+        // The mark carries the colour; the text keeps the theme's (readable in every theme). The word is there for screen readers.
+        const word = st === 'pass' ? s('passMark', 'passed') : st === 'fail' ? s('failMark', 'failed') : s('notCheckedMark', 'not checked');
+        return el(
+          'li',
+          { 'data-check': c.id, 'data-ok': String(c.ok), 'data-status': st },
+          el('span', { class: st === 'pass' ? 'ok' : st === 'fail' ? 'bad' : 'muted', 'aria-hidden': 'true' }, `${st === 'pass' ? '✔' : st === 'fail' ? '✖' : '–'} `),
+          el('span', { class: 'sr-only' }, `${word}: `),
+          el('span', { class: 'check-id' }, c.id),
+          ` ${c.message}`,
+        );
       }),
     ),
     el('h3', {}, s('header', 'Header')),

@@ -51,7 +51,7 @@ const MARK: Record<string, string> = { pass: '✔', fail: '✖', warn: '!', unkn
 
 /** A status or outcome: a mark (coloured) and its word (theme text colour): never colour alone. */
 function mark(kind: string, label: string): HTMLElement {
-  return el('span', {}, el('span', { class: `mark ${kind}`, 'aria-hidden': 'true' }, MARK[kind] ?? '?'), ' ', label);
+  return el('span', { class: 'marked' }, el('span', { class: `mark ${kind}`, 'aria-hidden': 'true' }, MARK[kind] ?? '?'), label);
 }
 
 function basisTag(basis: string | null, text: string | null): HTMLElement | null {

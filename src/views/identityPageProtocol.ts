@@ -1,7 +1,7 @@
 // The identity check page's messages (issue 13), checked on both sides like the Inspector's. Pure
 // TypeScript: media/identityPage/main.ts imports it too. Values from the learner file arrive
 // already escaped (control characters shown as \x..), and the page renders them as text only.
-import { arr, num, obj, oneOf, opt, rec, schema, str, tagged, type Infer } from './protocol/check';
+import { arr, num, obj, oneOf, opt, rec, schema, str, tagged, type Infer } from './protocolCheck';
 
 const text = () => str({ max: 20_000 });
 

@@ -82,6 +82,8 @@ export function webviewStrings(): Record<string, string> {
     blockedList: vscode.l10n.t('{0} not run because of it ({1})'),
     notChecked: vscode.l10n.t('Not checked'),
     notCheckedMark: vscode.l10n.t('not checked'),
+    passMark: vscode.l10n.t('passed'),
+    failMark: vscode.l10n.t('failed'),
     usableNotChecked: vscode.l10n.t('Usable for Oracle API Authentication; not checked: the chain of {0} (the issuer\'s certificate is not in the file)'),
     landingAsk: vscode.l10n.t('Not checked yet: whether these completions land in {0}. Ask with the button above.'),
     landingNoPod: vscode.l10n.t('Not checked: whether these completions land in Oracle (no environment with credentials is connected).'),
@@ -165,6 +167,7 @@ export class InspectorWebview extends Disposable {
   li { margin: 2px 0; }
   .check-id { font-family: var(--vscode-editor-font-family); padding: 0 4px; border-radius: 3px; background: var(--vscode-textCodeBlock-background); }
   .cert { border-left: 3px solid var(--vscode-textBlockQuote-border); padding-left: 12px; margin: 12px 0; }
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 </style>
 </head>
 <body>

@@ -1,7 +1,7 @@
 // The Inspector webview's message protocol, checked on both sides (host and webview) with the
-// hand-written validator of protocol/check.ts (no zod in the webview bundle). Pure TypeScript (no
+// hand-written validator of protocolCheck.ts (no zod in the webview bundle). Pure TypeScript (no
 // 'vscode'): media/inspector/main.ts imports it too.
-import { arr, bool, either, nullable, num, obj, oneOf, opt, rec, schema, str, tagged, unknownValue, type Infer } from './protocol/check';
+import { arr, bool, either, nullable, num, obj, oneOf, opt, rec, schema, str, tagged, unknownValue, type Infer } from './protocolCheck';
 
 export const INSPECTOR_TABS = ['certificate', 'jwt', 'xapi'] as const;
 export type InspectorTab = (typeof INSPECTOR_TABS)[number];

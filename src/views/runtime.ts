@@ -142,6 +142,7 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   own(
     treeView.onDidChangeSelection((e) => {
       const node = e.selection[0];
+      log.for('webview').trace(`tree selection: ${node?.kind ?? 'none'} ${node?.id ?? ''}`);
       if (node instanceof StepNode) stepPage.open(node.environment, node.definition.id, { preserveFocus: true });
     }),
   );

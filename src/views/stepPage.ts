@@ -338,7 +338,7 @@ export class StepPageHost extends Disposable {
     const r = (await vscode.commands.executeCommand('oli.attestStep', { step: t.step, environment: t.environment }, note)) as { status?: string; detail?: string } | undefined;
     if (r?.status) {
       const ok = r.status === 'attested';
-      this.send({ type: 'attest-result', ok, message: ok ? vscode.l10n.t('Attested. {0}', r.detail ?? '') : vscode.l10n.t('Recorded, but the pod says otherwise: {0}', r.detail ?? '') });
+      this.send({ type: 'attest-result', ok, message: ok ? (r.detail ?? vscode.l10n.t('Attested.')) : vscode.l10n.t('Recorded, but the pod says otherwise: {0}', r.detail ?? '') });
       return;
     }
     const err = this.registry.lastError !== before && this.registry.lastError?.command === 'oli.attestStep' ? this.registry.lastError.message : vscode.l10n.t('Not recorded (cancelled).');

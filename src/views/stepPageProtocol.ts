@@ -1,7 +1,7 @@
 // The step page's message protocol (issue 13), in the Inspector's style: typed messages checked on
-// both sides with protocol/check.ts, and a ready handshake. Pure TypeScript: media/stepPage/main.ts
+// both sides with protocolCheck.ts, and a ready handshake. Pure TypeScript: media/stepPage/main.ts
 // imports it too. The host prepares every text (localised); the page only lays it out.
-import { arr, bool, nullable, num, obj, oneOf, opt, rec, schema, str, tagged, type Infer } from './protocol/check';
+import { arr, bool, nullable, num, obj, oneOf, opt, rec, schema, str, tagged, type Infer } from './protocolCheck';
 
 const STATUS = ['done', 'attested', 'needs-action', 'failed', 'blocked', 'not-applicable', 'unknown'] as const;
 const OUTCOME = ['pass', 'fail', 'warn', 'unknown', 'info'] as const;

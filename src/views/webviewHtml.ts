@@ -38,7 +38,9 @@ export const PAGE_STYLE = `
   .muted { color: var(--vscode-descriptionForeground); }
   a, .link { color: var(--vscode-textLink-foreground); }
   a:focus-visible, button:focus-visible, [tabindex]:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
-  .mark { font-family: var(--vscode-editor-font-family); display: inline-block; min-width: 1.4em; text-align: center; font-weight: 700; }
+  .mark { font-family: var(--vscode-editor-font-family); display: inline-block; min-width: 1.2em; text-align: center; font-weight: 700; }
+  .marked { white-space: nowrap; }
+  .marked .mark { min-width: 0; margin-right: 0.3em; }
   .mark.pass, .mark.done { color: var(--vscode-testing-iconPassed); }
   .mark.attested { color: var(--vscode-charts-blue); }
   .mark.fail, .mark.failed { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { arr, num, obj, opt, schema, str, tagged } from '../../src/views/protocol/check';
+import { arr, num, obj, opt, schema, str, tagged } from '../../src/views/protocolCheck';
 import { inspectorStateSchema, keepableInput } from '../../src/views/inspectorProtocol';
 import { stepPageStateSchema, stepPageToHostSchema, toStepPageSchema } from '../../src/views/stepPageProtocol';
 import { identityPageToHostSchema } from '../../src/views/identityPageProtocol';

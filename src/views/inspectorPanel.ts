@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { Disposable } from './disposable';
+import { webviewShell } from './webviewHtml';
 import type { ComponentLog } from './logger';
 import type { InspectorService } from './inspectorService';
 import { toHostSchema, toWebviewSchema, type InspectorMode, type InspectorTab, type ToHost, type ToWebview } from './inspectorProtocol';
@@ -134,47 +134,8 @@ export class InspectorWebview extends Disposable {
     private readonly onRequest: (m: Exclude<ToHost, { type: 'ready' | 'invalid-message' }>) => Promise<void>,
   ) {
     super();
-    const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [root] };
-    const nonce = randomBytes(16).toString('base64');
-    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'inspector.js'));
-    const csp = [`default-src 'none'`, `img-src ${panel.webview.cspSource} data:`, `style-src ${panel.webview.cspSource} 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`, `font-src ${panel.webview.cspSource}`].join('; ');
-    this.html = `<!DOCTYPE html>
-<html lang="${vscode.env.language}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${vscode.l10n.t('Oracle Learning Inspector')}</title>
-<style nonce="${nonce}">
-  body { padding: 8px 16px; color: var(--vscode-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
-  .result { margin-top: 12px; }
-  .ok { color: var(--vscode-testing-iconPassed); }
-  .bad { color: var(--vscode-errorForeground); }
-  .warn { color: var(--vscode-editorWarning-foreground); }
-  .muted { color: var(--vscode-descriptionForeground); }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; align-items: baseline; }
-  dt { color: var(--vscode-descriptionForeground); }
-  dd { margin: 0; word-break: break-all; display: flex; gap: 8px; align-items: baseline; }
-  code { font-family: var(--vscode-editor-font-family); min-width: 0; }
-  vscode-textarea, vscode-textfield { width: 100%; }
-  .field { margin-bottom: 8px; }
-  .field vscode-label { display: block; padding: 0 0 2px; }
-  vscode-button.copy { flex: none; }
-  h2 { font-size: 1.2em; display: flex; gap: 8px; align-items: center; }
-  h3 { font-size: 1.05em; margin: 16px 0 6px; }
-  ul { padding-left: 20px; margin: 4px 0; }
-  li { margin: 2px 0; }
-  .check-id { font-family: var(--vscode-editor-font-family); padding: 0 4px; border-radius: 3px; background: var(--vscode-textCodeBlock-background); }
-  .cert { border-left: 3px solid var(--vscode-textBlockQuote-border); padding-left: 12px; margin: 12px 0; }
-  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-</style>
-</head>
-<body>
-<div id="app" data-state="loading"></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    // The one HTML shell of the extension's webviews (webviewHtml.ts): strict CSP, fresh nonce, resources only from dist/webview.
+    this.html = webviewShell(panel.webview, extensionUri, { script: 'inspector.js', title: vscode.l10n.t('Oracle Learning Inspector'), style: INSPECTOR_STYLE });
     panel.webview.html = this.html;
     this.register(panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)));
     this.register(panel.onDidChangeViewState(() => {
@@ -402,3 +363,27 @@ export class InspectorPanelHost extends Disposable {
     super.dispose();
   }
 }
+
+const INSPECTOR_STYLE = `
+  body { padding: 8px 16px; color: var(--vscode-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
+  .result { margin-top: 12px; }
+  .ok { color: var(--vscode-testing-iconPassed); }
+  .bad { color: var(--vscode-errorForeground); }
+  .warn { color: var(--vscode-editorWarning-foreground); }
+  .muted { color: var(--vscode-descriptionForeground); }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; align-items: baseline; }
+  dt { color: var(--vscode-descriptionForeground); }
+  dd { margin: 0; word-break: break-all; display: flex; gap: 8px; align-items: baseline; }
+  code { font-family: var(--vscode-editor-font-family); min-width: 0; }
+  vscode-textarea, vscode-textfield { width: 100%; }
+  .field { margin-bottom: 8px; }
+  .field vscode-label { display: block; padding: 0 0 2px; }
+  vscode-button.copy { flex: none; }
+  h2 { font-size: 1.2em; display: flex; gap: 8px; align-items: center; }
+  h3 { font-size: 1.05em; margin: 16px 0 6px; }
+  ul { padding-left: 20px; margin: 4px 0; }
+  li { margin: 2px 0; }
+  .check-id { font-family: var(--vscode-editor-font-family); padding: 0 4px; border-radius: 3px; background: var(--vscode-textCodeBlock-background); }
+  .cert { border-left: 3px solid var(--vscode-textBlockQuote-border); padding-left: 12px; margin: 12px 0; }
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;

@@ -178,7 +178,8 @@ describe('security: the Inspector webview', () => {
   });
 
   describe('Content-Security-Policy', () => {
-    const host = read('src/views/inspectorPanel.ts');
+    // Every webview page (the Inspector, the step page, the identity check) gets its HTML from one shell.
+    const host = read('src/views/webviewHtml.ts');
 
     it("the Inspector's CSP: default-src 'none', scripts and styles only with the nonce, no unsafe-inline or unsafe-eval", () => {
       const csp = /const csp = \[([^\]]+)\]\.join\('; '\)/.exec(host)?.[1];
@@ -187,7 +188,7 @@ describe('security: the Inspector webview', () => {
       const byName = new Map(directives.map((d) => [d.split(' ')[0]!, d]));
       assert.equal(byName.get('default-src'), "default-src 'none'");
       assert.equal(byName.get('script-src'), "script-src 'nonce-${nonce}'", 'scripts: only the nonce (not even the webview origin)');
-      assert.match(byName.get('style-src') ?? '', /^style-src \$\{panel\.webview\.cspSource\} 'nonce-\$\{nonce\}'$/);
+      assert.match(byName.get('style-src') ?? '', /^style-src \$\{webview\.cspSource\} 'nonce-\$\{nonce\}'$/);
       for (const d of directives) assert.ok(!/unsafe-|\*|https?:|data:.*script/.test(d.replace(/img-src .*data:/, 'img-src')), `loose directive: ${d}`);
       assert.match(host, /<meta http-equiv="Content-Security-Policy" content="\$\{csp\}">/);
       assert.match(host, /const nonce = randomBytes\(16\)\.toString\('base64'\)/, 'a fresh random nonce per load');
@@ -207,7 +208,13 @@ describe('security: the Inspector webview', () => {
         }
       };
       walk('src');
-      assert.deepEqual(setters, [join('src', 'views', 'inspectorPanel.ts')]);
+      assert.deepEqual(setters.sort(), ['identityPage.ts', 'inspectorPanel.ts', 'stepPage.ts'].map((f) => join('src', 'views', f)));
+      for (const f of setters) {
+        const text = read(f);
+        const assigned = [...text.matchAll(/\.html\s*=\s*([^;]+);/g)].map((m) => m[1]!.trim());
+        assert.ok(assigned.length > 0 && assigned.every((v) => v.startsWith('webviewShell(') || v === 'this.html'), `${f} sets HTML that is not the shell's: ${assigned.join(' | ')}`);
+        if (assigned.includes('this.html')) assert.match(text, /this\.html = webviewShell\(/);
+      }
     });
 
     it('no unsafe-inline or unsafe-eval anywhere in the extension or webview sources', () => {

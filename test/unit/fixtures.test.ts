@@ -51,8 +51,10 @@ describe('fixtures: the tests are self-contained', () => {
   });
 
   it('every set the README lists is present (a missing fixture fails, it is never skipped)', () => {
-    const named = [...listed.matchAll(/^\| `([\w.-]+\.json)`/gm)].map((m) => m[1]!).sort();
-    assert.deepEqual(named, files);
+    const section = (heading: string) => listed.split(/^## /m).find((s) => s.startsWith(heading)) ?? '';
+    const named = (heading: string) => [...section(heading).matchAll(/^\| `([\w.-]+\.json)`/gm)].map((m) => m[1]!).sort();
+    assert.deepEqual(named('corpora/'), files);
+    assert.deepEqual(named('oracle/'), readdirSync(join(FIXTURES_DIR, 'oracle')).filter((f) => f.endsWith('.json')).sort());
     assert.throws(() => corpus('no-such-set.json'), /test fixture missing: .*no-such-set\.json/);
   });
 

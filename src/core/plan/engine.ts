@@ -10,6 +10,7 @@ import { result, type StepResult } from './result';
 import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, refusedInARow, SignInRefusedError } from './signIn';
 import { attestStep, loadState, recordHistory, recordResults, statePath, updateState, type EnvironmentState, type HistoryExtra } from './stateStore';
 import { CallRecorder } from './history';
+import * as l10n from '@vscode/l10n';
 import { isSatisfied, STEP_IDS, type StepId } from './stepIds';
 import { BEHAVIOURS } from './steps/registry';
 import type { CheckOutcome } from './steps/behaviour';
@@ -246,7 +247,7 @@ export class PlanEngine {
       return await BEHAVIOURS[id].check(ctx);
     } catch (err) {
       if (ctx.signal?.aborted) throw err;
-      return { status: 'unknown', detail: `Could not check: ${describeError(err)}`, checks: [] };
+      return { status: 'unknown', detail: l10n.t('Could not check: {0}', describeError(err)), checks: [] };
     }
   }
 
@@ -265,12 +266,12 @@ export class PlanEngine {
       let status = o.status;
       let detail = o.detail;
       if (attestation && def.automation === 'guided' && (status === 'needs-action' || status === 'unknown')) {
-        if (o.refutesAttestation) detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}, but the pod says otherwise: ${o.detail}`;
+        if (o.refutesAttestation) detail = l10n.t('Attested by {0} on {1}, but the pod says otherwise: {2}', attestation.by, attestation.at.slice(0, 10), o.detail);
         else {
           // An answer we could not read (e.g. 403: the admin lacks the duty) neither confirms nor contradicts it.
           const unread = o.status === 'unknown' ? o.detail : o.checks.find((c) => c.outcome === 'unknown')?.message;
           status = 'attested';
-          detail = `Attested by ${attestation.by} on ${attestation.at.slice(0, 10)}: ${attestation.note}${unread ? ` (not re-checked: ${unread})` : ''}`;
+          detail = l10n.t('Attested by {0} on {1}: {2}', attestation.by, attestation.at.slice(0, 10), attestation.note) + (unread ? l10n.t(' (not re-checked: {0})', unread) : '');
         }
       }
       if (status === 'needs-action') {
@@ -278,10 +279,10 @@ export class PlanEngine {
         if (waiting.length && waiting.every((w) => w.status === 'unknown')) {
           // Not known to be waiting: a dependency could not be read (e.g. a network fault), so neither is this step's readiness.
           status = 'unknown';
-          detail = `Cannot tell whether it can proceed: ${waiting.map((w) => this.titled(w.id)).join(', ')} could not be checked (${waiting[0]!.detail}). ${detail}`;
+          detail = l10n.t('Cannot tell whether it can proceed: {0} could not be checked ({1}). {2}', waiting.map((w) => this.titled(w.id)).join(', '), waiting[0]!.detail, detail);
         } else if (waiting.length) {
           status = 'blocked';
-          detail = `Waiting for ${waiting.map((w) => `${this.titled(w.id)} (${w.status.replace('-', ' ')})`).join(', ')}. ${detail}`;
+          detail = l10n.t('Waiting for {0}. {1}', waiting.map((w) => `${this.titled(w.id)} (${w.status.replace('-', ' ')})`).join(', '), detail);
         }
       }
       const r = result(def.id, status, detail, o.checks, o.evidence);

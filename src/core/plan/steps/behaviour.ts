@@ -2,6 +2,7 @@ import type { StepStatus } from '../stepIds';
 import type { Basis, SubCheck } from '../result';
 import type { StepContext } from '../context';
 import { RESOURCE_ACCESS, type Refusal } from '../../../oracle/privileges';
+import * as l10n from '@vscode/l10n';
 
 /** What a step's check found, before attestations and dependencies are folded in. */
 export interface CheckOutcome {
@@ -30,7 +31,7 @@ export const refused = (id: string, title: string, r: Refusal, consequence = '')
   id,
   title,
   outcome: 'unknown',
-  message: `Could not read: ${r.message}${consequence ? ` ${consequence}` : ''}`,
+  message: l10n.t('Could not read: {0}{1}', r.message, consequence ? ` ${consequence}` : ''),
   basis: r.kind === 'shape' ? 'inferred' : RESOURCE_ACCESS[r.resource].basis,
 });
 
@@ -46,8 +47,8 @@ export function attestationOnly(what: string): StepBehaviour {
     async check() {
       return {
         status: 'needs-action',
-        detail: `Oracle offers no API to read or perform this; ${what} Then attest it with a note of the evidence.`,
-        checks: [info('no-api', 'No Oracle API', 'Guided step: follow the checklist and attest.', 'documented')],
+        detail: l10n.t('Oracle offers no API to read or perform this; {0} Then attest it with a note of the evidence.', what),
+        checks: [info('no-api', l10n.t('No Oracle API'), l10n.t('Guided step: follow the checklist and attest.'), 'documented')],
       };
     },
   };

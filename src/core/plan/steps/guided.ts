@@ -8,6 +8,7 @@ import { signOracleJwt } from '../oracleJwt';
 import { describeError, type StepContext } from '../context';
 import type { SubCheck } from '../result';
 import { fail, info, pass, refusalEvidence, refused, unknown, type CheckOutcome, type StepBehaviour } from './behaviour';
+import * as l10n from '@vscode/l10n';
 
 /** Self-paced learning: no API reads the setting; a successful read of learningSelfPacedItems is a weak probe, a refused one proves nothing. */
 export const selfPacedLearning: StepBehaviour = {
@@ -17,20 +18,20 @@ export const selfPacedLearning: StepBehaviour = {
       const r = probe.refusal;
       return {
         status: 'needs-action',
-        detail: `Oracle offers no API that reads this setting, and the weak probe could not read either (${r.message}) Enable self-paced learning, Redwood learner pages and 24D catalog management in Learning setup, then attest.`,
+        detail: l10n.t('Oracle offers no API that reads this setting, and the weak probe could not read either ({0}) Enable self-paced learning, Redwood learner pages and 24D catalog management in Learning setup, then attest.', r.message),
         checks: [
-          refused('probe', 'Self-paced items readable', r, 'This does not mean self-paced learning is off.'),
-          info('redwood', 'Redwood UX and 24D catalog', 'No API reads these settings: confirm them and attest.', 'documented'),
+          refused('probe', l10n.t('Self-paced items readable'), r, l10n.t('This does not mean self-paced learning is off.')),
+          info('redwood', l10n.t('Redwood UX and 24D catalog'), l10n.t('No API reads these settings: confirm them and attest.'), 'documented'),
         ],
         evidence: refusalEvidence([r]) ?? {},
       };
     }
     return {
       status: 'needs-action',
-      detail: 'learningSelfPacedItems answers (a weak sign that self-paced learning is on). Confirm the Redwood learner and catalog settings, then attest.',
+      detail: l10n.t('learningSelfPacedItems answers (a weak sign that self-paced learning is on). Confirm the Redwood learner and catalog settings, then attest.'),
       checks: [
-        pass('probe', 'Self-paced items readable', 'GET learningSelfPacedItems?limit=1 succeeded (inference: the feature is enabled).', 'inferred'),
-        info('redwood', 'Redwood UX and 24D catalog', 'No API reads these settings: confirm them and attest.', 'documented'),
+        pass('probe', l10n.t('Self-paced items readable'), l10n.t('GET learningSelfPacedItems?limit=1 succeeded (inference: the feature is enabled).'), 'inferred'),
+        info('redwood', l10n.t('Redwood UX and 24D catalog'), l10n.t('No API reads these settings: confirm them and attest.'), 'documented'),
       ],
     };
   },
@@ -96,27 +97,27 @@ async function readProviders(ctx: StepContext): Promise<{ ok: true; listing: Pro
 export const externalProvider: StepBehaviour = {
   async check(ctx): Promise<CheckOutcome> {
     const name = ctx.profile.provider.oracleProviderName;
-    const settings = info('settings', 'Catalog profile, visibility and mappings', 'No API reads them: confirm and attest.', 'documented');
+    const settings = info('settings', l10n.t('Catalog profile, visibility and mappings'), l10n.t('No API reads them: confirm and attest.'), 'documented');
     const todo = `Configure ${name} on Configure External Providers (user ${ctx.plan.integrationUser.userName}, catalog profile "${ctx.plan.catalogProfile}", visibility "${ctx.plan.visibility}", attribute mappings), validate, then attest.`;
     const read = await readProviders(ctx);
     if (!read.ok) {
       const [first, second] = read.refusals;
       const checks = [
-        refused('listed', 'Provider configured', first!, second ? `Read as the integration user too: ${second.message}` : first!.kind === 'forbidden' ? 'Apply api-authentication (JWT) or store the OAuth client secret so that it can be read as the integration user.' : ''),
+        refused('listed', l10n.t('Provider configured'), first!, second ? `Read as the integration user too: ${second.message}` : first!.kind === 'forbidden' ? 'Apply api-authentication (JWT) or store the OAuth client secret so that it can be read as the integration user.' : ''),
         settings,
       ];
-      return { status: 'needs-action', detail: `Whether ${name} is configured could not be read (${first!.message}) ${todo}`, checks, evidence: refusalEvidence(read.refusals) ?? {} };
+      return { status: 'needs-action', detail: l10n.t('Whether {0} is configured could not be read ({1}) {2}', name, first!.message, todo), checks, evidence: refusalEvidence(read.refusals) ?? {} };
     }
     const { listing, via } = read;
-    const viaCheck = via ? [info('read-as', 'Read as the integration user', `The administrator is refused digitalLearningProviders (it needs the provider duty): read ${via}.`, 'documented')] : [];
+    const viaCheck = via ? [info('read-as', l10n.t('Read as the integration user'), l10n.t('The administrator is refused digitalLearningProviders (it needs the provider duty): read {0}.', via), 'documented')] : [];
     if (listing.shape.missing.length) {
       const fields = listing.shape.missing.map((f) => expectedNames(PROVIDER_SHAPE[f])).join(', ');
       return {
         status: 'needs-action',
-        detail: `The pod answered digitalLearningProviders in a shape we did not expect (no ${fields}), so whether ${name} is configured cannot be told. ${todo}`,
+        detail: l10n.t('The pod answered digitalLearningProviders in a shape we did not expect (no {0}), so whether {1} is configured cannot be told. {2}', fields, name, todo),
         checks: [
           ...viaCheck,
-          unknown('listed', 'Provider configured', `GET ${DIGITAL_LEARNING_PROVIDERS_PATH} answered in a shape we did not expect: no field ${fields} (Oracle does not publish its fields). A redacted sample is in the evidence; run oli probe and report it.`, 'inferred'),
+          unknown('listed', l10n.t('Provider configured'), l10n.t('GET {0} answered in a shape we did not expect: no field {1} (Oracle does not publish its fields). A redacted sample is in the evidence; run oli probe and report it.', DIGITAL_LEARNING_PROVIDERS_PATH, fields), 'inferred'),
           settings,
         ],
         evidence: { unexpectedShape: { resource: 'digitalLearningProviders', missing: listing.shape.missing, sample: listing.shape.sample } },
@@ -126,17 +127,17 @@ export const externalProvider: StepBehaviour = {
     if (!mine) {
       return {
         status: 'needs-action',
-        detail: `${name} is not listed in digitalLearningProviders: it has not been configured (or validated) on Configure External Providers.`,
-        checks: [...viaCheck, fail('listed', 'Provider configured', `${listing.items.length} provider(s) listed, none named ${name}.`, 'inferred'), settings],
+        detail: l10n.t('{0} is not listed in digitalLearningProviders: it has not been configured (or validated) on Configure External Providers.', name),
+        checks: [...viaCheck, fail('listed', l10n.t('Provider configured'), l10n.t('{0} provider(s) listed, none named {1}.', listing.items.length, name), 'inferred'), settings],
         refutesAttestation: true,
       };
     }
-    const checks: SubCheck[] = [...viaCheck, pass('listed', 'Provider configured', `${name} is listed (provider ${mine.id ?? '?'}).`, 'inferred')];
+    const checks: SubCheck[] = [...viaCheck, pass('listed', l10n.t('Provider configured'), l10n.t('{0} is listed (provider {1}).', name, mine.id ?? '?'), 'inferred')];
     if (mine.userName !== undefined) {
       checks.push(
         mine.userName.toLowerCase() === ctx.plan.integrationUser.userName.toLowerCase()
-          ? pass('user', 'Integration user', `Uses ${mine.userName}.`, 'inferred')
-          : fail('user', 'Integration user', `Uses ${mine.userName}; the plan says ${ctx.plan.integrationUser.userName}.`, 'inferred'),
+          ? pass('user', l10n.t('Integration user'), l10n.t('Uses {0}.', mine.userName), 'inferred')
+          : fail('user', l10n.t('Integration user'), l10n.t('Uses {0}; the plan says {1}.', mine.userName, ctx.plan.integrationUser.userName), 'inferred'),
       );
     }
     checks.push(settings);
@@ -154,12 +155,12 @@ export const externalProvider: StepBehaviour = {
 /** API Authentication (jwt): guided, with a real verification through a temporary test issuer. */
 export const apiAuthentication: StepBehaviour = {
   async check(ctx) {
-    if (ctx.plan.auth !== 'jwt' || !ctx.plan.jwt) return { status: 'not-applicable', detail: 'Only the JWT variant uses API Authentication.', checks: [] };
-    const checks = [info('no-api', 'No Oracle API', `Register issuer "${ctx.plan.jwt.issuer}" and the provider certificate in the Security Console, then attest.`, 'documented')];
+    if (ctx.plan.auth !== 'jwt' || !ctx.plan.jwt) return { status: 'not-applicable', detail: l10n.t('Only the JWT variant uses API Authentication.'), checks: [] };
+    const checks = [info('no-api', l10n.t('No Oracle API'), l10n.t('Register issuer "{0}" and the provider certificate in the Security Console, then attest.', ctx.plan.jwt.issuer), 'documented')];
     const kit = await loadKit(ctx.planDir, ctx.environment);
     if (!kit) {
-      checks.push(info('verification', 'Verification call', 'Optional: apply this step to create a test issuer and certificate; register them too and re-check to prove the path with a real call.', 'documented'));
-      return { status: 'needs-action', detail: 'Register the trusted issuer and the certificate under API Authentication, then attest.', checks };
+      checks.push(info('verification', l10n.t('Verification call'), l10n.t('Optional: apply this step to create a test issuer and certificate; register them too and re-check to prove the path with a real call.'), 'documented'));
+      return { status: 'needs-action', detail: l10n.t('Register the trusted issuer and the certificate under API Authentication, then attest.'), checks };
     }
     // Any 200 proves the path; the fields of the answer do not matter here (the read is shared with external-provider).
     const read = await readAsProvider(ctx);
@@ -167,14 +168,14 @@ export const apiAuthentication: StepBehaviour = {
       checks.push(
         pass(
           'verification',
-          'Verification call',
-          `A JWT signed as ${ctx.plan.integrationUser.userName} under the test issuer "${kit.issuer}" got 200 from digitalLearningProviders: user, role and API Authentication work.`,
+          l10n.t('Verification call'),
+          l10n.t('A JWT signed as {0} under the test issuer "{1}" got 200 from digitalLearningProviders: user, role and API Authentication work.', ctx.plan.integrationUser.userName, kit.issuer),
           'documented',
         ),
       );
       return {
         status: 'needs-action',
-        detail: `Verified with the test issuer "${kit.issuer}". Confirm the provider's own issuer and certificate are registered the same way, then attest (and remove the test issuer).`,
+        detail: l10n.t('Verified with the test issuer "{0}". Confirm the provider\'s own issuer and certificate are registered the same way, then attest (and remove the test issuer).', kit.issuer),
         checks,
         evidence: { verification: { issuer: kit.issuer, alias: kit.alias, x5t: kit.x5t, result: 200 } },
       };
@@ -185,13 +186,13 @@ export const apiAuthentication: StepBehaviour = {
       checks.push(
         fail(
           'verification',
-          'Verification call',
-          `401: the pod does not accept the test issuer "${kit.issuer}" with certificate alias ${kit.alias} (x5t ${kit.x5t}) for ${ctx.plan.integrationUser.userName}. Register them under API Authentication, check the user is active.`,
+          l10n.t('Verification call'),
+          l10n.t('401: the pod does not accept the test issuer "{0}" with certificate alias {1} (x5t {2}) for {3}. Register them under API Authentication, check the user is active.', kit.issuer, kit.alias, kit.x5t, ctx.plan.integrationUser.userName),
           'documented',
         ),
       );
-    else if (status === 403) checks.push(fail('verification', 'Verification call', `403: authenticated, but ${ctx.plan.integrationUser.userName} lacks the Learning Content Provider duty (check the job role).`, 'documented'));
-    else checks.push(unknown('verification', 'Verification call', describeError(err), 'inferred'));
+    else if (status === 403) checks.push(fail('verification', l10n.t('Verification call'), l10n.t('403: authenticated, but {0} lacks the Learning Content Provider duty (check the job role).', ctx.plan.integrationUser.userName), 'documented'));
+    else checks.push(unknown('verification', l10n.t('Verification call'), describeError(err), 'inferred'));
     return {
       status: 'needs-action',
       detail: status === 403 ? 'API Authentication works, but the integration user lacks the duty.' : 'The verification call did not succeed; see the verification check.',

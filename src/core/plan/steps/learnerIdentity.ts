@@ -2,6 +2,7 @@ import { ScimLookupError, type ScimLookupLearned } from '../../../oracle/scimUse
 import { checkIdentities, readIdentifiers, type IdentityReport } from '../identity';
 import { LEARNER_SAMPLE_SIZE, type StepContext } from '../context';
 import { fail, info, pass, unknown, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
+import * as l10n from '@vscode/l10n';
 
 /** Users read at most, in a status, when the pod accepts no email filter (a fuller check: oli identity). */
 const STATUS_MAX_SCAN = 20_000;
@@ -23,8 +24,8 @@ export const learnerIdentity: StepBehaviour = {
       if (!(err instanceof ScimLookupError)) throw err;
       return {
         status: 'unknown',
-        detail: `Could not look the learners up: ${err.message}`,
-        checks: [unknown('resolved', 'Resolved', err.message, 'inferred')],
+        detail: l10n.t('Could not look the learners up: {0}', err.message),
+        checks: [unknown('resolved', l10n.t('Resolved'), err.message, 'inferred')],
       };
     }
   },
@@ -57,19 +58,19 @@ async function checkLearners(ctx: StepContext): Promise<CheckOutcome> {
       if (withoutEmail) {
         report.summary.total += withoutEmail;
         report.summary.missing += withoutEmail;
-        report.problems.push({ value: `${withoutEmail} sampled users`, problem: 'missing', message: 'active users without a primary work email cannot be identified by email' });
+        report.problems.push({ value: `${withoutEmail} sampled users`, problem: 'missing', message: l10n.t('active users without a primary work email cannot be identified by email') });
       }
     }
     const s = report.summary;
     const checks = [
-      info('identifier', 'Identifier', by === 'email' ? 'Learners are identified by primary work email (xAPI actor.mbox).' : 'Learners are identified by Oracle user name (xAPI actor.account.name).', 'documented'),
+      info('identifier', l10n.t('Identifier'), by === 'email' ? 'Learners are identified by primary work email (xAPI actor.mbox).' : 'Learners are identified by Oracle user name (xAPI actor.account.name).', 'documented'),
       s.matched === s.total
-        ? pass('resolved', 'Resolved', `${s.matched} of ${s.total} identifiers from ${source} resolve to exactly one active user.`, 'documented')
-        : warn('resolved', 'Resolved', `${s.matched} of ${s.total} identifiers from ${source} resolve to exactly one active user.`, 'documented'),
+        ? pass('resolved', l10n.t('Resolved'), l10n.t('{0} of {1} identifiers from {2} resolve to exactly one active user.', s.matched, s.total, source), 'documented')
+        : warn('resolved', l10n.t('Resolved'), l10n.t('{0} of {1} identifiers from {2} resolve to exactly one active user.', s.matched, s.total, source), 'documented'),
     ];
     const fallbacks = (learned as ScimLookupLearned | undefined)?.fallbacks ?? [];
-    if (fallbacks.length) checks.push(info('lookup', 'How users were looked up', `${fallbacks.join('; ')} (run oli probe once to remember it).`, 'inferred'));
-    for (const p of report.problems.slice(0, 20)) checks.push(fail(`${p.problem}:${p.value}`, p.problem, `${p.value}: ${p.message}${p.users ? ` (${p.users.join(', ')})` : ''}`, 'documented'));
+    if (fallbacks.length) checks.push(info('lookup', l10n.t('How users were looked up'), l10n.t('{0} (run oli probe once to remember it).', fallbacks.join('; ')), 'inferred'));
+    for (const p of report.problems.slice(0, 20)) checks.push(fail(`${p.problem}:${p.value}`, p.problem, l10n.t('{0}: {1}{2}', p.value, p.message, p.users ? ` (${p.users.join(', ')})` : ''), 'documented'));
     const problems = s.total - s.matched;
     return {
       status: problems === 0 && s.total > 0 ? 'done' : 'needs-action',

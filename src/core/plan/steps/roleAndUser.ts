@@ -2,6 +2,7 @@ import { createUser } from '../../../oracle/scimUsers';
 import { addRoleMember } from '../../../oracle/scimRoles';
 import { readOrRefusal, type Refusal } from '../../../oracle/privileges';
 import { fail, info, pass, refusalEvidence, refused, unknown, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
+import * as l10n from '@vscode/l10n';
 
 export const PROVIDER_DUTY = 'ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY';
 
@@ -10,12 +11,12 @@ export const jobRole: StepBehaviour = {
   async check(ctx) {
     const name = ctx.plan.jobRole.name;
     const [roleRead, user] = await Promise.all([readOrRefusal('scim-roles', () => ctx.jobRole()), ctx.integrationUser()]);
-    const onlyDuty = info('only-duty', 'Only the Learning Content Provider duty', 'Oracle has no API to read a role hierarchy: confirm in the Security Console and attest.', 'documented');
+    const onlyDuty = info('only-duty', l10n.t('Only the Learning Content Provider duty'), l10n.t('Oracle has no API to read a role hierarchy: confirm in the Security Console and attest.'), 'documented');
     if (!roleRead.ok) {
       return {
         status: 'needs-action',
-        detail: `Whether the role "${name}" exists could not be read (${roleRead.refusal.message}) Create it in the Security Console with only the Learning Content Provider duty, then attest.`,
-        checks: [refused('exists', 'Role exists', roleRead.refusal), onlyDuty],
+        detail: l10n.t('Whether the role "{0}" exists could not be read ({1}) Create it in the Security Console with only the Learning Content Provider duty, then attest.', name, roleRead.refusal.message),
+        checks: [refused('exists', l10n.t('Role exists'), roleRead.refusal), onlyDuty],
         evidence: refusalEvidence([roleRead.refusal]) ?? {},
       };
     }
@@ -23,25 +24,25 @@ export const jobRole: StepBehaviour = {
     if (!role) {
       return {
         status: 'needs-action',
-        detail: `No role with the code "${name}" in the pod. Create it in the Security Console with only the Learning Content Provider duty, then re-check.`,
-        checks: [fail('exists', 'Role exists', `SCIM Roles has no role named "${name}".`, 'documented')],
+        detail: l10n.t('No role with the code "{0}" in the pod. Create it in the Security Console with only the Learning Content Provider duty, then re-check.', name),
+        checks: [fail('exists', l10n.t('Role exists'), l10n.t('SCIM Roles has no role named "{0}".', name), 'documented')],
         refutesAttestation: true,
       };
     }
-    const checks = [pass('exists', 'Role exists', `Found "${role.displayName ?? role.name}" (${role.name}).`, 'documented')];
-    if (role.category && role.category !== 'JOB') checks.push(warn('category', 'Role category', `Category is ${role.category}; Oracle asks for a job role.`, 'documented'));
+    const checks = [pass('exists', l10n.t('Role exists'), l10n.t('Found "{0}" ({1}).', role.displayName ?? role.name, role.name), 'documented')];
+    if (role.category && role.category !== 'JOB') checks.push(warn('category', l10n.t('Role category'), l10n.t('Category is {0}; Oracle asks for a job role.', role.category), 'documented'));
     if (user) {
       const holds = role.members.some((m) => m.value === user.id);
       checks.push(
         holds
-          ? pass('member', 'Integration user holds it', `${user.userName} is a member.`, 'documented')
-          : info('member', 'Integration user holds it', `${user.userName} is not a member yet (the integration-user step adds it).`, 'documented'),
+          ? pass('member', l10n.t('Integration user holds it'), l10n.t('{0} is a member.', user.userName), 'documented')
+          : info('member', l10n.t('Integration user holds it'), l10n.t('{0} is not a member yet (the integration-user step adds it).', user.userName), 'documented'),
       );
     }
     checks.push(onlyDuty);
     return {
       status: 'needs-action',
-      detail: `Role "${name}" exists. Confirm that it holds only the Learning Content Provider duty and is allowed from all IP addresses under LBAC, then attest.`,
+      detail: l10n.t('Role "{0}" exists. Confirm that it holds only the Learning Content Provider duty and is allowed from all IP addresses under LBAC, then attest.', name),
       checks,
       evidence: { roleId: role.id, roleName: role.name },
     };
@@ -62,51 +63,51 @@ export const integrationUser: StepBehaviour = {
     if (!user) {
       return {
         status: 'needs-action',
-        detail: `No user "${want.userName}". Apply creates it through SCIM (active, work email ${want.email}, no person record) and adds the job role.`,
-        checks: [fail('exists', 'User exists', `SCIM Users has no userName "${want.userName}".`, 'documented')],
+        detail: l10n.t('No user "{0}". Apply creates it through SCIM (active, work email {1}, no person record) and adds the job role.', want.userName, want.email),
+        checks: [fail('exists', l10n.t('User exists'), l10n.t('SCIM Users has no userName "{0}".', want.userName), 'documented')],
       };
     }
     const refusals: Refusal[] = [];
-    const checks = [pass('exists', 'User exists', `${user.userName} (${user.id}).`, 'documented')];
+    const checks = [pass('exists', l10n.t('User exists'), l10n.t('{0} ({1}).', user.userName, user.id), 'documented')];
     const failures: string[] = [];
     if (!user.active) {
-      checks.push(fail('active', 'Active', 'The user is inactive: the provider cannot authenticate.', 'documented'));
+      checks.push(fail('active', l10n.t('Active'), l10n.t('The user is inactive: the provider cannot authenticate.'), 'documented'));
       failures.push('it is inactive (activate it, or choose another user name)');
-    } else checks.push(pass('active', 'Active', 'Active.', 'documented'));
+    } else checks.push(pass('active', l10n.t('Active'), l10n.t('Active.'), 'documented'));
     const email = user.emails?.find((e) => e.primary)?.value ?? user.emails?.[0]?.value;
-    if (email?.toLowerCase() !== want.email.toLowerCase()) checks.push(warn('email', 'Work email', `Email is ${email ?? 'missing'}; the plan says ${want.email}.`, 'documented'));
-    else checks.push(pass('email', 'Work email', email, 'documented'));
+    if (email?.toLowerCase() !== want.email.toLowerCase()) checks.push(warn('email', l10n.t('Work email'), l10n.t('Email is {0}; the plan says {1}.', email ?? 'missing', want.email), 'documented'));
+    else checks.push(pass('email', l10n.t('Work email'), email, 'documented'));
     const account = accountRead.ok ? accountRead.value.account : undefined;
     const roleCodes = accountRead.ok ? accountRead.value.roles : undefined;
     if (!accountRead.ok) {
       refusals.push(accountRead.refusal);
-      checks.push(refused('person', 'No person record', accountRead.refusal, 'Whether the user is linked to a person (Oracle asks for Associated Person Type "None") is unknown.'));
+      checks.push(refused('person', l10n.t('No person record'), accountRead.refusal, l10n.t('Whether the user is linked to a person (Oracle asks for Associated Person Type "None") is unknown.')));
     } else if (!account) {
-      checks.push(unknown('person', 'No person record', 'userAccounts does not list the user, so the person link could not be read.', 'inferred'));
+      checks.push(unknown('person', l10n.t('No person record'), l10n.t('userAccounts does not list the user, so the person link could not be read.'), 'inferred'));
     } else if (account.PersonId !== null) {
-      checks.push(fail('person', 'No person record', `The user is linked to person ${account.PersonNumber ?? account.PersonId}. Oracle asks for Associated Person Type "None".`, 'documented'));
+      checks.push(fail('person', l10n.t('No person record'), l10n.t('The user is linked to person {0}. Oracle asks for Associated Person Type "None".', account.PersonNumber ?? account.PersonId), 'documented'));
       failures.push(`it is linked to a person (${account.PersonNumber ?? account.PersonId}); create a separate user without a person`);
-    } else checks.push(pass('person', 'No person record', 'PersonId is empty (Associated Person Type: None).', 'inferred'));
+    } else checks.push(pass('person', l10n.t('No person record'), l10n.t('PersonId is empty (Associated Person Type: None).'), 'inferred'));
     const role = roleRead.ok ? roleRead.value : undefined;
     if (!roleRead.ok) refusals.push(roleRead.refusal);
     const holdsRole = role ? role.members.some((m) => m.value === user.id) || (roleCodes ?? []).includes(role.name) : roleCodes?.includes(ctx.plan.jobRole.name);
-    if (role) checks.push(holdsRole ? pass('role', 'Holds the job role', role.name, 'documented') : fail('role', 'Holds the job role', `Not a member of ${role.name}; apply adds it.`, 'documented'));
-    else if (!roleRead.ok) checks.push(holdsRole ? pass('role', 'Holds the job role', `${ctx.plan.jobRole.name} (from userAccountRoles).`, 'documented') : refused('role', 'Holds the job role', roleRead.refusal));
+    if (role) checks.push(holdsRole ? pass('role', l10n.t('Holds the job role'), role.name, 'documented') : fail('role', l10n.t('Holds the job role'), l10n.t('Not a member of {0}; apply adds it.', role.name), 'documented'));
+    else if (!roleRead.ok) checks.push(holdsRole ? pass('role', l10n.t('Holds the job role'), l10n.t('{0} (from userAccountRoles).', ctx.plan.jobRole.name), 'documented') : refused('role', l10n.t('Holds the job role'), roleRead.refusal));
     const others = (roleCodes ?? []).filter((c) => c !== ctx.plan.jobRole.name);
     if (others.length) {
-      checks.push(fail('other-roles', 'No other roles', `Also holds ${others.join(', ')}: the integration user must hold only the job role.`, 'documented'));
+      checks.push(fail('other-roles', l10n.t('No other roles'), l10n.t('Also holds {0}: the integration user must hold only the job role.', others.join(', ')), 'documented'));
       failures.push(`it holds other roles (${others.join(', ')}); remove them in the Security Console`);
-    } else if (roleCodes) checks.push(pass('other-roles', 'No other roles', 'Holds no other role.', 'documented'));
-    else if (!accountRead.ok) checks.push(refused('other-roles', 'No other roles', accountRead.refusal, 'Whether it holds other roles is unknown.'));
+    } else if (roleCodes) checks.push(pass('other-roles', l10n.t('No other roles'), l10n.t('Holds no other role.'), 'documented'));
+    else if (!accountRead.ok) checks.push(refused('other-roles', l10n.t('No other roles'), accountRead.refusal, l10n.t('Whether it holds other roles is unknown.')));
     const evidence = { userId: user.id, personId: account?.PersonId ?? null, roles: roleCodes ?? [], ...(refusalEvidence(refusals) ?? {}) };
-    if (failures.length) return { status: 'failed', detail: `User "${user.userName}" exists but ${failures.join('; ')}.`, checks, evidence };
-    if (roleRead.ok && !role) return { status: 'needs-action', detail: `User exists; the job role "${ctx.plan.jobRole.name}" does not exist yet.`, checks, evidence };
-    if (role && !holdsRole) return { status: 'needs-action', detail: `User exists without the job role; apply adds ${role.name} through SCIM Roles.`, checks, evidence };
+    if (failures.length) return { status: 'failed', detail: l10n.t('User "{0}" exists but {1}.', user.userName, failures.join('; ')), checks, evidence };
+    if (roleRead.ok && !role) return { status: 'needs-action', detail: l10n.t('User exists; the job role "{0}" does not exist yet.', ctx.plan.jobRole.name), checks, evidence };
+    if (role && !holdsRole) return { status: 'needs-action', detail: l10n.t('User exists without the job role; apply adds {0} through SCIM Roles.', role.name), checks, evidence };
     if (refusals.length) {
       const known = `${user.userName} is ${user.active ? 'active' : 'inactive'}${holdsRole ? ` and holds ${ctx.plan.jobRole.name}` : ''}`;
-      return { status: 'unknown', detail: `${known}; could not read the rest: ${refusals.map((r) => r.message).join(' ')}`, checks, evidence };
+      return { status: 'unknown', detail: l10n.t('{0}; could not read the rest: {1}', known, refusals.map((r) => r.message).join(' ')), checks, evidence };
     }
-    return { status: 'done', detail: `${user.userName} is active, has no person record and holds only ${role!.name}.`, checks, evidence };
+    return { status: 'done', detail: l10n.t('{0} is active, has no person record and holds only {1}.', user.userName, role!.name), checks, evidence };
   },
 
   async apply(ctx) {

@@ -15,6 +15,7 @@ import type { ScheduledProcessKey } from '../planFile';
 import { describeError, type StepContext } from '../context';
 import type { SubCheck } from '../result';
 import { fail, info, pass, refusalEvidence, refused, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
+import * as l10n from '@vscode/l10n';
 
 export interface ScheduledProcess {
   key: ScheduledProcessKey;
@@ -260,30 +261,30 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[], own
   let unclear = 0;
   let unreadable = 0;
   if (!orders) {
-    if (loadSync.refusal) checks.push(refused('load-sync', lsName, loadSync.refusal, 'The order of the processes cannot be checked.'));
-    else if (!loadSync.id) checks.push(warn('load-sync', lsName, 'Its job definition id is unknown, so the order cannot be checked.', 'inferred'));
+    if (loadSync.refusal) checks.push(refused('load-sync', lsName, loadSync.refusal, l10n.t('The order of the processes cannot be checked.')));
+    else if (!loadSync.id) checks.push(warn('load-sync', lsName, l10n.t('Its job definition id is unknown, so the order cannot be checked.'), 'inferred'));
     else if (loadSync.undetermined && ownsLoadSync) {
       unclear++;
       checks.push(
         fail(
           'load-sync',
           lsName,
-          `Cannot tell whether it already has a daily schedule: ${loadSync.undetermined}. Apply submits nothing for it nor for the processes that run after it: in ${SCHEDULED_PROCESSES_NAV}, search "${lsName}" and check for a recurring request, then re-check.`,
+          l10n.t('Cannot tell whether it already has a daily schedule: {0}. Apply submits nothing for it nor for the processes that run after it: in {1}, search "{2}" and check for a recurring request, then re-check.', loadSync.undetermined, SCHEDULED_PROCESSES_NAV, lsName),
           'inferred',
         ),
       );
-    } else if (loadSync.undetermined) checks.push(warn('load-sync', lsName, `Cannot tell whether it is scheduled: ${loadSync.undetermined}.`, loadSync.idBasis));
-    else if (!loadSync.schedule && !ownsLoadSync) checks.push(warn('load-sync', lsName, 'Has no daily schedule: Oracle asks to run the Learning processes after it.', loadSync.idBasis));
+    } else if (loadSync.undetermined) checks.push(warn('load-sync', lsName, l10n.t('Cannot tell whether it is scheduled: {0}.', loadSync.undetermined), loadSync.idBasis));
+    else if (!loadSync.schedule && !ownsLoadSync) checks.push(warn('load-sync', lsName, l10n.t('Has no daily schedule: Oracle asks to run the Learning processes after it.'), loadSync.idBasis));
     else if (!loadSync.schedule) {
       // Its schedule is part of this step: the processes that run after it need it.
       unscheduled++;
-      checks.push(fail('load-sync', lsName, `No daily schedule for ${loadSync.id}: Oracle asks to run the Learning processes after it, so apply schedules it first.`, weakestBasis([loadSync.idBasis, 'documented'])!));
+      checks.push(fail('load-sync', lsName, l10n.t('No daily schedule for {0}: Oracle asks to run the Learning processes after it, so apply schedules it first.', loadSync.id), weakestBasis([loadSync.idBasis, 'documented'])!));
     } else
       checks.push(
         pass(
           'load-sync',
           lsName,
-          `Scheduled daily (request ${loadSync.schedule.requestId}${start.minutes !== undefined ? `, ${fmt(start.minutes)} UTC${start.from === 'plan' ? ' per the plan' : ''}` : ', start time not shown'}).`,
+          l10n.t('Scheduled daily (request {0}{1}).', loadSync.schedule.requestId, start.minutes !== undefined ? `, ${fmt(start.minutes)} UTC${start.from === 'plan' ? ' per the plan' : ''}` : ', start time not shown'),
           weakestBasis([loadSync.idBasis, loadSync.recognisedBy === 'requestType word' ? 'inferred' : 'documented'])!,
         ),
       );
@@ -293,17 +294,17 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[], own
     if (s.refusal) {
       unreadable++;
       refusals.push(s.refusal);
-      checks.push(refused(s.process.key, label, s.refusal, 'Whether it has a daily schedule is unknown; apply submits nothing for it.'));
+      checks.push(refused(s.process.key, label, s.refusal, l10n.t('Whether it has a daily schedule is unknown; apply submits nothing for it.')));
     } else if (!s.id) {
       missingIds++;
-      checks.push(fail(s.process.key, label, `Job definition id unknown. Oracle does not publish it: submit "${label}" once in Scheduled Processes, or set scheduledProcesses.${s.process.key} in the plan.`, 'documented'));
+      checks.push(fail(s.process.key, label, l10n.t('Job definition id unknown. Oracle does not publish it: submit "{0}" once in Scheduled Processes, or set scheduledProcesses.{1} in the plan.', label, s.process.key), 'documented'));
     } else if (s.undetermined) {
       unclear++;
       checks.push(
         fail(
           s.process.key,
           label,
-          `Cannot tell whether "${label}" already has a daily schedule: ${s.undetermined}. Apply submits nothing for it (a second schedule would run it twice): in ${SCHEDULED_PROCESSES_NAV}, search "${label}" and check for a recurring request; cancel extras, or submit one, then re-check.`,
+          l10n.t('Cannot tell whether "{0}" already has a daily schedule: {1}. Apply submits nothing for it (a second schedule would run it twice): in {2}, search "{3}" and check for a recurring request; cancel extras, or submit one, then re-check.', label, s.undetermined, SCHEDULED_PROCESSES_NAV, label),
           'inferred',
         ),
       );
@@ -321,8 +322,8 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[], own
         checks.push(
           fail(
             `${s.process.key}:duplicates`,
-            `${label}: one schedule`,
-            `${s.duplicates.length + 1} daily schedules (requests ${[s.schedule, ...s.duplicates].map((r) => r.requestId).join(', ')}): the process would run ${s.duplicates.length + 1} times a day. Apply cancels the newer ones submitted by the user it runs as; cancel others in Scheduled Processes.`,
+            l10n.t('{0}: one schedule', label),
+            l10n.t('{0} daily schedules (requests {1}): the process would run {2} times a day. Apply cancels the newer ones submitted by the user it runs as; cancel others in Scheduled Processes.', s.duplicates.length + 1, [s.schedule, ...s.duplicates].map((r) => r.requestId).join(', '), s.duplicates.length + 1),
             basis,
           ),
         );
@@ -333,8 +334,8 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[], own
       checks.push(
         info(
           'bulk-ingest-parameter',
-          'Program Name parameter',
-          `Submitted with ${p.name} = "${p.value}" (${p.paramType}). Oracle documents the value (Program Name OLC-REST); the parameter name is inferred: set ess.bulkIngestParameter in the plan if your pod names it otherwise.`,
+          l10n.t('Program Name parameter'),
+          l10n.t('Submitted with {0} = "{1}" ({2}). Oracle documents the value (Program Name OLC-REST); the parameter name is inferred: set ess.bulkIngestParameter in the plan if your pod names it otherwise.', p.name, p.value, p.paramType),
           ctx.plan.ess.bulkIngestParameter ? 'documented' : 'inferred',
         ),
       );
@@ -346,22 +347,22 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[], own
       checks.push(
         info(
           `discovered:${key}`,
-          'Discovered id',
-          `${PROCESSES[key].name}: ${job.ids[key]} (${from === 'probe' ? 'confirmed by oli probe' : 'from a request submitted in the pod'}; add it to the plan to pin it).`,
+          l10n.t('Discovered id'),
+          l10n.t('{0}: {1} ({2}; add it to the plan to pin it).', PROCESSES[key].name, job.ids[key] ?? '', from === 'probe' ? 'confirmed by oli probe' : 'from a request submitted in the pod'),
           idBasisOf(job.ids[key], from),
         ),
       );
   }
   const evidence: Record<string, unknown> = Object.fromEntries([loadSync, ...states].map((s) => [s.process.key, { jobDefinitionId: s.id ?? null, requestId: s.schedule?.requestId ?? null }]));
   Object.assign(evidence, refusalEvidence(refusals) ?? {});
-  if (missingIds) return { status: 'needs-action', detail: `${missingIds} process(es) without a known job definition id; see the checks.`, checks, evidence };
-  if (unclear) return { status: 'needs-action', detail: `Cannot tell whether ${unclear} process(es) already have a daily schedule, so apply submits nothing for them: check in Scheduled Processes (see the checks).`, checks, evidence };
-  if (unscheduled) return { status: 'needs-action', detail: `${unscheduled} process(es) without a daily schedule; apply submits them${orders ? '' : ', each after Load and Synchronize External Course Data where Oracle asks'}.`, checks, evidence };
-  if (duplicated) return { status: 'needs-action', detail: `${duplicated} process(es) scheduled more than once; apply cancels the newer duplicates.`, checks, evidence };
-  if (unreadable) return { status: 'unknown', detail: `${unreadable} process(es) could not be read: ${refusals[0]!.message}`, checks, evidence };
+  if (missingIds) return { status: 'needs-action', detail: l10n.t('{0} process(es) without a known job definition id; see the checks.', missingIds), checks, evidence };
+  if (unclear) return { status: 'needs-action', detail: l10n.t('Cannot tell whether {0} process(es) already have a daily schedule, so apply submits nothing for them: check in Scheduled Processes (see the checks).', unclear), checks, evidence };
+  if (unscheduled) return { status: 'needs-action', detail: l10n.t('{0} process(es) without a daily schedule; apply submits them{1}.', unscheduled, orders ? '' : ', each after Load and Synchronize External Course Data where Oracle asks'), checks, evidence };
+  if (duplicated) return { status: 'needs-action', detail: l10n.t('{0} process(es) scheduled more than once; apply cancels the newer duplicates.', duplicated), checks, evidence };
+  if (unreadable) return { status: 'unknown', detail: l10n.t('{0} process(es) could not be read: {1}', unreadable, refusals[0]!.message), checks, evidence };
   return {
     status: 'done',
-    detail: `${states.length} process(es) scheduled daily${start.minutes !== undefined && states.some((s) => s.process.afterLoadSync) ? ' after Load and Synchronize External Course Data' : ''}.`,
+    detail: l10n.t('{0} process(es) scheduled daily{1}.', states.length, start.minutes !== undefined && states.some((s) => s.process.afterLoadSync) ? ' after Load and Synchronize External Course Data' : ''),
     checks,
     evidence,
   };
@@ -498,7 +499,7 @@ export const scheduledProcesses: StepBehaviour = {
 
 export const reconcileUserGroups: StepBehaviour = {
   async check(ctx) {
-    if (ctx.plan.visibility !== 'private') return { status: 'not-applicable', detail: 'Visibility is public: Reconcile User Groups is only needed for private visibility.', checks: [] };
+    if (ctx.plan.visibility !== 'private') return { status: 'not-applicable', detail: l10n.t('Visibility is public: Reconcile User Groups is only needed for private visibility.'), checks: [] };
     return checkSchedules(ctx, RECONCILE, false);
   },
   async apply(ctx) {

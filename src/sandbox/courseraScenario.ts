@@ -78,6 +78,17 @@ export class SandboxAdmin {
   ) {
     return this.call('POST', 'ess/submit', { jobDefinitionId, ...(schedule ? { schedule } : {}), ...(requestParameters?.length ? { requestParameters } : {}) });
   }
+  /** Runs of a job starting in [from, until) end in `state` (WAIT: blocked, they never start). */
+  essOutcome(rule: { jobDefinitionId: string; state: 'SUCCEEDED' | 'ERROR' | 'WARNING' | 'WAIT'; from?: string; until?: string; description?: string }) {
+    return this.call('POST', 'ess/outcomes', rule);
+  }
+  /** The provider's side: a key pair and a certificate with the validity asked for. */
+  async certificate(c: { commonName: string; notBefore?: string; notAfter: string }): Promise<{ certificatePem: string; privateKeyPem: string; notBefore: string; notAfter: string; x5t: string }> {
+    return (await this.call('POST', 'certificates', c)) as { certificatePem: string; privateKeyPem: string; notBefore: string; notAfter: string; x5t: string };
+  }
+  async state(): Promise<Record<string, unknown>> {
+    return (await this.call('GET', 'state')) as Record<string, unknown>;
+  }
   faults(rate: number, seed?: number) {
     return this.call('POST', 'faults', { rate, ...(seed !== undefined ? { seed } : {}) });
   }

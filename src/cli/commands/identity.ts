@@ -30,7 +30,7 @@ ${TIMEOUT_HELP}`,
     const loaded = await loadPlanFor(values, io);
     const by = ((values.by as string | undefined) ?? loaded.plan.learnerIdentifier) as IdentifierKind;
     if (by !== 'email' && by !== 'username') throw new UsageError('--by is email or username.');
-    const credentials = await new EnvCredentialStore(io.env).get();
+    const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
     const timeoutMs = requestTimeoutMs(values);
     const onLog = traceLogger(values, io);
     const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials), {

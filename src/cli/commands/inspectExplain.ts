@@ -55,7 +55,7 @@ export async function runXapiExplain(file: string, values: Record<string, unknow
   const statements = parseStatements(text);
   if (statements.length > MAX_STATEMENTS) throw new UsageError(`${statements.length} statements: explaining against a pod takes at most ${MAX_STATEMENTS}. Split the file.`);
   const loaded = await loadPlanFor(values, io);
-  const credentials = await new EnvCredentialStore(io.env).get();
+  const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
   const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials));
   // What `oli probe` learnt about this pod (filter forms, field names) spares refused requests.
   const learned = (await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment)).probe;

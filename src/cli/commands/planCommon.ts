@@ -64,7 +64,7 @@ export function traceLogger(values: Record<string, unknown>, io: CliIO): ((e: Re
 /** An engine for the CLI: credentials from the environment variables, progress on stderr. */
 export async function engineFor(values: Record<string, unknown>, io: CliIO): Promise<{ engine: PlanEngine; loaded: LoadedPlan }> {
   const loaded = await loadPlanFor(values, io);
-  const credentials = await new EnvCredentialStore(io.env).get();
+  const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
   const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
   const onLog = traceLogger(values, io);
   const timeoutMs = requestTimeoutMs(values);

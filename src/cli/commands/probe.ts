@@ -29,7 +29,7 @@ ${TIMEOUT_HELP}`,
     const format = (values.format as string | undefined) ?? (values.json ? 'json' : 'text');
     if (!['text', 'md', 'json'].includes(format)) throw new UsageError('--format is md or json (or leave it out for text).');
     const loaded = await loadPlanFor(values, io);
-    const credentials = await new EnvCredentialStore(io.env).get();
+    const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
     const timeoutMs = requestTimeoutMs(values);
     const onLog = traceLogger(values, io);
     const report = await probeEnvironment({

@@ -32,6 +32,7 @@ export const COMMANDS: CliCommandEntry[] = [
   { name: 'status', summary: "Read every step's live status from the environment", load: async () => (await import('./status')).statusCommand },
   { name: 'apply', summary: "Perform the steps Oracle's APIs allow (idempotent), or --dry-run them", load: async () => (await import('./apply')).applyCommand },
   { name: 'attest', summary: 'Record that a person completed a guided step, with evidence', load: async () => (await import('./attest')).attestCommand },
+  { name: 'health', summary: 'Is the integration still healthy? Scheduled runs, content sync, certificate, completions', load: async () => (await import('./health')).healthCommand },
   { name: 'probe', summary: "Ask a pod, read-only, which of the product's assumptions hold there", load: async () => (await import('./probe')).probeCommand },
   { name: 'report', summary: 'Write the audit record of an environment (Markdown or JSON)', load: async () => (await import('./report')).reportCommand },
   { name: 'identity', summary: 'Check that learner identifiers resolve to exactly one active Oracle user', load: async () => (await import('./identity')).identityCommand },

@@ -55,6 +55,21 @@ export const scheduledProcessesSchema = z.strictObject({
 export type ScheduledProcessIds = z.infer<typeof scheduledProcessesSchema>;
 export type ScheduledProcessKey = keyof ScheduledProcessIds;
 
+/** Thresholds of `oli health` (and of the certificate warning in the VS Code status bar). */
+export const healthSettingsSchema = z.strictObject({
+  certificateWarningDays: z.number().int().min(1).max(365).optional().describe('Warn this many days before the inbound certificate expires (default 30)'),
+  longWaitMinutes: z.number().int().min(5).max(10080).optional().describe('A run of a scheduled process still waiting this long after its scheduled time is a finding (default 120)'),
+  longRunMinutes: z.number().int().min(5).max(10080).optional().describe('A run still running this long is a finding (default 360)'),
+  contentSyncMaxAgeHours: z.number().int().min(1).max(720).optional().describe('The content sync\'s last success older than this is a finding (default 48)'),
+});
+export type HealthSettings = Required<z.infer<typeof healthSettingsSchema>>;
+export const DEFAULT_HEALTH_SETTINGS: HealthSettings = { certificateWarningDays: 30, longWaitMinutes: 120, longRunMinutes: 360, contentSyncMaxAgeHours: 48 };
+
+/** The plan's health thresholds with the defaults filled in. */
+export function healthSettingsOf(plan: PlanFile): HealthSettings {
+  return { ...DEFAULT_HEALTH_SETTINGS, ...(plan.health ?? {}) };
+}
+
 const noWhitespaceEdges = (s: string) => s === s.trim();
 
 export const planFileSchema = z
@@ -123,6 +138,7 @@ export const planFileSchema = z
       })
       .default({ application: 'EarHcmEss', startTime: '02:00' }),
     identitySample: z.string().optional().describe('CSV or text file of learner identifiers checked by the learner-identity step'),
+    health: healthSettingsSchema.optional().describe('Thresholds of oli health and of the certificate warning (VS Code status bar)'),
   })
   .superRefine((p, ctx) => {
     const xapi = !AICC_PROVIDERS.includes(p.provider);

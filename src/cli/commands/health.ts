@@ -1,13 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { UsageError } from '../errors';
-import { EnvCredentialStore } from '../../core/model/credentials';
-import { loadState, saveState, statePath } from '../../core/plan/stateStore';
+import { saveState } from '../../core/plan/stateStore';
 import { recordHealth, runHealth } from '../../core/health/health';
 import { healthExitCode } from '../../core/health/report';
 import { healthToMarkdown, healthToText } from '../../core/health/render';
 import type { CliCommand } from './registry';
-import { loadPlanFor, PLAN_OPTIONS, requestTimeoutMs, TIMEOUT_HELP, traceLogger } from './planCommon';
+import { emitReport, PLAN_OPTIONS, reportFormat, sessionFor, TIMEOUT_HELP } from './planCommon';
 
 export const healthCommand: CliCommand = {
   name: 'health',
@@ -31,33 +27,12 @@ usage or connection error). Thresholds: the plan's "health" section.
 ${TIMEOUT_HELP}`,
   options: { ...PLAN_OPTIONS, format: { type: 'string' }, out: { type: 'string' } },
   async run(values, _positionals, io) {
-    const format = (values.format as string | undefined) ?? (values.json ? 'json' : 'text');
-    if (!['text', 'md', 'json'].includes(format)) throw new UsageError('--format is md or json (or leave it out for text).');
-    const loaded = await loadPlanFor(values, io);
-    const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
-    const path = statePath(loaded.planDir, loaded.environment);
-    const state = await loadState(path, loaded.environment);
-    const timeoutMs = requestTimeoutMs(values);
-    const onLog = traceLogger(values, io);
-    const report = await runHealth({
-      plan: loaded.plan,
-      planDir: loaded.planDir,
-      environment: loaded.environment,
-      credentials,
-      state,
-      signal: io.signal,
-      onProgress: (m) => io.stderr(`${m}\n`),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(onLog ? { onLog } : {}),
-    });
-    recordHealth(state, report, 'cli');
-    await saveState(path, state);
-    const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? healthToMarkdown(report) : healthToText(report);
-    if (values.out) {
-      const out = resolve(io.cwd, values.out as string);
-      await writeFile(out, text, 'utf8');
-      io.stderr(`Health report written to ${out}\n`);
-    } else io.stdout(text);
+    const format = reportFormat(values);
+    const { options, statePath } = await sessionFor(values, io);
+    const report = await runHealth({ ...options, onProgress: (m) => io.stderr(`${m}\n`) });
+    recordHealth(options.state, report, 'cli');
+    await saveState(statePath, options.state);
+    await emitReport(values, io, format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? healthToMarkdown(report) : healthToText(report), 'Health report');
     return healthExitCode(report.level);
   },
 };

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { EnvCredentialStore } from '../../core/model/credentials';
@@ -10,6 +11,7 @@ import { planDirOf } from '../../core/plan/context';
 import type { CliIO } from '../io';
 import type { RequestLogEntry } from '../../oracle/client';
 import { UsageError } from '../errors';
+import type { SessionOptions } from '../../core/ops/session';
 
 export const PLAN_OPTIONS = {
   env: { type: 'string' },
@@ -59,6 +61,40 @@ export async function loadPlanFor(values: Record<string, unknown>, io: CliIO): P
 export function traceLogger(values: Record<string, unknown>, io: CliIO): ((e: RequestLogEntry) => void) | undefined {
   if (values.verbose !== true && io.env.OLI_TRACE !== '1') return undefined;
   return (e) => io.stderr(`  ${e.method} ${e.url} -> ${e.status ?? e.error ?? '?'} (${e.durationMs} ms, attempt ${e.attempt})\n`);
+}
+
+/** `--format md|json` (or `--json`), text when neither: for commands that print a report. */
+export function reportFormat(values: Record<string, unknown>): 'text' | 'md' | 'json' {
+  const format = (values.format as string | undefined) ?? (values.json ? 'json' : 'text');
+  if (format !== 'text' && format !== 'md' && format !== 'json') throw new UsageError('--format is md or json (or leave it out for text).');
+  return format;
+}
+
+/** Prints a report, or writes it to `--out FILE` (saying where on stderr). */
+export async function emitReport(values: Record<string, unknown>, io: CliIO, text: string, what: string): Promise<void> {
+  if (!values.out) return io.stdout(text);
+  const out = resolve(io.cwd, values.out as string);
+  await writeFile(out, text, 'utf8');
+  io.stderr(`${what} written to ${out}\n`);
+}
+
+/** What a read-only operation on the chosen environment needs: the plan, its credentials (per environment), state, signal, timeout and trace. */
+export async function sessionFor(values: Record<string, unknown>, io: CliIO, environment?: string): Promise<{ loaded: LoadedPlan; options: SessionOptions; statePath: string }> {
+  const loaded = await loadPlanFor(environment ? { ...values, env: environment } : values, io);
+  const path = statePath(loaded.planDir, loaded.environment);
+  const timeoutMs = requestTimeoutMs(values);
+  const onLog = traceLogger(values, io);
+  const options: SessionOptions = {
+    plan: loaded.plan,
+    planDir: loaded.planDir,
+    environment: loaded.environment,
+    credentials: await new EnvCredentialStore(io.env).get(loaded.environment),
+    state: await loadState(path, loaded.environment),
+    signal: io.signal,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(onLog ? { onLog } : {}),
+  };
+  return { loaded, options, statePath: path };
 }
 
 /** An engine for the CLI: credentials from the environment variables, progress on stderr. */

@@ -1,12 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { ExitCode, UsageError } from '../errors';
+import { ExitCode } from '../errors';
 import { EnvCredentialStore } from '../../core/model/credentials';
 import { probeEnvironment } from '../../core/probe/probe';
 import { probeToMarkdown, probeToText, recordProbe } from '../../core/probe/render';
 import { loadState, saveState, statePath } from '../../core/plan/stateStore';
 import type { CliCommand } from './registry';
-import { loadPlanFor, PLAN_OPTIONS, requestTimeoutMs, TIMEOUT_HELP, traceLogger } from './planCommon';
+import { emitReport, loadPlanFor, PLAN_OPTIONS, reportFormat, requestTimeoutMs, TIMEOUT_HELP, traceLogger } from './planCommon';
 
 export const probeCommand: CliCommand = {
   name: 'probe',
@@ -26,8 +24,7 @@ the sign-in failed. --format md gives the report to attach to a bug (nothing sec
 ${TIMEOUT_HELP}`,
   options: { ...PLAN_OPTIONS, format: { type: 'string' }, out: { type: 'string' } },
   async run(values, _positionals, io) {
-    const format = (values.format as string | undefined) ?? (values.json ? 'json' : 'text');
-    if (!['text', 'md', 'json'].includes(format)) throw new UsageError('--format is md or json (or leave it out for text).');
+    const format = reportFormat(values);
     const loaded = await loadPlanFor(values, io);
     const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
     const timeoutMs = requestTimeoutMs(values);
@@ -49,12 +46,7 @@ ${TIMEOUT_HELP}`,
       recordProbe(state, report);
       await saveState(path, state);
     }
-    const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? probeToMarkdown(report) : probeToText(report);
-    if (values.out) {
-      const out = resolve(io.cwd, values.out as string);
-      await writeFile(out, text, 'utf8');
-      io.stderr(`Probe report written to ${out}\n`);
-    } else io.stdout(text);
+    await emitReport(values, io, format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? probeToMarkdown(report) : probeToText(report), 'Probe report');
     io.stderr(`${report.requests} request(s), all GET.\n`);
     if (signInFailed) return ExitCode.usage;
     return report.summary.contradicted || report.summary.refused ? ExitCode.problem : ExitCode.ok;

@@ -33,6 +33,7 @@ export const COMMANDS: CliCommandEntry[] = [
   { name: 'apply', summary: "Perform the steps Oracle's APIs allow (idempotent), or --dry-run them", load: async () => (await import('./apply')).applyCommand },
   { name: 'attest', summary: 'Record that a person completed a guided step, with evidence', load: async () => (await import('./attest')).attestCommand },
   { name: 'health', summary: 'Is the integration still healthy? Scheduled runs, content sync, certificate, completions', load: async () => (await import('./health')).healthCommand },
+  { name: 'why', summary: "Why didn't a learner's completion land? A timeline checked against the pod, and a verdict", load: async () => (await import('./why')).whyCommand },
   { name: 'probe', summary: "Ask a pod, read-only, which of the product's assumptions hold there", load: async () => (await import('./probe')).probeCommand },
   { name: 'report', summary: 'Write the audit record of an environment (Markdown or JSON)', load: async () => (await import('./report')).reportCommand },
   { name: 'identity', summary: 'Check that learner identifiers resolve to exactly one active Oracle user', load: async () => (await import('./identity')).identityCommand },

@@ -30,7 +30,7 @@ export class SandboxHookError extends Error {
 export class SandboxAdmin {
   constructor(readonly baseUrl: string) {}
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(new URL(`/__sandbox/${path}`, this.baseUrl), {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -56,6 +56,10 @@ export class SandboxAdmin {
   }
   registerApiAuthentication(p: { issuer: string; alias: string; certificate: string }) {
     return this.call('POST', 'api-authentication-providers', p);
+  }
+  /** The admin removes an inbound certificate alias from API Authentication. */
+  removeApiAuthentication(alias: string) {
+    return this.call('DELETE', `api-authentication-providers/${encodeURIComponent(alias)}`);
   }
   configureExternalProvider(p: { provider: string; userName: string; catalogProfile: string; visibility: string; learnerIdentifier: 'email' | 'username' }) {
     return this.call('POST', 'external-providers', p);

@@ -135,6 +135,13 @@ export function registerHookRoutes(app: FastifyInstance, ctx: SandboxContext, re
     return reply.code(201).send({ alias: b.alias, issuer: b.issuer, x5t });
   });
 
+  // The admin removes an inbound certificate (its alias) from API Authentication.
+  app.delete<{ Params: { alias: string } }>(`${HOOK_ROOT}/api-authentication-providers/:alias`, async (request) => {
+    if (!tenant.apiAuthProviders.delete(request.params.alias)) throw new SandboxHttpError(404, `No certificate alias ${request.params.alias}.`);
+    ctx.changed();
+    return { removed: request.params.alias };
+  });
+
   app.post(`${HOOK_ROOT}/external-providers`, async (request, reply) => {
     const b = parseInput(ProviderHook, request.body, 'external provider');
     if (!tenant.userByName(b.userName)) throw new SandboxHttpError(400, `User ${b.userName} does not exist; create the integration user first.`);

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inspectCertificates, type CertificateInfo } from '../inspect/certificates';
 import { assertSize } from '../inspect/errors';
-import { DEFAULT_HEALTH_SETTINGS, type PlanFile } from '../plan/planFile';
+import { certificateOf, DEFAULT_HEALTH_SETTINGS, type PlanFile } from '../plan/planFile';
 
 export type PlanCertificate =
   | { ok: true; file: string; info: CertificateInfo; warnDays: number; level: 'ok' | 'warning' | 'error' }
@@ -12,14 +12,14 @@ export type PlanCertificate =
 export const CERTIFICATE_ERROR_DAYS = 7;
 
 /**
- * The inbound certificate the plan names (jwt.certificate), read locally: what is registered under
+ * The inbound certificate the plan names for an environment (its own, else jwt.certificate), read locally: what is registered under
  * API Authentication cannot be read (Oracle offers no API), so this is the plan's copy. Undefined
  * for the OAuth variant (no inbound certificate). Level: warning from `warnDays` before expiry,
  * error within CERTIFICATE_ERROR_DAYS or once expired.
  */
-export async function planCertificate(plan: PlanFile, planDir: string, now: Date = new Date()): Promise<PlanCertificate | undefined> {
+export async function planCertificate(plan: PlanFile, planDir: string, environment: string, now: Date = new Date()): Promise<PlanCertificate | undefined> {
   if (plan.auth !== 'jwt' || !plan.jwt) return undefined;
-  const file = plan.jwt.certificate;
+  const file = certificateOf(plan, environment) ?? plan.jwt.certificate;
   const warnDays = plan.health?.certificateWarningDays ?? DEFAULT_HEALTH_SETTINGS.certificateWarningDays;
   try {
     const path = resolve(planDir, file);

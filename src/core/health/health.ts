@@ -342,7 +342,7 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
   const settings = healthSettingsOf(o.plan);
   o.onProgress?.(`Checking the health of ${o.environment}…`);
   const keys = neededProcesses(ctx).filter((k) => k !== 'loadAndSynchronizeExternalCourseData');
-  const [{ states, loadSync }, completions, cert] = await Promise.all([readSchedules(ctx, keys), completionsFinding(session), planCertificate(o.plan, o.planDir, new Date(now))]);
+  const [{ states, loadSync }, completions, cert] = await Promise.all([readSchedules(ctx, keys), completionsFinding(session), planCertificate(o.plan, o.planDir, o.environment, new Date(now))]);
   const all = [loadSync, ...states];
   const unauthorized = all.find((s) => s.refusal?.kind === 'unauthorized');
   if (unauthorized?.refusal) throw signInRefused(unauthorized.refusal);

@@ -40,6 +40,11 @@ export const environmentSchema = z.strictObject({
     .optional()
     .describe('HTTPS proxy URL for this environment'),
   production: z.boolean().optional().describe('Marks a production pod: applying asks for confirmation'),
+  certificate: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The inbound certificate registered in this environment, when it differs from jwt.certificate (written by oli rotate-cert while environments rotate one by one); relative to the plan file'),
 });
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 
@@ -217,6 +222,11 @@ export function planPath(workspaceRoot: string): string {
 }
 
 /** The environment to use: the named one, else the default, else the only one. */
+/** The inbound certificate file of an environment: its own (a rotation done there first), else the plan's jwt.certificate. */
+export function certificateOf(plan: PlanFile, environment: string): string | undefined {
+  return plan.environments[environment]?.certificate ?? plan.jwt?.certificate;
+}
+
 export function resolveEnvironment(plan: PlanFile, name?: string): { name: string; config: EnvironmentConfig } {
   const names = Object.keys(plan.environments);
   const chosen = name ?? plan.defaultEnvironment ?? (names.length === 1 ? names[0] : undefined);

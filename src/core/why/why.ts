@@ -161,7 +161,7 @@ async function stepLink(session: EnvironmentSession, id: 'external-provider' | '
 async function credentialsLink(session: EnvironmentSession, now: Date, provider: string): Promise<WhyLink> {
   const ctx = session.ctx;
   const title = `Oracle accepts ${provider}'s credentials (API Authentication)`;
-  const cert = await planCertificate(ctx.plan, ctx.planDir, now);
+  const cert = await planCertificate(ctx.plan, ctx.planDir, ctx.environment, now);
   if (cert?.ok && cert.info.daysRemaining < 0) {
     return {
       id: 'credentials',

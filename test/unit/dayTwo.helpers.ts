@@ -33,6 +33,12 @@ export interface SetUpOptions {
   plan?: Partial<PlanFile>;
   /** The Coursera course pushed by the provider (default one). */
   withContent?: boolean;
+  /** When the schedules began (epoch ms; default daysAgo days and 2 hours ago): two pods set up alike share it. */
+  scheduleBase?: number;
+  /** Minutes added to a process's start time (a pod scheduled differently). */
+  offsets?: Record<string, number>;
+  /** The job role's display name (default Coursera Content Provider). */
+  roleDisplayName?: string;
 }
 
 export const COURSE = { externalContentId: 'urn:coursera:course:machine-learning', title: 'Machine Learning (Coursera)', contentUrl: 'https://www.coursera.org/learn/machine-learning' };
@@ -42,7 +48,7 @@ export async function setUpPod(o: SetUpOptions = {}): Promise<SetUpPod> {
   const a = f.admin;
   const engine = f.engine();
   await a.settings({ sso: true, selfPacedLearning: true });
-  await a.createRole({ name: ROLE, displayName: 'Coursera Content Provider', category: 'JOB', duties: [DUTY] });
+  await a.createRole({ name: ROLE, displayName: o.roleDisplayName ?? 'Coursera Content Provider', category: 'JOB', duties: [DUTY] });
   for (const step of ['provider-account', 'sso', 'self-paced-learning', 'job-role'] as const) await engine.attest(step, 'set up in the sandbox (hook)');
   await engine.apply('integration-user');
   await a.configureExternalProvider({ provider: 'Coursera', userName: 'user.coursera', catalogProfile: 'Coursera', visibility: 'public', learnerIdentifier: 'email' });
@@ -55,10 +61,10 @@ export async function setUpPod(o: SetUpOptions = {}): Promise<SetUpPod> {
   const jobs = (await a.info()).jobDefinitions;
   const days = o.daysAgo ?? 3;
   // Daily schedules that began `days` days ago (ESS generates their past runs: executePast), 30 minutes apart.
-  const base = Date.now() - days * 24 * HOUR - 2 * HOUR;
+  const base = o.scheduleBase ?? Date.now() - days * 24 * HOUR - 2 * HOUR;
   const starts: Record<string, Date> = {};
   for (const [i, key] of SCHEDULED.entries()) {
-    starts[key] = new Date(base + i * 30 * 60_000);
+    starts[key] = new Date(base + (i * 30 + (o.offsets?.[key] ?? 0)) * 60_000);
     if (o.unscheduled?.includes(key)) {
       await a.submitInScheduledProcesses(jobs[key]!, undefined, key === 'bulkIngestToOscs' ? [{ name: 'submit.argument1', paramType: 'STRING', value: 'OLC-REST' }] : undefined);
       continue;

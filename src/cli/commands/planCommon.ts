@@ -50,9 +50,14 @@ export interface LoadedPlan {
   url: string;
 }
 
-export async function loadPlanFor(values: Record<string, unknown>, io: CliIO): Promise<LoadedPlan> {
+/** The plan file (`--plan`, else oracle-learning.json in the working folder), whatever its environments. */
+export async function loadPlanFile(values: Record<string, unknown>, io: CliIO): Promise<{ plan: PlanFile; planPath: string }> {
   const planPath = resolve(io.cwd, (values.plan as string | undefined) ?? PLAN_FILE_NAME);
-  const plan = await loadPlan(planPath);
+  return { plan: await loadPlan(planPath), planPath };
+}
+
+export async function loadPlanFor(values: Record<string, unknown>, io: CliIO): Promise<LoadedPlan> {
+  const { plan, planPath } = await loadPlanFile(values, io);
   const env = resolveEnvironment(plan, values.env as string | undefined);
   return { plan, planPath, planDir: planDirOf(planPath), environment: env.name, url: env.config.url };
 }

@@ -35,6 +35,7 @@ export const COMMANDS: CliCommandEntry[] = [
   { name: 'health', summary: 'Is the integration still healthy? Scheduled runs, content sync, certificate, completions', load: async () => (await import('./health')).healthCommand },
   { name: 'why', summary: "Why didn't a learner's completion land? A timeline checked against the pod, and a verdict", load: async () => (await import('./why')).whyCommand },
   { name: 'rotate-cert', summary: "Rotate the provider's inbound certificate, guided: inspect, register, verify, update the plan, remove the old", load: async () => (await import('./rotateCert')).rotateCertCommand },
+  { name: 'diff', summary: 'What differs between two environments (job role, user and roles, provider, schedules, certificate)', load: async () => (await import('./diff')).diffCommand },
   { name: 'probe', summary: "Ask a pod, read-only, which of the product's assumptions hold there", load: async () => (await import('./probe')).probeCommand },
   { name: 'report', summary: 'Write the audit record of an environment (Markdown or JSON)', load: async () => (await import('./report')).reportCommand },
   { name: 'identity', summary: 'Check that learner identifiers resolve to exactly one active Oracle user', load: async () => (await import('./identity')).identityCommand },

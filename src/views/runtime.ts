@@ -14,6 +14,8 @@ import { LocalSandboxSession, registerSandboxCommands } from '../commands/sandbo
 import { registerInspectorCommands } from '../commands/inspectorCommands';
 import { registerLogCommands } from '../commands/logCommands';
 import { registerProbeCommands } from '../commands/probeCommands';
+import { registerOperationsCommands, type OperationsViews } from '../commands/operationsCommands';
+import { CertificateStatusBar } from './certificateStatusBar';
 import { OliLog } from './logger';
 import { SecretStorageCredentialStore } from './secretStorageCredentialStore';
 import { IntegrationModel } from './integrationModel';
@@ -64,6 +66,9 @@ export interface OliExtensionApi {
   certificateEditor: CertificateEditorProvider;
   contextKeys: ContextKeys;
   timings: ExtensionTimings;
+  /** Issue 14: the inbound certificate's warning, the why timeline and the environments matrix. */
+  certificateBar: CertificateStatusBar;
+  operations: OperationsViews;
 }
 
 /** Wires the core (plan, engine, credentials) to the UI (views, commands). No logic of its own. */
@@ -100,6 +105,8 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   registerInspectorCommands(registry, deps, inspector);
   registerLogCommands(registry, deps);
   registerProbeCommands(registry, deps);
+  const certificateBar = own(new CertificateStatusBar(model));
+  const operations = registerOperationsCommands(registry, deps, certificateBar);
 
   const updateBadge = () => {
     const env = model.activeEnvironment;
@@ -118,5 +125,5 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     .info(
       `activated in ${timings.activateMs.toFixed(1)} ms; runtime loaded in ${timings.runtimeLoadMs.toFixed(1)} ms and started in ${timings.runtimeStartMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.appHost})`,
     );
-  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, timings };
+  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, timings, certificateBar, operations };
 }

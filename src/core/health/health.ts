@@ -282,17 +282,25 @@ function contentSyncFinding(views: ProcessView[], settings: HealthSettings, now:
   if (unread.length === parts.length) {
     return finding({ id: 'content-sync', area: 'content-sync', level: 'unknown', title: 'Content sync', message: `The runs of ${unread.map((v) => `"${v.state.process.name}"`).join(' and ')} could not be read (see above).`, basis });
   }
-  const lines = parts.map((v) => `${v.state.process.name}: ${v.health.lastSuccess ? `last success ${when(v.health.lastSuccess)}` : v.refusal || !v.state.id ? 'not readable' : 'no success on record'}`);
-  const oldest = parts.map((v) => ms(v.health.lastSuccess ?? undefined));
   const maxAge = settings.contentSyncMaxAgeHours * HOUR;
-  const stale = oldest.some((t, i) => !parts[i]!.refusal && parts[i]!.state.id && (t === undefined || now - t > maxAge));
+  /** A process not due long enough to have succeeded yet (its schedule starts later, or recently). */
+  const notDueYet = (v: ProcessView) => {
+    const def = v.state.schedule?.scheduleDefinition as Record<string, unknown> | undefined;
+    const first = ms(typeof def?.startTime === 'string' ? def.startTime : undefined) ?? ms(v.state.schedule?.submissionTime);
+    return !v.health.lastSuccess && !v.runs.length && first !== undefined && now - first < maxAge;
+  };
+  const readable = parts.filter((v) => !v.refusal && v.state.id);
+  const stale = readable.filter((v) => !notDueYet(v) && (v.health.lastSuccess === null || now - ms(v.health.lastSuccess)! > maxAge));
+  const lines = parts.map((v) =>
+    `${v.state.process.name}: ${v.health.lastSuccess ? `last success ${when(v.health.lastSuccess)}` : v.refusal || !v.state.id ? 'not readable' : notDueYet(v) ? `not run yet${v.health.nextRun ? ` (first run ${when(v.health.nextRun.at)})` : ''}` : 'no success on record'}`,
+  );
   return finding({
     id: 'content-sync',
     area: 'content-sync',
-    level: stale ? 'warning' : unread.length ? 'unknown' : 'ok',
+    level: stale.length ? 'warning' : unread.length ? 'unknown' : 'ok',
     title: 'Content sync',
-    message: `${lines.join('; ')}.${stale ? ` Older than ${settings.contentSyncMaxAgeHours} h (or none): new or changed provider content may not reach learners.` : ''}`,
-    ...(stale ? { check: `Check the runs of these processes in ${SCHEDULED_PROCESSES} (see the findings above), then their logs.` } : {}),
+    message: `${lines.join('; ')}.${stale.length ? ` Older than ${settings.contentSyncMaxAgeHours} h (or none): new or changed provider content may not reach learners.` : ''}`,
+    ...(stale.length ? { check: `Check the runs of these processes in ${SCHEDULED_PROCESSES} (see the findings above), then their logs.` } : {}),
     basis,
   });
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { HealthFinding, HealthLevel, HealthReport } from '../core/health/report';
 import { healthSummary } from '../core/health/report';
 import { sortedFindings } from '../core/health/render';
-import { basisLine, type EnvironmentNode, type IntegrationNode } from './treeNodes';
+import { basisLine, when, type EnvironmentNode, type IntegrationNode } from './treeNodes';
 
 const LOOK: Record<HealthLevel, { icon: string; color?: string; label: () => string }> = {
   ok: { icon: 'pass-filled', color: 'testing.iconPassed', label: () => vscode.l10n.t('ok') },
@@ -19,11 +19,6 @@ export function healthIcon(level: HealthLevel): vscode.ThemeIcon {
 
 export function healthLevelLabel(level: HealthLevel): string {
   return LOOK[level].label();
-}
-
-function when(ts: string): string {
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? ts : d.toLocaleString();
 }
 
 /** "Health" under an environment: the last `oli health` / "Check Health", its findings as children (issue 14). */

@@ -42,7 +42,8 @@ export class HealthNode implements IntegrationNode {
 
   toTreeItem(): vscode.TreeItem {
     const r = this.report;
-    const item = new vscode.TreeItem(vscode.l10n.t('Health'), r ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    // Always expandable, so the view keeps it open when the first findings arrive.
+    const item = new vscode.TreeItem(vscode.l10n.t('Health'), vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
     item.iconPath = r ? healthIcon(r.level) : new vscode.ThemeIcon('pulse');
     item.description = r ? `${healthSummary(r.findings)} · ${when(r.at)}` : vscode.l10n.t('not checked: run "Check Health"');

@@ -3,12 +3,13 @@
  * admin would have done it in the Oracle UI (sandbox hooks) and through the product (apply), with
  * daily schedules that started `daysAgo` days ago, so that ESS has child runs of each of them.
  */
-import { writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKit } from '../../src/core/plan/verificationKit';
 import { savePlan, type PlanFile } from '../../src/core/plan/planFile';
 import { CourseraSimulator, type ProviderIdentity } from '../../src/sandbox/coursera';
-import { courseraKeys, DUTY, ISSUER, planFixture, ROLE, type PlanFixture } from './plan.helpers';
+import { courseraKeys, DUTY, ISSUER, planFixture, ROLE, testPlan, type PlanFixture } from './plan.helpers';
 
 const HOUR = 3_600_000;
 
@@ -89,4 +90,55 @@ export async function rewritePlan(f: PlanFixture, change: Partial<PlanFile>): Pr
 
 export async function writeCertificate(f: PlanFixture, name: string, pem: string): Promise<void> {
   await writeFile(join(f.dir, name), pem);
+}
+
+export interface Fleet {
+  /** The folder of the plan naming both pods (and the dead ones). */
+  dir: string;
+  test: SetUpPod;
+  prod: SetUpPod;
+  /** Per-environment credentials (OLI_USERNAME_TEST...), and a plain pair nothing accepts. */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+/**
+ * One plan, environments test and prod on two pods (each set up as after the Coursera setup, each
+ * with its own state and verification kit, named after the environment), plus `dead` environments
+ * on URLs nothing answers.
+ */
+export async function fleet(o: { test?: SetUpOptions; prod?: SetUpOptions; dead?: Record<string, string>; dir?: string } = {}): Promise<Fleet> {
+  const [test, prod] = await Promise.all([setUpPod(o.test), setUpPod(o.prod)]);
+  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'oli-fleet-')));
+  await mkdir(join(dir, '.oracle-learning'), { recursive: true });
+  await copyFile(join(test.dir, 'coursera.cer'), join(dir, 'coursera.cer'));
+  for (const [name, p] of [['test', test], ['prod', prod]] as const) {
+    const state = JSON.parse(await readFile(join(p.dir, '.oracle-learning', 'sandbox.state.json'), 'utf8'));
+    await writeFile(join(dir, '.oracle-learning', `${name}.state.json`), JSON.stringify({ ...state, environment: name }));
+    await copyFile(join(p.dir, '.oracle-learning', 'sandbox.verification-key.pem'), join(dir, '.oracle-learning', `${name}.verification-key.pem`));
+    await copyFile(join(p.dir, '.oracle-learning', 'sandbox.verification.json'), join(dir, '.oracle-learning', `${name}.verification.json`));
+  }
+  const plan = testPlan(test.url, {}, 'test');
+  plan.environments = { test: { url: test.url }, prod: { url: prod.url, production: true }, ...Object.fromEntries(Object.entries(o.dead ?? {}).map(([k, url]) => [k, { url }])) };
+  delete plan.defaultEnvironment;
+  await savePlan(join(dir, 'oracle-learning.json'), plan);
+  const cred = (p: SetUpPod) => p.credentials.admin!;
+  return {
+    dir,
+    test,
+    prod,
+    env: {
+      OLI_ACTOR: 'support.desk',
+      OLI_USERNAME_TEST: cred(test).username,
+      OLI_PASSWORD_TEST: cred(test).password,
+      OLI_USERNAME_PROD: cred(prod).username,
+      OLI_PASSWORD_PROD: cred(prod).password,
+      OLI_USERNAME: 'nobody',
+      OLI_PASSWORD: 'nothing-listens',
+    },
+    async close() {
+      await Promise.all([test.close(), prod.close()]);
+      if (!o.dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,62 +5,12 @@
  * configuration, a schedule's time, and the certificate.
  */
 import { strict as assert } from 'node:assert';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { savePlan } from '../../src/core/plan/planFile';
 import { runOli } from './helpers/cli';
-import { setUpPod, type SetUpPod } from './dayTwo.helpers';
-import { testPlan } from './plan.helpers';
+import { fleet, type Fleet, type SetUpPod } from './dayTwo.helpers';
 
 const HOUR = 3_600_000;
-
-interface Fleet {
-  dir: string;
-  test: SetUpPod;
-  prod: SetUpPod;
-  env: NodeJS.ProcessEnv;
-  close(): Promise<void>;
-}
-
-/** One plan, environments test and prod on two pods (each set up as after the Coursera setup), and dr on a port nothing listens to. */
-async function fleet(): Promise<Fleet> {
-  const base = Date.now() - 3 * 24 * HOUR - 2 * HOUR;
-  const [test, prod] = await Promise.all([setUpPod({ scheduleBase: base }), setUpPod({ scheduleBase: base, roleDisplayName: 'Coursera Content Provider (prod)', offsets: { processLearningExperienceStatements: 90 } })]);
-  const dir = await mkdtemp(join(tmpdir(), 'oli-fleet-'));
-  await mkdir(join(dir, '.oracle-learning'), { recursive: true });
-  await copyFile(join(test.dir, 'coursera.cer'), join(dir, 'coursera.cer'));
-  // Each environment keeps its own state and verification kit (named after the environment).
-  for (const [name, p] of [['test', test], ['prod', prod]] as const) {
-    const state = JSON.parse(await readFile(join(p.dir, '.oracle-learning', 'sandbox.state.json'), 'utf8'));
-    await writeFile(join(dir, '.oracle-learning', `${name}.state.json`), JSON.stringify({ ...state, environment: name }));
-    await copyFile(join(p.dir, '.oracle-learning', 'sandbox.verification-key.pem'), join(dir, '.oracle-learning', `${name}.verification-key.pem`));
-    await copyFile(join(p.dir, '.oracle-learning', 'sandbox.verification.json'), join(dir, '.oracle-learning', `${name}.verification.json`));
-  }
-  const plan = testPlan(test.url, {}, 'test');
-  plan.environments = { test: { url: test.url }, prod: { url: prod.url, production: true }, dr: { url: 'http://127.0.0.1:1' } };
-  delete plan.defaultEnvironment;
-  await savePlan(join(dir, 'oracle-learning.json'), plan);
-  const cred = (p: SetUpPod) => p.credentials.admin!;
-  return {
-    dir,
-    test,
-    prod,
-    env: {
-      OLI_ACTOR: 'support.desk',
-      OLI_USERNAME_TEST: cred(test).username,
-      OLI_PASSWORD_TEST: cred(test).password,
-      OLI_USERNAME_PROD: cred(prod).username,
-      OLI_PASSWORD_PROD: cred(prod).password,
-      OLI_USERNAME: 'nobody',
-      OLI_PASSWORD: 'nothing-listens',
-    },
-    async close() {
-      await Promise.all([test.close(), prod.close()]);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function adminFetch(p: SetUpPod, path: string, init: { method?: string; body?: unknown } = {}): Promise<any> {
   const a = p.credentials.admin!;
@@ -77,7 +27,12 @@ describe('all environments side by side', function () {
   this.timeout(120_000);
   let f: Fleet;
   before(async () => {
-    f = await fleet();
+    const base = Date.now() - 3 * 24 * HOUR - 2 * HOUR;
+    f = await fleet({
+      test: { scheduleBase: base },
+      prod: { scheduleBase: base, roleDisplayName: 'Coursera Content Provider (prod)', offsets: { processLearningExperienceStatements: 90 } },
+      dead: { dr: 'http://127.0.0.1:1' },
+    });
   });
   after(async () => {
     await f.close();

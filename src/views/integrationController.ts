@@ -86,6 +86,7 @@ export class IntegrationController {
       credentials,
       state: structuredClone(this.model.state(env)),
       persist: false,
+      source: 'vscode',
       ...networkSettings(),
       actor: currentActor(),
       ...(o.signal ? { signal: o.signal } : {}),

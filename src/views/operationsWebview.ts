@@ -28,7 +28,7 @@ const STYLE = `
   ol.timeline { list-style: none; padding-left: 0; margin: 0; border-left: 2px solid var(--vscode-panel-border); }
   ol.timeline > li { position: relative; padding: 6px 0 10px 24px; }
   ol.timeline > li .dot { position: absolute; left: -9px; top: 6px; width: 16px; height: 16px; border-radius: 50%; text-align: center; line-height: 16px; font-size: 11px; background: var(--vscode-editor-background); border: 1px solid currentColor; }
-  ol.timeline > li.first { background: var(--vscode-inputValidation-errorBackground, transparent); }
+  ol.timeline > li.first { background: var(--vscode-editor-inactiveSelectionBackground); outline: 1px solid var(--vscode-errorForeground); }
   .title { font-weight: 600; }
   .when, .basis { color: var(--vscode-descriptionForeground); font-size: 0.9em; margin-left: 6px; }
   .check { margin-top: 2px; }

@@ -74,6 +74,8 @@ describe('after the setup, in VS Code: health, why, environments side by side (U
     const icon = wb.activityBarItem('Oracle Learning');
     await icon.waitFor({ timeout: 90_000 });
     await icon.click();
+    // The runtime is loaded (and the plan read) once the environments are in the tree.
+    await wb.page.locator('.monaco-list-row', { hasText: f.prod.url }).first().waitFor({ timeout: 90_000 });
     await wb.widenSideBar(700);
     await setCredentials('prod', f.prod.credentials.admin!);
     await setCredentials('test', f.test.credentials.admin!);
@@ -116,9 +118,10 @@ describe('after the setup, in VS Code: health, why, environments side by side (U
     }
     const verdict = view().locator('#verdict[data-outcome="not-landed"]');
     await verdict.waitFor({ timeout: 60_000 });
-    assert.match(await verdict.innerText(), /NOT LANDED\. Cause: 2 runs since the completion failed: request \d+ .* ORA-06512/);
+    assert.match(await verdict.innerText(), /NOT LANDED\. Cause: 2 runs since the completion failed: request \d+ .*ORA-06512/);
     assert.equal(await view().locator('#timeline li.first[data-link="statements-process"]').count(), 1);
     for (const id of ['learner', 'content', 'provider', 'integration-user', 'credentials', 'delivery']) assert.equal(await view().locator(`#timeline li[data-link="${id}"][data-status="ok"]`).count(), 1, id);
+    await wb.runCommand('Notifications: Clear All Notifications');
     await wb.page.mouse.move(5, 5);
     await wb.screenshot('10-why-timeline');
   });
@@ -132,6 +135,7 @@ describe('after the setup, in VS Code: health, why, environments side by side (U
     await view().locator('td[data-env="test"][data-status="done"]').first().waitFor({ timeout: 60_000 });
     assert.equal(await view().locator('tr[data-step="integration-user"].differs').count(), 1, 'the step that differs is marked');
     assert.equal(await view().locator('th.env').count(), 2);
+    await wb.runCommand('Notifications: Clear All Notifications');
     await wb.page.mouse.move(5, 5);
     await wb.screenshot('11-environments-matrix');
   });

@@ -105,7 +105,7 @@ describe('after the setup: health, why, environments side by side (real extensio
     const html = await waitFor('the matrix with ops refreshed', () => (/<td class="cell [a-z]+" data-env="ops" data-status="[a-z-]+"/.test(a.operations.matrix.html) ? a.operations.matrix.html : undefined));
     assert.match(html, /data-env="standby">standby<div class="muted">http:\/\/127\.0\.0\.1:9<\/div><div class="error" data-env-note>could not be read: /);
     assert.equal((html.match(/<tr class="[a-z]*" data-step="/g) ?? []).length, 11, 'one row per step');
-    assert.equal(state(ENV).history.at(-1).action, 'status');
+    assert.deepEqual([state(ENV).history.at(-1).action, state(ENV).history.at(-1).source], ['status', 'vscode']);
   });
 
   it('Compare Two Environments: an environment that cannot be read does not hide the other', async () => {

@@ -58,7 +58,7 @@ describe('all environments side by side', function () {
     // Each environment's history got its status.
     for (const env of ['test', 'prod']) {
       const state = JSON.parse(await readFile(join(f.dir, '.oracle-learning', `${env}.state.json`), 'utf8'));
-      assert.equal(state.history.at(-1).action, 'status', env);
+      assert.deepEqual([state.history.at(-1).action, state.history.at(-1).source], ['status', 'cli'], env);
     }
   });
 

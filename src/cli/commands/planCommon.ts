@@ -117,6 +117,7 @@ export async function engineFor(values: Record<string, unknown>, io: CliIO): Pro
     state,
     signal: io.signal,
     actor: actorName(io),
+    source: 'cli',
     onProgress: (m) => io.stderr(`${m}\n`),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(onLog ? { onLog } : {}),

@@ -31,6 +31,8 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** Proxy for environments whose plan entry names none (VS Code passes its http.proxy setting). */
   defaultProxy?: string;
+  /** Where it runs, kept in the history entries it writes (a history view tells CLI runs from VS Code's). */
+  source?: 'cli' | 'vscode';
 }
 
 export interface ApplyOutcome {
@@ -169,7 +171,7 @@ export class PlanEngine {
   async status(o: { onStep?: (r: StepResult) => void } = {}): Promise<StepResult[]> {
     const before = this.requests;
     const results = await this.checkAll(this.context(), o.onStep);
-    recordResults(this.options.state, results, 'status', this.requests - before);
+    recordResults(this.options.state, results, 'status', this.requests - before, this.options.source);
     await this.persist();
     return results;
   }
@@ -229,7 +231,7 @@ export class PlanEngine {
     results.forEach((r) => o.onStep?.(r));
     if (!dryRun) {
       const failedApplies = results.filter((r) => r.detail.startsWith('Apply failed'));
-      recordResults(this.options.state, results, 'apply', this.requests - before);
+      recordResults(this.options.state, results, 'apply', this.requests - before, this.options.source);
       if (failedApplies.length) this.options.state.history.push({ at: new Date().toISOString(), action: 'apply', detail: failedApplies.map((r) => `${r.id}: ${r.detail}`).join(' | ') });
     } else {
       this.options.state.history.push({ at: new Date().toISOString(), action: 'dry-run', requests: this.requests - before, detail: `${ctx.planned.length} planned request(s)` });

@@ -94,12 +94,12 @@ export async function saveState(path: string, state: EnvironmentState): Promise<
   await rename(tmp, path);
 }
 
-export function recordResults(state: EnvironmentState, results: StepResult[], action: HistoryEntry['action'], requests?: number): void {
+export function recordResults(state: EnvironmentState, results: StepResult[], action: HistoryEntry['action'], requests?: number, source?: HistoryEntry['source']): void {
   const at = new Date().toISOString();
   for (const r of results) {
     state.lastResults[r.id] = r;
   }
-  state.history.push({ at, action, ...(requests !== undefined ? { requests } : {}), detail: results.map((r) => `${r.id}=${r.status}`).join(' ') });
+  state.history.push({ at, action, ...(requests !== undefined ? { requests } : {}), ...(source ? { source } : {}), detail: results.map((r) => `${r.id}=${r.status}`).join(' ') });
 }
 
 export function attestStep(state: EnvironmentState, step: (typeof STEP_IDS)[number], attestation: Attestation): void {

@@ -60,7 +60,8 @@ export async function benchOperations(log: (s: string) => void = console.log): P
       const pinned = JSON.parse(await readFile(pinnedPlanPath, 'utf8')) as PlanFile;
       plan ??= { ...pinned, environments: {} };
       plan.environments[name] = { url: pod.sandbox.url };
-      if (i === 0) await copyFile(join(pod.dir, 'coursera.cer'), join(dir, 'coursera.cer'));
+      // The seeded tenants are alike (same users): one identity sample serves the three.
+      if (i === 0) for (const f of ['coursera.cer', 'learners.csv']) await copyFile(join(pod.dir, f), join(dir, f));
       else await writeFile(join(dir, `coursera-${name}.cer`), await readFile(join(pod.dir, 'coursera.cer')));
       if (i > 0) plan.environments[name]!.certificate = `coursera-${name}.cer`;
       const state = JSON.parse(await readFile(join(pod.dir, '.oracle-learning', 'sandbox.state.json'), 'utf8'));
@@ -78,6 +79,7 @@ export async function benchOperations(log: (s: string) => void = console.log): P
     const all = await measure(pods, ['status', '--all-envs'], dir, env, [0], 'oli status --all-envs');
     const trips = (m: Measured) => m.beyondStartupMs / rt;
     const ratio = all.beyondStartupMs / single.beyondStartupMs;
+    const healthRatio = health.beyondStartupMs / single.beyondStartupMs;
     log(
       `  round trip ${round(rt)} ms: health ${health.requests[0]} requests, ${round(trips(health), 2)} round trips; status ${single.requests[0]} requests, ${round(trips(single), 2)}; --all-envs ${all.requests.join('+')} requests, ${round(trips(all), 2)} round trips (${round(ratio, 2)} x one status)`,
     );
@@ -102,9 +104,9 @@ export async function benchOperations(log: (s: string) => void = console.log): P
         figure: '`oli health`: wall time beyond node start-up',
         value: round(trips(health), 2),
         unit: 'round trips',
-        bound: '<= 3',
-        pass: trips(health) <= 3,
-        detail: `${round(health.wallMs)} ms whole process (median of ${RUNS}), minus a cold \`oli --version\` run just before each, over one round trip of ${round(rt)} ms: its reads go out in parallel`,
+        bound: '<= 1.5 x one status',
+        pass: healthRatio <= 1.5,
+        detail: `${round(healthRatio, 2)} x one \`oli status\` (${round(trips(single), 2)} round trips, measured alongside): its reads go out in one parallel wave; ${round(health.wallMs)} ms whole process (median of ${RUNS}), minus a cold \`oli --version\` run just before each, over one round trip of ${round(rt)} ms`,
         command: command('health --env dev'),
       },
       {

@@ -309,7 +309,8 @@ function contentSyncFinding(views: ProcessView[], settings: HealthSettings, now:
 async function completionsFinding(session: EnvironmentSession): Promise<HealthFinding> {
   const title = 'Last completion read back';
   const read = await readOrRefusal('learner-learning-records', () =>
-    readLearnerLearningRecords(session.ctx.client, { maxItems: 25, ...(session.ctx.signal ? { signal: session.ctx.signal } : {}) }),
+    // The newest records first (assignmentRecordId is documented): one page, whatever the tenant's size.
+    readLearnerLearningRecords(session.ctx.client, { maxItems: 25, orderBy: 'assignmentRecordId:desc', ...(session.ctx.signal ? { signal: session.ctx.signal } : {}) }),
   );
   if (!read.ok) {
     if (read.refusal.kind === 'unauthorized') throw signInRefused(read.refusal);

@@ -41,7 +41,7 @@ export function domainOrigin(identityDomain: string): string {
 /** The browser URL of the authorization request (response_type=code, S256 challenge). */
 export function authorizeUrl(o: { identityDomain: string; clientId: string; redirectUri: string; scope: string; pkce: Pkce }): string {
   const url = new URL(AUTHORIZE_PATH, domainOrigin(o.identityDomain));
-  url.search = new URLSearchParams({
+  const params: Record<string, string> = {
     response_type: 'code',
     client_id: o.clientId,
     redirect_uri: o.redirectUri,
@@ -49,7 +49,11 @@ export function authorizeUrl(o: { identityDomain: string; clientId: string; redi
     state: o.pkce.state,
     code_challenge: o.pkce.challenge,
     code_challenge_method: 'S256',
-  }).toString();
+  };
+  // Percent-encoding throughout (a space is %20, not +): survives any re-encoding on the way to the browser.
+  url.search = Object.entries(params)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
   return url.toString();
 }
 

@@ -82,9 +82,10 @@ export function refusedMarkerKey(environment: string, url: string, slot: Credent
  * Reads a storage key: its environment, slot and origin (undefined for a key stored before the
  * binding), and whether it is a refusal marker rather than the credential itself.
  */
-export function parseCredentialKey(key: string): { environment: string; origin: string | undefined; slot: CredentialSlot; marker: boolean } | undefined {
-  const bound = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)@(https?:\/\/[^/]+)\/(admin|providerClient)(\.refused)?$/.exec(key);
-  if (bound) return { environment: bound[1]!, origin: bound[2]!, slot: bound[3] as CredentialSlot, marker: bound[4] !== undefined };
+export function parseCredentialKey(key: string): { environment: string; origin: string | undefined; slot: CredentialSlot | 'oauthSession' | 'jwtKey'; marker: boolean } | undefined {
+  // oauthSession / jwtKey: a signed-in administrator's session or own key (core/auth/signInStore.ts), removed with the environment.
+  const bound = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)@(https?:\/\/[^/]+)\/(admin|providerClient|oauthSession|jwtKey)(\.refused)?$/.exec(key);
+  if (bound) return { environment: bound[1]!, origin: bound[2]!, slot: bound[3] as CredentialSlot | 'oauthSession' | 'jwtKey', marker: bound[4] !== undefined };
   const legacy = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)\/(admin|providerClient)$/.exec(key);
   if (legacy) return { environment: legacy[1]!, origin: undefined, slot: legacy[2] as CredentialSlot, marker: false };
   return undefined;

@@ -63,6 +63,8 @@ export class SignInRefusedError extends OracleError {
   readonly remaining: number;
   /** This command sent nothing: the credential was refused earlier. */
   readonly refusedEarlier: boolean;
+  /** A password (counts towards a lockout); false for a token (OAuth session, own JWT key). */
+  readonly lockout: boolean;
   private readonly text: string | undefined;
 
   constructor(cause: OracleError, facts: RefusalFacts) {
@@ -70,6 +72,7 @@ export class SignInRefusedError extends OracleError {
     this.refusedInARow = facts.refusedInARow;
     this.remaining = Math.max(0, LOCKOUT_AFTER - facts.refusedInARow);
     this.refusedEarlier = facts.refusedEarlierAt !== undefined;
+    this.lockout = facts.lockout !== false;
     this.text = refusalMessage(cause, facts);
     this.message = this.text;
   }

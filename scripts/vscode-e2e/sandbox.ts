@@ -25,11 +25,16 @@ export async function startTestSandbox(repoRoot: string): Promise<TestSandbox> {
   if (typeof mod.startSandbox !== 'function') throw new Error('src/sandbox/server.ts does not export startSandbox; the VS Code suites need the sandbox pod.');
   const adminPassword = `E2e-${randomBytes(9).toString('base64url')}`;
   const sb = await mod.startSandbox({ port: 0, users: 200, adminPassword, essStepMs: 200 });
+  // A second pod that refuses Basic (its people sign in through SSO): the sign-in suites use it with OAuth and a JWT.
+  const noBasic = await mod.startSandbox({ port: 0, users: 50, adminPassword, essStepMs: 200, basicAuth: false });
   return {
     url: sb.url,
     adminUser: sb.admin.userName,
     adminPassword: sb.admin.password,
-    env: { OLI_E2E_SANDBOX_URL: sb.url, OLI_E2E_SANDBOX_USER: sb.admin.userName, OLI_E2E_SANDBOX_PASSWORD: sb.admin.password },
-    close: () => sb.close(),
+    env: { OLI_E2E_SANDBOX_URL: sb.url, OLI_E2E_SANDBOX_USER: sb.admin.userName, OLI_E2E_SANDBOX_PASSWORD: sb.admin.password, OLI_E2E_NOBASIC_URL: noBasic.url },
+    close: async () => {
+      await sb.close();
+      await noBasic.close();
+    },
   };
 }

@@ -17,7 +17,7 @@ import { savePlan } from '../../src/core/plan/planFile';
 import { courseraKeys, testPlan } from './plan.helpers';
 import { runOli, stdinFrom } from './helpers/cli';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
-import { consent } from './sandbox-identity-domain.test';
+import { consent } from '../helpers/identityDomainBrowser';
 
 const ENV = 'pod';
 const CLIENT = 'oli-cli-test';
@@ -101,7 +101,7 @@ describe('oli login: OAuth (PKCE, device code) and JWT with your own key, agains
     const run = startOli(['login', '--env', ENV, '--identity-domain', t.sb.url, '--client-id', CLIENT, '--scope', scope, '--no-browser'], { cwd: dir, env });
     const [url] = await run.waitFor(/http:\/\/127\.0\.0\.1:\d+\/oauth2\/v1\/authorize\?\S+/);
     // The person's browser: the sign-in page of the identity domain, then back to the CLI's loopback.
-    const c = await consent(t.sb.url, url, t.sb.admin.userName, t.sb.admin.password);
+    const c = await consent(url, t.sb.admin.userName, t.sb.admin.password);
     assert.equal(c.status, 302);
     const back = await fetch(c.location!);
     assert.equal(back.status, 200);

@@ -9,6 +9,9 @@ import { strict as assert } from 'node:assert';
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { ADF, basic, makeCert, signRs256, startTestSandbox, type TestSandbox } from './helpers/sandbox';
 import { redirectAllowed } from '../../src/sandbox/identityDomain';
+import { consent as consentAt } from '../helpers/identityDomainBrowser';
+
+const consent = (_base: string, url: string, user: string, password: string, decision: 'allow' | 'deny' = 'allow') => consentAt(url, user, password, decision);
 
 const CLIENT = 'oli-test-public';
 const REDIRECT = 'http://127.0.0.1/callback';
@@ -17,22 +20,6 @@ const pkce = () => {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 };
-
-/** Drives the sign-in page like a browser: GET the authorize URL, POST the form; returns the redirect Location. */
-export async function consent(base: string, authorizeUrl: string, userName: string, password: string, decision: 'allow' | 'deny' = 'allow'): Promise<{ status: number; location?: string; html?: string }> {
-  const page = await fetch(authorizeUrl, { redirect: 'manual' });
-  if (page.status !== 200) return { status: page.status, location: page.headers.get('location') ?? undefined, html: await page.text() };
-  const html = await page.text();
-  const request = /name="request" value="([^"]+)"/.exec(html)?.[1];
-  assert.ok(request, 'the sign-in page carries its request id');
-  const res = await fetch(`${base}/oauth2/v1/authorize`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ request, username: userName, password, decision }).toString(),
-  });
-  return { status: res.status, location: res.headers.get('location') ?? undefined, html: res.status === 302 ? undefined : await res.text() };
-}
 
 async function token(base: string, form: Record<string, string>): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}/oauth2/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });

@@ -517,7 +517,7 @@ export function registerIdentityDomainRoutes(app: FastifyInstance, ctx: SandboxC
     const scope = checkScope(ctx, q.scope);
     if (!scope.ok) return back('invalid_scope', scope.description);
     const p = domain.startAuthorization({ clientId: client.clientId, redirectUri: q.redirect_uri, state: q.state, scope: scope.scope, challenge: q.code_challenge });
-    return page(reply, 200, 'Sign in: local sandbox identity domain', signInForm(IDCS_PATHS.authorize, { request: p.id }, `<strong>${escapeHtml(client.clientId)}</strong> asks to use the pod's REST APIs as you (scope <code>${escapeHtml(scope.scope)}</code>).`));
+    return page(reply, 200, 'Sign in: local sandbox identity domain', signInForm('authorize', { request: p.id }, `<strong>${escapeHtml(client.clientId)}</strong> asks to use the pod's REST APIs as you (scope <code>${escapeHtml(scope.scope)}</code>).`));
   });
 
   app.post(IDCS_PATHS.authorize, async (request, reply) => {
@@ -530,7 +530,7 @@ export function registerIdentityDomainRoutes(app: FastifyInstance, ctx: SandboxC
     }
     const user = signInUser(ctx.tenant, f.username, f.password);
     if (!user) {
-      return page(reply, 401, 'Sign in: local sandbox identity domain', signInForm(IDCS_PATHS.authorize, { request: p.id }, `<strong>${escapeHtml(p.clientId)}</strong> asks to use the pod's REST APIs as you.`, 'The user name or password is not valid.'));
+      return page(reply, 401, 'Sign in: local sandbox identity domain', signInForm('authorize', { request: p.id }, `<strong>${escapeHtml(p.clientId)}</strong> asks to use the pod's REST APIs as you.`, 'The user name or password is not valid.'));
     }
     domain.finishAuthorization(p.id);
     const code = domain.issueCode({ clientId: p.clientId, redirectUri: p.redirectUri, userName: user.userName, scope: p.scope, challenge: p.challenge });
@@ -559,7 +559,7 @@ export function registerIdentityDomainRoutes(app: FastifyInstance, ctx: SandboxC
 
   app.get(IDCS_PATHS.deviceVerification, async (request, reply) => {
     const userCode = String((request.query as Record<string, unknown>)?.user_code ?? '');
-    return page(reply, 200, 'Sign in a device: local sandbox identity domain', signInForm(IDCS_PATHS.deviceVerification, userCode ? { user_code: userCode } : {}, 'Type the code the application shows, then sign in to let it use the pod\'s REST APIs as you.', undefined, !userCode));
+    return page(reply, 200, 'Sign in a device: local sandbox identity domain', signInForm('device', userCode ? { user_code: userCode } : {}, 'Type the code the application shows, then sign in to let it use the pod\'s REST APIs as you.', undefined, !userCode));
   });
 
   app.post(IDCS_PATHS.deviceVerification, async (request, reply) => {
@@ -571,7 +571,7 @@ export function registerIdentityDomainRoutes(app: FastifyInstance, ctx: SandboxC
       return page(reply, 200, 'Denied', '<p>Denied. You can close this page.</p>');
     }
     const user = signInUser(ctx.tenant, f.username, f.password);
-    if (!user) return page(reply, 401, 'Sign in a device', signInForm(IDCS_PATHS.deviceVerification, { user_code: d.userCode }, 'Sign in to let the application use the pod\'s REST APIs as you.', 'The user name or password is not valid.'));
+    if (!user) return page(reply, 401, 'Sign in a device', signInForm('device', { user_code: d.userCode }, 'Sign in to let the application use the pod\'s REST APIs as you.', 'The user name or password is not valid.'));
     d.status = 'approved';
     d.userName = user.userName;
     return page(reply, 200, 'Signed in', '<p>Signed in. Go back to the application; you can close this page.</p>');

@@ -130,6 +130,9 @@ export class SignInAccounts extends Disposable implements vscode.UriHandler {
     this.register(vscode.window.registerUriHandler(this));
     this.register(this.oauth);
     this.register(this.jwt);
+    // What is already signed in (an earlier session of VS Code) is known before the first change.
+    void this.oauth.fire();
+    void this.jwt.fire();
   }
 
   private plan(): { plan: PlanFile; root: string } {
@@ -139,8 +142,8 @@ export class SignInAccounts extends Disposable implements vscode.UriHandler {
 
   private fire(environment: string): void {
     this.changed.fire({ environment });
-    this.oauth.fire();
-    this.jwt.fire();
+    void this.oauth.fire();
+    void this.jwt.fire();
   }
 
   // ------------------------------------------------------------------ credentials for commands
@@ -416,19 +419,37 @@ export class SignInAccounts extends Disposable implements vscode.UriHandler {
 export class OracleAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this.emitter.event;
+  /** The sessions VS Code was last told about (the Accounts menu adds and removes accounts from the differences). */
+  private known = new Map<string, vscode.AuthenticationSession>();
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly accounts: SignInAccounts,
     private readonly method: 'oauth' | 'jwt',
   ) {}
 
-  fire(): void {
-    this.emitter.fire({ added: [], removed: [], changed: [] });
+  /** Tells VS Code what was added, removed or changed since the last time (one at a time, in order). */
+  fire(): Promise<void> {
+    this.refreshing = this.refreshing.then(async () => {
+      const now = new Map((await this.accounts.sessions(this.method).catch(() => [])).map((x) => [x.id, x]));
+      const added = [...now.values()].filter((x) => !this.known.has(x.id));
+      const removed = [...this.known.values()].filter((x) => !now.has(x.id));
+      const changed = [...now.values()].filter((x) => {
+        const was = this.known.get(x.id);
+        return was && (was.accessToken !== x.accessToken || was.account.label !== x.account.label);
+      });
+      this.known = now;
+      if (added.length || removed.length || changed.length) this.emitter.fire({ added, removed, changed });
+    });
+    return this.refreshing;
   }
 
   async getSessions(scopes?: readonly string[]): Promise<vscode.AuthenticationSession[]> {
     const all = await this.accounts.sessions(this.method);
-    if (!scopes?.length) return all;
+    if (!scopes?.length) {
+      this.known = new Map(all.map((x) => [x.id, x]));
+      return all;
+    }
     return all.filter((s) => scopes.every((want) => s.scopes.includes(want)));
   }
 

@@ -335,7 +335,7 @@ export const logoutCommand: CliCommand = {
 Forgets the OAuth session (access and refresh tokens) and the private key that 'oli login' kept
 for the environment (OS keyring or 0600 file). For a key, also remove its certificate alias from
 Security Console > API Authentication. A Basic password is never stored by the CLI.`,
-  options: { env: PLAN_OPTIONS.env, plan: PLAN_OPTIONS.plan },
+  options: { env: PLAN_OPTIONS.env, plan: PLAN_OPTIONS.plan, verbose: PLAN_OPTIONS.verbose },
   async run(values, positionals, io) {
     if (positionals.length) throw new UsageError(`oli logout takes no arguments (got '${printable(positionals[0]!)}').`);
     const loaded = await loadPlanFor(values, io);

@@ -228,6 +228,8 @@ describe('The first hour (issue 16)', function () {
       assert.equal((a.tree.getTreeItem(row).iconPath as vscode.ThemeIcon).id, 'debug-disconnect');
 
       await vscode.commands.executeCommand('oli.editEnvironment', { environment: 'gone', url: sb.url });
+      // Credentials are bound to their pod: set again for the new address (the stored ones are not sent there unasked).
+      await vscode.commands.executeCommand('oli.setCredentials', { environment: 'gone', username: sb.user, password: 'not-the-password' });
       await vscode.commands.executeCommand('oli.refresh', { environment: 'gone' });
       assert.match(a.statusBar.item.text, /gone \(credentials refused\)$/);
 
@@ -238,6 +240,7 @@ describe('The first hour (issue 16)', function () {
       await once(tls, 'listening');
       try {
         await vscode.commands.executeCommand('oli.editEnvironment', { environment: 'gone', url: `https://127.0.0.1:${(tls.address() as { port: number }).port}` });
+        await vscode.commands.executeCommand('oli.setCredentials', { environment: 'gone', username: sb.user, password: 'not-the-password' });
         await vscode.commands.executeCommand('oli.refresh', { environment: 'gone' });
         assert.match(a.statusBar.item.text, /gone \(TLS certificate not trusted\)$/);
         assert.equal((a.tree.getTreeItem((await children(a)).find((n) => isEnv(n, 'gone'))!).iconPath as vscode.ThemeIcon).id, 'lock');

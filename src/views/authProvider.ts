@@ -175,6 +175,7 @@ export class SignInAccounts extends Disposable implements vscode.UriHandler {
           signInAgain: this.signInAgain(environment),
           onEnded: (err) => this.ended(environment, err),
           onRenewed: (s) => {
+            this.log.addSecrets([s.accessToken, ...(s.refreshToken ? [s.refreshToken] : [])]);
             this.log.for('credentials').info(`OAuth session of "${environment}" renewed (token until ${s.expiresAt})`);
             this.fire(environment);
           },

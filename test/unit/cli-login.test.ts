@@ -231,3 +231,45 @@ describe('oli login: OAuth (PKCE, device code) and JWT with your own key, agains
     await oli(['logout', '--env', ENV]);
   });
 });
+
+describe('oli login: the OS keyring when the machine has one (libsecret secret-tool)', function () {
+  this.timeout(60_000);
+  it('keeps the key in the keyring, the secret on standard input (never on a command line), and no file', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const t = await startTestSandbox({ basicAuth: false });
+    const dir = await mkdtemp(join(tmpdir(), 'oli-keyring-'));
+    const bin = await mkdtemp(join(tmpdir(), 'oli-keyring-bin-'));
+    const config = await mkdtemp(join(tmpdir(), 'oli-keyring-config-'));
+    try {
+      // A stand-in for libsecret's secret-tool: it records its arguments and keeps what it is given on stdin.
+      const script = `#!/bin/sh
+echo "$@" >> "${bin}/argv.log"
+cmd="$1"; shift
+key=$(printf '%s' "$*" | sed 's/.*account //' | tr '/:@' '___')
+case "$cmd" in
+  store) cat > "${bin}/secret-$key" ;;
+  lookup) [ -f "${bin}/secret-$key" ] && cat "${bin}/secret-$key" || exit 1 ;;
+  clear) rm -f "${bin}/secret-$key" ;;
+esac
+`;
+      await writeFile(join(bin, 'secret-tool'), script, { mode: 0o755 });
+      await writeFile(join(dir, 'coursera.cer'), courseraKeys().certificatePem);
+      await savePlan(join(dir, 'oracle-learning.json'), testPlan(t.sb.url, {}, ENV));
+      const env = { PATH: `${bin}:${process.env.PATH}`, OLI_CONFIG_DIR: config, OLI_ACTOR: 'keyring.test' };
+      const r = await runOli(['login', '--env', ENV, '--jwt', '--user', t.sb.admin.userName, '--no-wait'], { cwd: dir, env });
+      assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /The key is kept \(the OS keyring/);
+      const stored = (await readdir(bin)).filter((f) => f.startsWith('secret-oracle'));
+      assert.equal(stored.length, 1, `${stored.join(', ')}\n${await readFile(join(bin, 'argv.log'), 'utf8')}`);
+      assert.match(await readFile(join(bin, stored[0]!), 'utf8'), /PRIVATE KEY/);
+      assert.ok(!(await readFile(join(bin, 'argv.log'), 'utf8')).includes('PRIVATE'), 'the key never on a command line');
+      assert.deepEqual(await readdir(config), [], 'no file when the keyring keeps it');
+      const out = await runOli(['logout', '--env', ENV], { cwd: dir, env });
+      assert.match(out.stdout, /private key of admin\.sandbox/);
+      assert.equal((await readdir(bin)).filter((f) => f.startsWith('secret-oracle')).length, 0);
+    } finally {
+      await t.close();
+      for (const d of [dir, bin, config]) await rm(d, { recursive: true, force: true });
+    }
+  });
+});

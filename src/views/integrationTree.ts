@@ -84,7 +84,7 @@ export class IntegrationTreeProvider extends Disposable implements vscode.TreeDa
       const envs: IntegrationNode[] = this.model.environments.map((env) => {
         const cfg = plan.environments[env]!;
         const presence = this.model.credentialPresence(env);
-        return new EnvironmentNode(env, cfg.url, env === this.model.activeEnvironment, this.environmentKind(env), presence.admin, this.model.connection(env), this.worstOf(env), this.model.planFileUrl(env));
+        return new EnvironmentNode(env, cfg.url, env === this.model.activeEnvironment, this.environmentKind(env), presence.admin, this.model.connection(env), this.worstOf(env), this.model.planFileUrl(env), presence);
       });
       // Restricted Mode: the tree says why nothing runs (an empty tree shows the welcome line instead).
       return vscode.workspace.isTrusted ? envs : [new RestrictedModeNode(), ...envs];

@@ -16,6 +16,10 @@ import { registerInspectorCommands } from '../commands/inspectorCommands';
 import { registerLogCommands } from '../commands/logCommands';
 import { registerProbeCommands } from '../commands/probeCommands';
 import { registerTrustCommands } from '../commands/trustCommands';
+import { registerSignInCommands } from '../commands/signInCommands';
+import { SecretStorageSignInStore, SignInAccounts } from './authProvider';
+import { SignInCredentialStore } from './signInCredentialStore';
+import { environmentAuth } from '../core/plan/planFile';
 import { OliLog } from './logger';
 import { SecretStorageCredentialStore } from './secretStorageCredentialStore';
 import { IntegrationModel } from './integrationModel';
@@ -70,6 +74,8 @@ export interface OliExtensionApi {
   contextKeys: ContextKeys;
   sandbox: LocalSandboxSession;
   autoRefresh: AutoRefresh;
+  /** The sign-ins (OAuth with the identity domain, own JWT key) and their Accounts-menu providers. */
+  accounts: SignInAccounts;
   timings: ExtensionTimings;
 }
 
@@ -83,7 +89,12 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   };
   const log = own(new OliLog());
   const credentials = new SecretStorageCredentialStore(context.secrets);
-  const model = own(new IntegrationModel(context.workspaceState, credentials, log.for('model')));
+  // What an environment sends depends on how its plan entry signs in: a password, or a sign-in of the providers below.
+  let accounts: SignInAccounts | undefined;
+  let model: IntegrationModel | undefined;
+  const signedIn = new SignInCredentialStore(credentials, () => accounts!, (env) => (model?.plan ? environmentAuth(model.plan, env) : { method: 'basic' }));
+  model = own(new IntegrationModel(context.workspaceState, signedIn, log.for('model')));
+  accounts = own(new SignInAccounts(context, new SecretStorageSignInStore(context.secrets), model, log));
   const running = own(new RunningSteps());
   const sandbox = own(new LocalSandboxSession(context.workspaceState, context.storageUri?.fsPath, context.extensionPath, log.for('sandbox')));
   const tree = own(new IntegrationTreeProvider(model, running, sandbox));
@@ -91,7 +102,14 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   const decorations = own(new StatusDecorationProvider(model, running));
   const statusBar = own(new ActiveEnvironmentStatusBar(model, sandbox));
   const contextKeys = own(new ContextKeys(model, sandbox));
-  const controller = new IntegrationController(model, running, credentials, log, sandbox);
+  const controller = new IntegrationController(model, running, signedIn, log, sandbox);
+  controller.notSignedIn = (env, url, method) => accounts!.notSignedIn(env, url, method);
+  own(
+    accounts.onDidChange(({ environment }) => {
+      controller.credentialsChanged();
+      void model!.refreshCredentialPresence(environment);
+    }),
+  );
   const autoRefresh = own(new AutoRefresh(model, controller, running, sandbox, log.for('model')));
   const inspectorService = new InspectorService(model, controller, log);
   const inspector = own(new InspectorPanelHost(context.extensionUri, log.for('inspector'), inspectorService));
@@ -110,6 +128,7 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   registerLogCommands(registry, deps);
   registerProbeCommands(registry, deps);
   registerTrustCommands(registry);
+  registerSignInCommands(registry, deps, accounts);
 
   const updateBadge = () => {
     const env = model.activeEnvironment;
@@ -153,5 +172,5 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     .info(
       `activated in ${timings.activateMs.toFixed(1)} ms; runtime loaded in ${timings.runtimeLoadMs.toFixed(1)} ms and started in ${timings.runtimeStartMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.appHost})`,
     );
-  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, timings };
+  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, accounts, timings };
 }

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { EnvCredentialStore } from '../../core/model/credentials';
+import { cliCredentials } from '../credentials';
 import { PlanEngine } from '../../core/plan/engine';
 import { loadPlan, PLAN_FILE_NAME, resolveEnvironment, type PlanFile } from '../../core/plan/planFile';
 import { BASIS_LEGEND, BASIS_MARK, type Basis, type StepResult } from '../../core/plan/result';
@@ -88,9 +88,9 @@ export function traceLogger(values: Record<string, unknown>, io: CliIO): ((e: Re
 /** An engine for the CLI: credentials from the environment variables, progress on stderr. */
 export async function engineFor(values: Record<string, unknown>, io: CliIO): Promise<{ engine: PlanEngine; loaded: LoadedPlan }> {
   const loaded = await loadPlanFor(values, io);
-  const credentials = await new EnvCredentialStore(io.env).get();
-  const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
   const onLog = traceLogger(values, io);
+  const credentials = await cliCredentials(loaded, io, { ...networkOptions(values, io), ...(onLog ? { onLog } : {}) });
+  const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
   const engine = new PlanEngine({
     plan: loaded.plan,
     planDir: loaded.planDir,

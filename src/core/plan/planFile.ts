@@ -33,8 +33,40 @@ const podUrl = z
   .refine((u) => !/\/\/[^/]*@/.test(u), 'must not contain a user name or password')
   .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(u), 'plain http:// is only allowed for a local sandbox on 127.0.0.1/localhost');
 
+const identityDomainUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(u), 'must start with https:// (or http:// for a local sandbox)')
+  .refine((u) => !/\/\/[^/]*@/.test(u), 'must not contain a user name or password');
+
+/**
+ * How the administrator signs in to a pod, most preferred first. No secret is ever here: tokens,
+ * refresh tokens, private keys and passwords live in the OS keyring / VS Code SecretStorage.
+ */
+export const environmentAuthSchema = z
+  .discriminatedUnion('method', [
+    z.strictObject({
+      method: z.literal('oauth').describe('OAuth 3-legged (authorization code + PKCE) with the identity domain of the pod: the most preferred'),
+      identityDomain: identityDomainUrl.describe('The OCI IAM identity domain associated with the pod, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com'),
+      clientId: z.string().min(1).describe('Client ID of the public integrated application (authorization code with PKCE, refresh token; no client secret)'),
+      scope: z
+        .string()
+        .min(1)
+        .describe('Scope of the Fusion resource application, e.g. "urn:opc:resource:fa:instanceid=<id>urn:opc:resource:consumer::all offline_access" (offline_access: a refresh token)'),
+    }),
+    z.strictObject({
+      method: z.literal('jwt').describe("JWT bearer signed with the administrator's own key, registered under API Authentication (oli login --jwt)"),
+      issuer: z.string().min(1).optional().describe('Trusted issuer of the administrator\'s key under API Authentication (default: oli-admin.<user name>)'),
+    }),
+    z.strictObject({ method: z.literal('basic').describe('User name and password (Basic): the least preferred; many pods refuse it') }),
+  ])
+  .describe('How the administrator signs in to this pod: "oauth" (preferred), "jwt", or "basic" (least preferred; the default when absent). No secret here.');
+export type EnvironmentAuth = z.infer<typeof environmentAuthSchema>;
+export type SignInMethod = EnvironmentAuth['method'];
+
 export const environmentSchema = z.strictObject({
   url: podUrl.describe('Pod URL, e.g. https://abcd-dev1.fa.us2.oraclecloud.com'),
+  auth: environmentAuthSchema.optional(),
   caFile: z.string().optional().describe('Extra CA certificate file (PEM), relative to the plan file'),
   proxy: z
     .string()
@@ -212,6 +244,11 @@ export async function savePlan(path: string, plan: PlanFile): Promise<void> {
 
 export function planPath(workspaceRoot: string): string {
   return join(workspaceRoot, PLAN_FILE_NAME);
+}
+
+/** How the administrator signs in to an environment: its `auth`, else Basic (the plans written before sign-in methods). */
+export function environmentAuth(plan: PlanFile, environment: string): EnvironmentAuth {
+  return plan.environments[environment]?.auth ?? { method: 'basic' };
 }
 
 /** The environment to use: the named one, else the default, else the only one. */

@@ -9,11 +9,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { CLI, ROOT, median, round, runNode, BenchError } from './lib/measure';
+import { CLI, ROOT, median, round, runNode, runNodeMaxRss, BenchError } from './lib/measure';
 import { writeXapiNdjson } from './lib/xapiCorpus';
 import type { Figure } from './lib/report';
 
 export const XAPI_STATEMENTS = 100_000;
+/** Issue 12: `oli inspect xapi -` on 100,000 statements stays under this peak resident memory. */
+export const XAPI_STDIN_MAX_RSS_MB = 150;
 const PEER = resolve(ROOT, 'bench', 'xapi-peer.cjs');
 const RUNS = 3;
 
@@ -92,7 +94,9 @@ export async function benchXapi(log: (s: string) => void = console.log): Promise
     const ap1 = agree(vp);
     log(`  ADL 1.0.3 suite (${cases.length} cases): oli agrees on ${ao1}, peer on ${ap1}`);
     const command = `node dist/cli.js inspect xapi statements.ndjson --json  vs  node bench/xapi-peer.cjs statements.ndjson`;
+    const memory = await xapiMemory(file, dir, log);
     return [
+      memory,
       {
         id: 'xapi.speed',
         figure: `\`oli inspect xapi --json\` on ${XAPI_STATEMENTS.toLocaleString('en')} NDJSON statements vs @learninglocker/xapi-validation script, whole processes`,
@@ -119,8 +123,41 @@ export async function benchXapi(log: (s: string) => void = console.log): Promise
   }
 }
 
+/**
+ * Peak resident memory of `oli inspect xapi - --json` with the statements piped to standard input
+ * (streamed), next to the same file given by name: NDJSON from stdin runs in the memory of a file.
+ */
+async function xapiMemory(file: string, dir: string, log: (s: string) => void): Promise<Figure> {
+  const fromStdin = await runNodeMaxRss([CLI, 'inspect', 'xapi', '-', '--json'], { stdinFile: file, stdoutFile: join(dir, 'stdin.json'), timeoutMs: 300_000 });
+  if (fromStdin.code !== 1) throw new BenchError('exit-code', `oli inspect xapi - exited ${fromStdin.code}: ${fromStdin.stderr.slice(0, 300)}`);
+  const fromFile = await runNodeMaxRss([CLI, 'inspect', 'xapi', file, '--json'], { stdoutFile: join(dir, 'file.json'), timeoutMs: 300_000 });
+  log(`  peak resident memory: stdin ${round(fromStdin.maxRssMb)} MB, file ${round(fromFile.maxRssMb)} MB`);
+  return {
+    id: 'xapi.stdin-memory',
+    figure: `Peak resident memory of \`oli inspect xapi - --json\` on ${XAPI_STATEMENTS.toLocaleString('en')} NDJSON statements from standard input`,
+    value: round(fromStdin.maxRssMb),
+    unit: 'MB',
+    bound: `< ${XAPI_STDIN_MAX_RSS_MB}`,
+    pass: fromStdin.maxRssMb < XAPI_STDIN_MAX_RSS_MB,
+    detail: `the same file given by name: ${round(fromFile.maxRssMb)} MB (process.resourceUsage().maxRSS, bench/maxrss-probe.cjs)`,
+    command: 'cat statements.ndjson | node --require ./bench/maxrss-probe.cjs dist/cli.js inspect xapi - --json',
+  };
+}
+
+/** `node --import tsx bench/xapi.bench.ts --memory`: the memory figure alone. */
+async function memoryOnly(): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'oli-bench-xapi-'));
+  try {
+    const file = join(dir, 'statements.ndjson');
+    await writeXapiNdjson(file, XAPI_STATEMENTS);
+    return [await xapiMemory(file, dir, console.log)];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (require.main === module) {
-  benchXapi().then(
+  (process.argv.includes('--memory') ? memoryOnly() : benchXapi()).then(
     (f) => console.log(JSON.stringify(f, null, 2)),
     (e) => {
       console.error(e);

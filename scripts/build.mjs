@@ -37,10 +37,10 @@ const cliSplit = (prefix) => ({
     b.onResolve({ filter: /\.js$/ }, (args) => (args.namespace === 'oli-command' ? { path: args.path, external: true } : undefined));
   },
 });
-// node-forge and jose run only when a certificate or a JWT is handled: in the CLI bundles they are
+// node-forge and jose run only when a certificate or a JWT is handled, csv-parse only when a learner file is read: in the CLI bundles they are
 // initialised on first use (a shim with one lazy getter per export), so `oli status` sends its first
 // requests before paying for them and `oli inspect xapi` never does.
-const LAZY_PACKAGES = ['node-forge', 'jose'];
+const LAZY_PACKAGES = ['node-forge', 'jose', 'csv-parse'];
 const lazyPackages = {
   name: 'oli-lazy-packages',
   setup(b) {

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { OliExtensionApi, ShellParts } from './views/runtime';
 import type { IntegrationNode } from './views/treeNodes';
 import { LazyCertificateEditor, LazyTreeProvider } from './views/shell';
-import { InspectorEntryProvider, INSPECTOR_VIEW_ID } from './views/inspectorEntries';
 
 export const INTEGRATION_VIEW = 'oli.integration';
 /** The certificate editor: the default editor of binary .der/.p12/.pfx files, an option for text .cer/.crt/.pem. */
@@ -49,7 +48,6 @@ export function activate(context: vscode.ExtensionContext): OliExtensionShell {
     context.subscriptions.push(vscode.commands.registerCommand(command, async (...args: unknown[]) => (await load()).registry.run(command, args)));
   }
   context.subscriptions.push(tree, treeView);
-  context.subscriptions.push(vscode.window.registerTreeDataProvider(INSPECTOR_VIEW_ID, new InspectorEntryProvider()));
   const certificateEditor = new LazyCertificateEditor(() => load());
   for (const viewType of CERTIFICATE_EDITOR_VIEW_TYPES) {
     context.subscriptions.push(vscode.window.registerCustomEditorProvider(viewType, certificateEditor, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } }));

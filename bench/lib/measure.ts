@@ -4,7 +4,7 @@
  * medians of a few runs and turned into ratios inside one bench run (the machines are noisy).
  */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { createReadStream, openSync, closeSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -28,6 +28,16 @@ export interface RunOptions {
   onStderr?: (text: string) => void;
   /** Called once the process is spawned (e.g. to feed a FIFO). */
   onSpawn?: () => void;
+  /** Standard input of the process: this file, through a pipe (as with `cat FILE |`). */
+  stdinFile?: string;
+}
+
+/** Runs `node --require bench/maxrss-probe.cjs ARGS...`: its peak resident memory in MB, with the run. */
+export async function runNodeMaxRss(args: string[], o: RunOptions = {}): Promise<ProcessRun & { maxRssMb: number }> {
+  const r = await runNode(['--require', resolve(ROOT, 'bench', 'maxrss-probe.cjs'), ...args], o);
+  const m = /oli-bench-maxrss-kb=(\d+)/.exec(r.stderr);
+  if (!m) throw new BenchError('setup', `no peak memory reported by node ${args.join(' ')}: ${r.stderr.slice(-300)}`);
+  return { ...r, maxRssMb: Number(m[1]) / 1024 };
 }
 
 export class BenchError extends Error {
@@ -48,9 +58,15 @@ export function runNode(args: string[], o: RunOptions = {}): Promise<ProcessRun>
     const child = spawn(process.execPath, args, {
       cwd: o.cwd ?? ROOT,
       env: o.env ?? process.env,
-      stdio: ['ignore', fd ?? 'pipe', 'pipe'],
+      stdio: [o.stdinFile ? 'pipe' : 'ignore', fd ?? 'pipe', 'pipe'],
     });
     o.onSpawn?.();
+    if (o.stdinFile) {
+      const input = createReadStream(o.stdinFile);
+      input.on('error', reject);
+      child.stdin!.on('error', () => undefined); // the process may stop reading early (it exits first)
+      input.pipe(child.stdin!);
+    }
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
 import { INSPECTOR_TABS, toHostSchema, toWebviewSchema, type InspectorMode, type InspectorTab, type ToHost, type ToWebview } from '../../src/views/inspectorProtocol';
 
 interface VsCodeApi {
@@ -41,10 +42,15 @@ let tabs: (HTMLElement & { selectedIndex: number }) | undefined;
 let explainButton: HTMLElement | undefined;
 let explainArea: HTMLElement | undefined;
 
-function field(id: string, tag: 'vscode-textarea' | 'vscode-textfield', placeholder: string, rows?: number): ValueElement {
-  const f = el(tag, { id, placeholder, ...(rows ? { rows: String(rows), resize: 'vertical' } : {}) }) as ValueElement;
+/**
+ * A labelled input: a visible label above it (it stays when text is pasted, unlike a placeholder),
+ * tied to the field (vscode-label sets the inner input's accessible name), and the same name as
+ * the field's own `label` (its aria-label) for assistive technology that does not follow the tie.
+ */
+function field(id: string, tag: 'vscode-textarea' | 'vscode-textfield', label: string, placeholder: string, rows?: number): HTMLElement {
+  const f = el(tag, { id, label, placeholder, ...(rows ? { rows: String(rows), resize: 'vertical' } : {}) }) as ValueElement;
   inputs[id] = f;
-  return f;
+  return el('div', { class: 'field' }, el('vscode-label', { for: id, id: `${id}-label` }, label), f);
 }
 
 function button(id: string, label: string, onClick: () => void, secondary = false): HTMLElement {
@@ -104,17 +110,17 @@ function build(tab: InspectorTab): void {
     certificate: el(
       'vscode-tab-panel',
       {},
-      field('certificate-input', 'vscode-textarea', s('certificatePlaceholder', 'Paste a certificate'), 8),
+      field('certificate-input', 'vscode-textarea', s('certificateLabel', 'Certificate'), s('certificatePlaceholder', 'Paste a certificate'), 8),
       el('div', {}, button('certificate-inspect', s('inspect', 'Inspect'), () => send({ type: 'inspect-certificate', text: inputs['certificate-input']!.value })), ' ', button('certificate-open', s('openFile', 'Open File…'), () => send({ type: 'pick-certificate-file' }), true)),
       (results.certificate = el('div', { id: 'certificate-result', class: 'result' })),
     ),
     jwt: el(
       'vscode-tab-panel',
       {},
-      field('jwt-input', 'vscode-textarea', s('jwtPlaceholder', 'Paste a JWT'), 4),
-      field('jwt-certificate', 'vscode-textarea', s('jwtCertificatePlaceholder', 'Certificate'), 3),
-      field('jwt-issuer', 'vscode-textfield', s('issuerPlaceholder', 'Issuer')),
-      field('jwt-user', 'vscode-textfield', s('userPlaceholder', 'User')),
+      field('jwt-input', 'vscode-textarea', s('jwtLabel', 'JWT'), s('jwtPlaceholder', 'Paste a JWT'), 4),
+      field('jwt-certificate', 'vscode-textarea', s('jwtCertificateLabel', 'Inbound certificate'), s('jwtCertificatePlaceholder', 'Certificate'), 3),
+      field('jwt-issuer', 'vscode-textfield', s('issuerLabel', 'Trusted issuer'), s('issuerPlaceholder', 'Issuer')),
+      field('jwt-user', 'vscode-textfield', s('userLabel', 'Integration user'), s('userPlaceholder', 'User')),
       el(
         'div',
         {},
@@ -129,7 +135,7 @@ function build(tab: InspectorTab): void {
     xapi: el(
       'vscode-tab-panel',
       {},
-      field('xapi-input', 'vscode-textarea', s('xapiPlaceholder', 'Paste xAPI'), 10),
+      field('xapi-input', 'vscode-textarea', s('xapiLabel', 'xAPI statements'), s('xapiPlaceholder', 'Paste xAPI'), 10),
       el('div', {}, button('xapi-inspect', s('inspect', 'Inspect'), () => send({ type: 'inspect-xapi', text: inputs['xapi-input']!.value })), ' ', button('xapi-open', s('openFile', 'Open File…'), () => send({ type: 'pick-file', tab: 'xapi' }), true), ' ', explainButton),
       (results.xapi = el('div', { id: 'xapi-result', class: 'result' })),
       explainArea,

@@ -85,6 +85,11 @@ export interface StartOptions {
   extraEnv?: Record<string, string>;
   /** .vsix files installed before start. */
   install?: string[];
+  /**
+   * Workspace Trust: 'disabled' (every folder trusted, the default) or 'restricted' (trust on, the
+   * folder not trusted and no start-up prompt: the workbench opens it in Restricted Mode).
+   */
+  trust?: 'disabled' | 'restricted';
 }
 
 function childEnv(o: StartOptions): NodeJS.ProcessEnv {
@@ -110,7 +115,9 @@ export async function startCodeServer(o: StartOptions): Promise<CodeServerInstan
   const extensionsDir = join(o.runDir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(WORKBENCH_SETTINGS, null, 2));
+  const restricted = o.trust === 'restricted';
+  const settings = restricted ? { ...WORKBENCH_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : WORKBENCH_SETTINGS;
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const env = childEnv(o);
   for (const vsix of o.install ?? []) {
     const r = spawnSync(o.env.codeServer, ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { env, encoding: 'utf8' });
@@ -121,7 +128,7 @@ export async function startCodeServer(o: StartOptions): Promise<CodeServerInstan
   const log = createWriteStream(logFile);
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(restricted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
     ...(o.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     o.workspace,

@@ -5,12 +5,14 @@
 //      real extension host (smoke-test-driver payload), exit code returned through the page;
 //   4. UI suite: the packaged .vsix is installed into a fresh code-server, test/e2e/*.e2e.ts drives
 //      the workbench with playwright-core + chromium and saves screenshots to test/e2e/screenshots/.
-// usage: node --import tsx scripts/vscode-e2e/run.ts [--only integration|ui] [--no-build] [--verbose]
+//   3b. the same extension host in a code-server with Workspace Trust on: the Restricted Mode suite
+//      (test/integration/*.trust.test.ts) in an untrusted folder, with a screenshot of the view;
+// usage: node --import tsx scripts/vscode-e2e/run.ts [--only integration|restricted|ui] [--no-build] [--verbose]
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ensureSetup, startCodeServer, type CodeServerInstance } from './codeServer';
-import { runExtensionHostTests } from './extensionHostTests';
+import { runExtensionHostTests, startScreenshotServer, type ScreenshotServer } from './extensionHostTests';
 import { startTestSandbox, type TestSandbox } from './sandbox';
 
 const repoRoot = resolve(__dirname, '../..');
@@ -32,19 +34,34 @@ function findVsix(): string {
   return join(repoRoot, files.sort().at(-1)!);
 }
 
-async function integrationSuite(env: ReturnType<typeof ensureSetup>, sandbox: TestSandbox): Promise<boolean> {
-  if (build) {
+let integrationBuilt = false;
+
+async function integrationSuite(env: ReturnType<typeof ensureSetup>, sandbox: TestSandbox, restricted = false): Promise<boolean> {
+  if (build && !integrationBuilt) {
     log('building the extension and the integration suite');
     run('node', ['scripts/build.mjs', '--integration-tests']);
+    integrationBuilt = true;
   }
-  const runDir = join(repoRoot, '.e2e/run/integration');
-  const workspace = join(repoRoot, '.e2e/run/integration-workspace');
+  const name = restricted ? 'integration-restricted' : 'integration';
+  const runDir = join(repoRoot, `.e2e/run/${name}`);
+  const workspace = join(repoRoot, `.e2e/run/${name}-workspace`);
   rmSync(workspace, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
+  const shots = join(repoRoot, 'test/e2e/screenshots');
+  mkdirSync(shots, { recursive: true });
   let cs: CodeServerInstance | undefined;
+  let screenshots: ScreenshotServer | undefined;
   try {
-    cs = await startCodeServer({ env, runDir, workspace, smokeTestDriver: true, extraEnv: sandbox.env });
-    log(`code-server (smoke-test driver) on ${cs.url}; running the extension-host suite`);
+    screenshots = await startScreenshotServer(shots);
+    cs = await startCodeServer({
+      env,
+      runDir,
+      workspace,
+      smokeTestDriver: true,
+      extraEnv: { ...sandbox.env, OLI_E2E_SCREENSHOT_URL: screenshots.url, ...(restricted ? { OLI_E2E_RESTRICTED: '1' } : {}) },
+      trust: restricted ? 'restricted' : 'disabled',
+    });
+    log(`code-server (smoke-test driver${restricted ? ', Workspace Trust on: Restricted Mode' : ''}) on ${cs.url}; running the ${restricted ? 'Restricted Mode' : 'extension-host'} suite`);
     const code = await runExtensionHostTests({
       codeServerUrl: cs.url,
       chromium: env.chromium,
@@ -53,12 +70,14 @@ async function integrationSuite(env: ReturnType<typeof ensureSetup>, sandbox: Te
       workspace,
       timeoutMs: Number(process.env.OLI_E2E_TIMEOUT_MS ?? 300_000),
       verbose,
+      screenshots,
     });
-    log(`integration suite finished: ${code === 0 ? 'passed' : `FAILED (${code})`}`);
+    log(`${restricted ? 'Restricted Mode' : 'integration'} suite finished: ${code === 0 ? 'passed' : `FAILED (${code})`}`);
     if (code !== 0) log(`code-server log: ${cs.logFile}`);
     return code === 0;
   } finally {
     await cs?.stop();
+    await screenshots?.close();
   }
 }
 
@@ -80,7 +99,9 @@ async function uiSuite(env: ReturnType<typeof ensureSetup>, sandbox: TestSandbox
     cs = await startCodeServer({ env, runDir, workspace, install: [vsix], extraEnv: sandbox.env });
     log(`code-server with ${vsix.split('/').at(-1)} installed on ${cs.url}; running the UI suite`);
     // Asynchronous: the sandbox pod serves from this process while the suite runs.
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/mocha/bin/mocha.js'), '--config', 'test/e2e/.mocharc.json'], {
+    // OLI_E2E_GREP runs only the matching tests (as it does for the extension-host suite).
+    const grep = process.env.OLI_E2E_GREP ? ['--grep', process.env.OLI_E2E_GREP] : [];
+    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/mocha/bin/mocha.js'), '--config', 'test/e2e/.mocharc.json', ...grep], {
       cwd: repoRoot,
       stdio: 'inherit',
       env: {
@@ -90,6 +111,9 @@ async function uiSuite(env: ReturnType<typeof ensureSetup>, sandbox: TestSandbox
         OLI_E2E_WORKSPACE: workspace,
         OLI_E2E_CHROMIUM: env.chromium,
         OLI_E2E_SHOTS: join(repoRoot, 'test/e2e/screenshots'),
+        // The UI suite switches themes through the user settings, and reads VS Code's codicon list.
+        OLI_E2E_USER_SETTINGS: join(cs.userDataDir, 'User', 'settings.json'),
+        OLI_E2E_VSCODE_DIR: join(dirname(dirname(env.codeServer)), 'code-server', 'lib', 'vscode'),
       },
     });
     const r = await new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (status, signal) => res({ status, signal })));
@@ -112,6 +136,7 @@ async function main(): Promise<number> {
   let ok = true;
   try {
     if (!only || only === 'integration') ok = (await integrationSuite(env, sandbox)) && ok;
+    if (!only || only === 'integration' || only === 'restricted') ok = (await integrationSuite(env, sandbox, true)) && ok;
     if (!only || only === 'ui') ok = (await uiSuite(env, sandbox)) && ok;
   } finally {
     await sandbox.close();

@@ -1,17 +1,23 @@
+import type { Readable } from 'node:stream';
+import { readStreamCapped } from '../core/io/readCapped';
+
 /** Output streams of a CLI command; tests pass their own. */
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Standard input as text (for `-` arguments). */
-  readStdin: () => Promise<string>;
+  /**
+   * Standard input as bytes (for `-` arguments), never decoded: a DER certificate or a PKCS#12
+   * file arrives intact. Refused (CappedReadError 'too-large') as soon as it passes `maxBytes`.
+   */
+  readStdin: (maxBytes: number) => Promise<Buffer>;
+  /** Standard input as a byte stream, for inputs read as they come (NDJSON of any size). */
+  stdinStream: () => Readable;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Aborted on SIGINT. */
   signal: AbortSignal;
 }
 
-export async function readAllStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+export function readProcessStdin(maxBytes: number): Promise<Buffer> {
+  return readStreamCapped(process.stdin, maxBytes, 'Standard input');
 }

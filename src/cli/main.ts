@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, UsageError } from './errors';
-import { readAllStdin, type CliIO } from './io';
+import { readProcessStdin, type CliIO } from './io';
 import { COMMANDS } from './commands/registry';
 // The package's version (esbuild inlines only this field of package.json into the bundle).
 import { version as VERSION } from '../../package.json';
+import { printable } from '../core/text/printable';
 
 export function usage(): string {
   const lines = ['Usage: oli <command> [options]', '', 'Commands:'];
@@ -21,6 +22,25 @@ export class CommandLoadError extends Error {
   constructor(command: string, cause: unknown) {
     super(`cannot load the '${command}' command (${(cause as Error)?.message?.split('\n')[0] ?? String(cause)}). The installation is incomplete: rebuild with 'npm run build' or reinstall.`);
   }
+}
+
+/**
+ * `--users -1` reads, for node:util's parser, as an option followed by another option ("argument is
+ * ambiguous"). A value that is a negative number is joined to its option (`--users=-1`) so that the
+ * command's own validation says what is allowed.
+ */
+export function joinNegativeValues(args: string[], options: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name && !name.includes('=') && options[name]?.type === 'string' && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** Runs the CLI with the given argv (without node and script); returns the exit code. */
@@ -50,9 +70,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: command.options as ParseArgsConfig['options'], allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options: command.options as ParseArgsConfig['options'], allowPositionals: true, strict: true });
     } catch (err) {
-      throw new UsageError(`${(err as Error).message.split('\n')[0]}. Run 'oli ${name} --help'.`);
+      throw new UsageError(`${printable((err as Error).message.split('\n')[0] ?? '')}. Run 'oli ${name} --help'.`);
     }
     return await command.run(parsed.values as Record<string, unknown>, parsed.positionals, io);
   } catch (err) {
@@ -64,7 +84,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 export function reportError(err: unknown, io: CliIO): number {
   const e = err as { name?: string; message?: string; exitCode?: number; stack?: string; userMessage?: () => string };
   const message = typeof e?.userMessage === 'function' ? e.userMessage() : (e?.message ?? String(err));
-  io.stderr(`oli: ${message}\n`);
+  // One line, whatever it quotes (a pod's error text, a file name, a learner value): escaped, never interpreted.
+  io.stderr(`oli: ${printable(message)}\n`);
   if (io.env.OLI_DEBUG === '1' && e?.stack) io.stderr(e.stack + '\n');
   return typeof e?.exitCode === 'number' ? e.exitCode : ExitCode.usage;
 }
@@ -80,7 +101,8 @@ if (require.main === module) {
   const io: CliIO = {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
-    readStdin: readAllStdin,
+    readStdin: readProcessStdin,
+    stdinStream: () => process.stdin,
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { formatIssues } from '../core/plan/planFile';
 import { ask, environmentArg, pick, type CommandDeps } from './deps';
 import { CommandPreconditionError, type CommandRegistry } from './registry';
+import { isTrusted } from '../views/workspaceTrust';
 
 const setArgs = z.union([
   z.object({ environment: z.string().optional(), kind: z.literal('basic').default('basic'), username: z.string().min(1), password: z.string().min(1) }),
@@ -55,16 +56,26 @@ export function registerCredentialCommands(registry: CommandRegistry, deps: Comm
         value = { kind: 'oauth-client', clientId, clientSecret };
       }
     }
+    // Bound to the pod the plan names now: another URL (another plan, an edited one) never receives it.
+    const url = plan.environments[env]!.url;
     if (value.kind === 'basic') {
       deps.log.addSecrets([value.password]);
-      await deps.credentials.set(env, 'admin', { kind: 'basic', username: value.username, password: value.password });
+      await deps.credentials.set(env, url, 'admin', { kind: 'basic', username: value.username, password: value.password });
     } else {
       deps.log.addSecrets([value.clientSecret]);
-      await deps.credentials.set(env, 'providerClient', { kind: 'oauth-client', clientId: value.clientId, clientSecret: value.clientSecret });
+      await deps.credentials.set(env, url, 'providerClient', { kind: 'oauth-client', clientId: value.clientId, clientSecret: value.clientSecret });
     }
-    deps.log.for('credentials').info(`${value.kind === 'basic' ? 'administrator' : 'provider client'} credential of "${env}" stored in SecretStorage`);
+    deps.log.for('credentials').info(`${value.kind === 'basic' ? 'administrator' : 'provider client'} credential of "${env}" stored in SecretStorage for ${new URL(url).origin}`);
+    // Set again: a credential refused earlier may be sent once more.
+    controller.credentialsChanged();
     model.setConnection(env, undefined);
     await model.refreshCredentialPresence(env);
+    if (value.kind === 'basic' && !isTrusted()) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Credentials of "{0}" saved. They were not tested: nothing is sent to Oracle in Restricted Mode.', env));
+      return { ok: false, message: 'not tested (Restricted Mode)' };
+    }
+    // The status is read again with the new credentials (debounced; nothing if the test below fails to connect).
+    deps.autoRefresh.request(env, 'its credentials changed');
     if (value.kind === 'basic') {
       // Verify at once: the status bar must not show a pod as usable with wrong credentials.
       const r = await controller.testConnection(env);

@@ -8,8 +8,12 @@ import type { OliLog } from '../views/logger';
 import type { RunningSteps } from '../views/runningSteps';
 import type { SecretStorageCredentialStore } from '../views/secretStorageCredentialStore';
 import type { ContextKeys } from '../views/contextKeys';
+import type { LocalSandboxSession } from '../views/localSandbox';
+import type { AutoRefresh } from '../views/autoRefresh';
 import { EnvironmentNode, StepNode } from '../views/treeNodes';
+import { statusLabel } from '../views/statusPresentation';
 import { CommandPreconditionError, UserCancelledError } from './registry';
+import { assertTrustedToSendCredentials } from '../views/workspaceTrust';
 
 /** What the command handlers work with (wired in extension.ts). */
 export interface CommandDeps {
@@ -20,6 +24,8 @@ export interface CommandDeps {
   credentials: SecretStorageCredentialStore;
   log: OliLog;
   contextKeys: ContextKeys;
+  sandbox: LocalSandboxSession;
+  autoRefresh: AutoRefresh;
 }
 
 const stepArgSchema = z.object({ step: z.enum(STEP_IDS), environment: z.string().optional() });
@@ -55,10 +61,9 @@ export async function pick<T extends vscode.QuickPickItem>(items: T[], options: 
   return v;
 }
 
-export function requireTrust(): void {
-  if (!vscode.workspace.isTrusted) {
-    throw new CommandPreconditionError('untrusted', vscode.l10n.t('This workspace is not trusted: applying changes to Oracle is disabled. Trust the workspace (Manage Workspace Trust) to enable it.'));
-  }
+/** Applying changes needs a trusted workspace (the same gate as sending credentials at all). */
+export function requireTrust(action: string): void {
+  assertTrustedToSendCredentials(action);
 }
 
 /** Asks for a step of the current profile (optionally filtered). */
@@ -67,7 +72,10 @@ export async function pickStep(deps: CommandDeps, filter: (s: StepDefinition) =>
   if (steps.length === 0) throw new CommandPreconditionError('not-available', vscode.l10n.t('No step fits this command in the current plan.'));
   const env = deps.model.activeEnvironment;
   const chosen = await pick(
-    steps.map((s) => ({ label: s.title, description: s.id, detail: env ? deps.model.result(env, s.id)?.detail : undefined, id: s.id })),
+    steps.map((s) => {
+      const r = env ? deps.model.result(env, s.id) : undefined;
+      return { label: s.title, description: r ? statusLabel(r.status) : undefined, detail: r?.detail, id: s.id };
+    }),
     { placeHolder, matchOnDescription: true },
   );
   return chosen.id;

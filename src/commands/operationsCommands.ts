@@ -18,6 +18,10 @@ import type { CertificateStatusBar } from '../views/certificateStatusBar';
 import type { SessionOptions } from '../core/ops/session';
 import { ask, environmentArg, pickEnvironment, type CommandDeps } from './deps';
 import { CommandPreconditionError, type CommandRegistry, type CommandRun } from './registry';
+import { statePath, updateState } from '../core/plan/stateStore';
+import { currentActor, VSCODE_REFUSED_NEXT_STEP } from '../views/integrationController';
+
+const OWNER = `VS Code (process ${process.pid})`;
 
 /** The views of issue 14, for the API (tests) and the wiring. */
 export interface OperationsViews {
@@ -58,15 +62,27 @@ export function registerOperationsCommands(registry: CommandRegistry, deps: Comm
     const { plan, root } = controller.requirePlan();
     const credentials = await controller.credentialsOf(env);
     if (!credentials.admin) throw new MissingCredentialsError(env);
-    return { plan, planDir: root, environment: env, credentials, state: structuredClone(model.state(env)), signal: run.signal, onLog: (e) => deps.log.request(e), ...networkSettings() };
+    return {
+      plan,
+      planDir: root,
+      environment: env,
+      credentials,
+      state: structuredClone(model.state(env)),
+      signal: run.signal,
+      onLog: (e) => deps.log.request(e),
+      signIns: controller.signIns,
+      refusedNextStep: VSCODE_REFUSED_NEXT_STEP,
+      actor: currentActor(),
+      ...networkSettings(),
+    };
   }
 
   registry.add('oli.checkHealth', async (run, arg?: unknown): Promise<HealthReport> => {
     const env = controller.environment(arg instanceof HealthNode ? arg.environment : environmentArg(arg));
     const o = await sessionOf(env, run);
     const report = await run.withProgress(vscode.l10n.t('Oracle Learning: checking the health of {0} (read-only)', env), () => runHealth({ ...o, onProgress: (m) => run.progress(m) }));
-    recordHealth(o.state, report, 'vscode');
-    await model.saveEnvironmentState(env, o.state);
+    // Saved under the state file's lock, on top of what the CLI or another window wrote meanwhile.
+    model.adoptEnvironmentState(env, await updateState(statePath(o.planDir, env), env, (s) => recordHealth(s, report, 'vscode'), { owner: OWNER }));
     log.info(`health of ${env}: ${report.level}, ${healthSummary(report.findings)} (${report.requests} request(s))`);
     const text = vscode.l10n.t('Health of "{0}": {1}.', env, healthSummary(report.findings));
     if (report.level === 'error') void vscode.window.showErrorMessage(text);
@@ -101,8 +117,7 @@ export function registerOperationsCommands(registry: CommandRegistry, deps: Comm
     const report = await run.withProgress(vscode.l10n.t("Oracle Learning: following {0}'s completion on {1} (read-only)", learner, env), () =>
       runWhy({ ...o, learner, content, ...(since ? { since } : {}), onProgress: (m) => run.progress(m) }),
     );
-    recordWhy(o.state, report, 'vscode');
-    await model.saveEnvironmentState(env, o.state);
+    model.adoptEnvironmentState(env, await updateState(statePath(o.planDir, env), env, (s) => recordWhy(s, report, 'vscode'), { owner: OWNER }));
     log.info(`why ${learner} / ${content} on ${env}: ${report.verdict.outcome} (${report.requests} request(s))`);
     why.showReport(report);
     return report;

@@ -7,7 +7,10 @@ import { adminAuth, clientFor, MissingCredentialsError } from '../core/plan/cont
 import { checkIdentities, readIdentifiers, type IdentityReport } from '../core/plan/identity';
 import { buildReport, reportToMarkdown } from '../core/plan/report';
 import type { StepResult } from '../core/plan/result';
-import { currentActor } from '../views/integrationController';
+import { currentActor, VSCODE_REFUSED_NEXT_STEP } from '../views/integrationController';
+import { withAdminSignIn } from '../core/plan/signIn';
+import { markdownCell } from '../core/text/printable';
+import { formatRetry } from '../oracle/client';
 import { environmentArg, type CommandDeps } from './deps';
 import { CommandPreconditionError, UserCancelledError, type CommandRegistry } from './registry';
 
@@ -17,7 +20,7 @@ const reportArgs = z.object({ file: z.string().min(1), environment: z.string().o
 function identityMarkdown(env: string, file: string, r: IdentityReport): string {
   const s = r.summary;
   const lines = [
-    `# ${vscode.l10n.t('Learner identities: {0} on {1}', file, env)}`,
+    `# ${vscode.l10n.t('Learner identities: {0} on {1}', markdownCell(file), env)}`,
     '',
     vscode.l10n.t('Identified by: {0}', r.by),
     '',
@@ -27,8 +30,9 @@ function identityMarkdown(env: string, file: string, r: IdentityReport): string 
     '',
   ];
   if (r.problems.length) {
-    lines.push(`## ${vscode.l10n.t('Problems')}`, '', `| ${vscode.l10n.t('value')} | ${vscode.l10n.t('problem')} | ${vscode.l10n.t('details')} |`, '|---|---|---|');
-    for (const p of r.problems) lines.push(`| ${p.value.replace(/\|/g, '\\|')} | ${p.problem} | ${p.message.replace(/\|/g, '\\|')}${p.users ? ` (${p.users.join(', ')})` : ''} |`);
+    lines.push(`## ${vscode.l10n.t('Problems')}`, '', `| ${vscode.l10n.t('line')} | ${vscode.l10n.t('value')} | ${vscode.l10n.t('problem')} | ${vscode.l10n.t('details')} |`, '|---|---|---|---|');
+    // Values come from the learner file and the pod: escaped (no control character, no cell break, no HTML).
+    for (const p of r.problems) lines.push(`| ${p.line ?? ''} | ${markdownCell(p.value)} | ${p.problem} | ${markdownCell(p.message)}${p.users ? ` (${markdownCell(p.users.join(', '))})` : ''} |`);
   } else lines.push(vscode.l10n.t('Every identifier resolves to exactly one active Oracle user.'));
   return lines.join('\n') + '\n';
 }
@@ -56,11 +60,21 @@ export function registerReportCommands(registry: CommandRegistry, deps: CommandD
       }
       const path = isAbsolute(file) ? file : join(root, file);
       const by = a?.data.by ?? plan.learnerIdentifier;
-      const credentials = await controller.credentialsOf(env);
+      const credentials = await controller.credentialsForSending(env, vscode.l10n.t('Check Learner Identities'));
       if (!credentials.admin) throw new MissingCredentialsError(env);
-      const client = clientFor(plan, root, env, adminAuth(env, credentials), { onLog: (e) => deps.log.request(e), ...networkSettings() });
+      const client = clientFor(plan, root, env, adminAuth(env, credentials), {
+        onLog: (e) => deps.log.request(e),
+        onRetry: (n) => run.progress(vscode.l10n.t('Retrying: {0}', formatRetry(n))),
+        signIns: controller.signIns,
+        ...networkSettings(),
+      });
+      // The first lookup proves the credentials alone; a refusal stops here and is counted.
+      const signIn = { planDir: root, environment: env, username: credentials.admin.username, admin: credentials.admin, url: plan.environments[env]!.url, owner: currentActor(), nextStep: VSCODE_REFUSED_NEXT_STEP };
       const report = await run.withProgress(vscode.l10n.t('Oracle Learning: checking learner identities'), () =>
-        checkIdentities(client, readIdentifiers(path, by), by, { signal: run.signal, onProgress: (n) => run.progress(vscode.l10n.t('{0} identifiers checked', n)) }),
+        withAdminSignIn(signIn, () => checkIdentities(client, readIdentifiers(path, by), by, { signal: run.signal, onProgress: (n) => run.progress(vscode.l10n.t('{0} identifiers checked', n)) })).catch(async (err: unknown) => {
+          await controller.recordRefusal(env, err);
+          throw err;
+        }),
       );
       const s = report.summary;
       const text = vscode.l10n.t('Learner identities on "{0}": {1} of {2} resolve to one active user ({3} missing, {4} duplicate, {5} inactive, {6} invalid).', env, s.matched, s.total, s.missing, s.duplicate, s.inactive, s.invalid);

@@ -3,6 +3,8 @@ import type { StepResult } from '../core/plan/result';
 import type { StepId } from '../core/plan/stepIds';
 import type { PlannedRequest } from '../core/plan/context';
 import { statusLabel } from '../views/statusPresentation';
+import { isSatisfied } from '../core/plan/stepIds';
+import { pageAnchor } from '../views/practice';
 import { ask, confirmProduction, environmentArg, pickStep, requireTrust, stepArg, type CommandDeps } from './deps';
 import { CommandPreconditionError, type CommandRegistry, type CommandRun } from './registry';
 
@@ -10,6 +12,12 @@ function summary(results: StepResult[]): string {
   const counts = new Map<string, number>();
   for (const r of results) counts.set(statusLabel(r.status), (counts.get(statusLabel(r.status)) ?? 0) + 1);
   return [...counts].map(([k, v]) => `${v} ${k}`).join(', ');
+}
+
+/** The first sentence of a result's detail (notifications stay short; the tree and the log have the rest). */
+function firstSentence(text: string): string {
+  const m = /^(.+?[.!?])(\s|$)/.exec(text);
+  return m ? m[1]! : text;
 }
 
 /** The redacted request plan of a dry run, as a Markdown document. */
@@ -48,8 +56,9 @@ export function registerStepCommands(registry: CommandRegistry, deps: CommandDep
   );
 
   const runStep = async (target: StepId | 'all', run: CommandRun, env: string) => {
-    requireTrust();
-    await confirmProduction(deps, env, target === 'all' ? vscode.l10n.t('Apply every automatic step?') : vscode.l10n.t('Apply step "{0}"?', target));
+    requireTrust(target === 'all' ? vscode.l10n.t('Run All Automatic Steps') : vscode.l10n.t('Run Step'));
+    const title = target === 'all' ? '' : (model.profile?.steps.find((s) => s.id === target)?.title ?? target);
+    await confirmProduction(deps, env, target === 'all' ? vscode.l10n.t('Apply every automatic step?') : vscode.l10n.t('Apply step "{0}"?', title));
     return controller.apply(target, env, { signal: run.signal, progress: (m) => run.progress(m) });
   };
 
@@ -80,7 +89,16 @@ export function registerStepCommands(registry: CommandRegistry, deps: CommandDep
     async (run, arg?: unknown) => {
       const env = controller.environment(environmentArg(arg));
       const outcome = await runStep('all', run, env);
-      void vscode.window.showInformationMessage(vscode.l10n.t('Automatic steps on "{0}": {1}. {2} change(s).', env, summary(outcome.results), outcome.performed.length));
+      const steps = model.profile?.steps ?? [];
+      const automatic = outcome.results.filter((r) => steps.find((s) => s.id === r.id)?.automation === 'automatic');
+      // Why an automatic step is still open, in its own words (the first sentence of its detail).
+      const open = automatic.filter((r) => !isSatisfied(r.status));
+      const changes = outcome.performed.length ? vscode.l10n.t('{0} change(s).', outcome.performed.length) : vscode.l10n.t('Nothing changed.');
+      const why = open.map((r) => vscode.l10n.t('{0}: {1}. {2}', steps.find((s) => s.id === r.id)?.title ?? r.id, statusLabel(r.status), firstSentence(r.detail))).join(' ');
+      const text = vscode.l10n.t('Automatic steps on "{0}": {1}. {2}', env, summary(automatic), changes) + (why ? ` ${why}` : '');
+      if (open.some((r) => r.status === 'failed')) void vscode.window.showErrorMessage(text);
+      else if (open.length) void vscode.window.showWarningMessage(text);
+      else void vscode.window.showInformationMessage(text);
       return outcome.results;
     },
     { progressTitle: vscode.l10n.t('Oracle Learning: running every automatic step') },
@@ -93,7 +111,7 @@ export function registerStepCommands(registry: CommandRegistry, deps: CommandDep
       const env = controller.environment(a?.environment ?? environmentArg(arg));
       const target: StepId | 'all' = a?.step ?? 'all';
       const outcome = await controller.apply(target, env, { dryRun: true, signal: run.signal, progress: (m) => run.progress(m) });
-      const content = dryRunMarkdown(env, model.plan!.environments[env]!.url, target === 'all' ? vscode.l10n.t('all automatic steps') : target, outcome.plannedRequests, (s) => deps.log.redact(s));
+      const content = dryRunMarkdown(env, model.plan!.environments[env]!.url, target === 'all' ? vscode.l10n.t('all automatic steps') : (model.profile?.steps.find((s) => s.id === target)?.title ?? target), outcome.plannedRequests, (s) => deps.log.redact(s));
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
       await vscode.window.showTextDocument(doc, { preview: false });
       return { planned: outcome.plannedRequests.length, content };
@@ -116,7 +134,11 @@ export function registerStepCommands(registry: CommandRegistry, deps: CommandDep
             validateInput: (v) => (v.trim().length >= 3 ? undefined : vscode.l10n.t('Write what you checked and where (the evidence).')),
           });
     const r = await controller.attest(step, note, env, run);
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1}.', def.title, statusLabel(r.status)));
+    // The reason too: an attestation the pod contradicts stays "needs action", and the person must see why.
+    const text = vscode.l10n.t('{0}: {1}. {2}', def.title, statusLabel(r.status), r.detail);
+    if (isSatisfied(r.status)) void vscode.window.showInformationMessage(text);
+    else if (r.status === 'failed') void vscode.window.showErrorMessage(text);
+    else void vscode.window.showWarningMessage(text);
     return r;
   });
 
@@ -127,10 +149,16 @@ export function registerStepCommands(registry: CommandRegistry, deps: CommandDep
     const def = model.profile?.steps.find((s) => s.id === step);
     const link = def?.guidance.deepLink;
     if (!link) throw new CommandPreconditionError('not-available', vscode.l10n.t('"{0}" has no page to open in Oracle.', def?.title ?? step));
-    const url = new URL(link.path, model.plan!.environments[env]!.url).toString();
-    void vscode.window.showInformationMessage(vscode.l10n.t('In Oracle: {0}', link.navigation));
-    void vscode.env.openExternal(vscode.Uri.parse(url));
-    return url;
+    const url = new URL(link.path, model.plan!.environments[env]!.url);
+    if (deps.sandbox.offersPractice(env, model.plan!.environments[env]!.url)) {
+      // The sandbox has no Oracle pages: it serves a page describing the simulated one (src/sandbox/oraclePages.ts).
+      url.hash = pageAnchor(link.navigation);
+      void vscode.window.showInformationMessage(vscode.l10n.t('The local sandbox has no Oracle pages: its page describes what "{0}" does in Oracle and how "Do this in the sandbox" simulates it.', link.navigation));
+    } else {
+      void vscode.window.showInformationMessage(vscode.l10n.t('In Oracle: {0}', link.navigation));
+    }
+    void vscode.env.openExternal(vscode.Uri.parse(url.toString()));
+    return url.toString();
   });
 
   registry.add('oli.openStepDocs', async (_run, arg?: unknown) => {

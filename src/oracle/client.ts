@@ -1,16 +1,20 @@
 /**
  * The Oracle Fusion REST client (axios): authentication, ADF and SCIM paging, retries with
- * exponential backoff and full jitter for idempotent requests only, per-attempt timeouts,
- * cancellation, a per-client concurrency cap, proxy and extra CA support, redacted request logs,
- * and typed errors. Redirects are never followed (credentials never go to another host).
+ * exponential backoff and full jitter for idempotent requests only, a first-byte deadline and a
+ * whole-request timeout per attempt, cancellation, a per-client concurrency cap, sign-in first
+ * (signIn.ts), proxy and extra CA support, redacted request logs, and typed errors. Redirects are
+ * never followed (credentials never go to another host). Response bodies are read as a stream into
+ * one growing buffer, refused as soon as they pass the size cap.
  */
 import { getMaxListeners, setMaxListeners } from 'node:events';
+import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { AuthProvider, basicCredentials, oauthTokenResponseSchema, type FetchedToken, type OracleAuth } from './auth';
-import { OracleError, parseErrorBody, reasonForStatus, type OracleErrorInit } from './errors';
+import { initOf, OracleError, parseErrorBody, reasonForStatus, type OracleErrorInit } from './errors';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact';
 import { Semaphore } from './semaphore';
+import { identityOf, SignInGate } from './signIn';
 import { Transport } from './transport';
 
 export interface RequestLogEntry {
@@ -31,11 +35,40 @@ export interface RequestLogEntry {
   proxy?: string;
 }
 
+/** Said before each retry (one line for a person: the CLI prints it, VS Code shows it in the progress). */
+export interface RetryNotice {
+  method: string;
+  /** Path only (no query, no host). */
+  path: string;
+  /** The attempt that failed (1 = the first try). */
+  attempt: number;
+  /** Attempts allowed in all. */
+  maxAttempts: number;
+  delayMs: number;
+  /** Why the attempt failed, short (e.g. "HTTP 503", "no response within 10 s"). */
+  reason: string;
+}
+
+/** One line for a retry notice, e.g. "GET /hcmRestApi/scim/Users: no response within 10 s; retry 2 of 3 in 0.4 s". */
+export function formatRetry(n: RetryNotice): string {
+  return `${n.method} ${n.path}: ${n.reason}; retry ${n.attempt} of ${n.maxAttempts - 1} in ${(n.delayMs / 1000).toFixed(1)} s`;
+}
+
 export interface OracleClientOptions {
   baseUrl: string;
   auth: OracleAuth;
-  /** Per attempt, default 30000. */
+  /** Whole request (connection, answer and body), per attempt, default 30000. */
   timeoutMs?: number;
+  /**
+   * Connection and first byte of the answer (the status line), per attempt, default 10000 (never
+   * more than timeoutMs). A pod that accepts connections and never answers is given up on after
+   * MAX_SILENT_ATTEMPTS of these while it has never answered.
+   */
+  firstByteTimeoutMs?: number;
+  /** Called before each retry. */
+  onRetry?: (notice: RetryNotice) => void;
+  /** The sign-in gate of this client's credential (shared by clients of one command); default: one of its own. */
+  signIn?: SignInGate;
   /** Retries after the first attempt for idempotent requests, default 4. */
   maxRetries?: number;
   /** Backoff base, default 300 ms. */
@@ -135,7 +168,8 @@ interface RawResponse {
   body: unknown;
 }
 
-type AttemptResult = { ok: true; response: RawResponse } | { ok: false; error: OracleError; transient: boolean };
+/** `silent`: no answer at all (not even a status line) before the deadline. */
+type AttemptResult = { ok: true; response: RawResponse } | { ok: false; error: OracleError; transient: boolean; silent?: boolean };
 
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ESOCKETTIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
@@ -144,7 +178,64 @@ const TLS_CODE = /CERT|SSL|TLS|UNABLE_TO_|EPROTO|DEPTH_ZERO|SELF_SIGNED|HOSTNAME
 /** Default cap on a response body: a page of Oracle results is far smaller. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-const DEFAULTS = { timeoutMs: 30_000, maxRetries: 4, retryBaseMs: 300, retryMaxMs: 10_000, retryAfterMaxMs: 60_000, frameworkVersion: '4', maxConcurrency: 8 };
+const DEFAULTS = { timeoutMs: 30_000, firstByteTimeoutMs: 10_000, maxRetries: 4, retryBaseMs: 300, retryMaxMs: 10_000, retryAfterMaxMs: 60_000, frameworkVersion: '4', maxConcurrency: 8 };
+
+/**
+ * Attempts without any answer (connection and first byte past their deadline) before giving up on
+ * a pod that has never answered this client: 3 x 10 s plus backoff stays well under 45 s.
+ */
+export const MAX_SILENT_ATTEMPTS = 3;
+
+/** Seconds for a person: "10 s", "0.5 s". */
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * Reads a response body into one buffer that grows by doubling, refusing it as soon as it passes
+ * `cap`. A body sent in many tiny chunks costs no more than its size (buffering the chunks as
+ * separate objects cost gigabytes for six parallel 10 MB answers in 1-byte chunks).
+ */
+function readBody(stream: Readable, cap: number, declaredLength: number | undefined): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (declaredLength !== undefined && declaredLength > cap) {
+      stream.destroy();
+      return reject(new BodyTooLarge());
+    }
+    let buf = Buffer.allocUnsafe(Math.min(cap, Math.max(declaredLength ?? 0, 16 * 1024)));
+    let len = 0;
+    let done = false;
+    const fail = (err: unknown) => {
+      if (done) return;
+      done = true;
+      reject(err);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (done) return;
+      if (len + chunk.length > cap) {
+        fail(new BodyTooLarge());
+        stream.destroy();
+        return;
+      }
+      if (len + chunk.length > buf.length) {
+        const next = Buffer.allocUnsafe(Math.min(cap, Math.max(buf.length * 2, len + chunk.length)));
+        buf.copy(next, 0, 0, len);
+        buf = next;
+      }
+      chunk.copy(buf, len);
+      len += chunk.length;
+    });
+    stream.once('end', () => {
+      if (done) return;
+      done = true;
+      resolve(buf.subarray(0, len));
+    });
+    stream.once('error', fail);
+    stream.once('close', () => fail(Object.assign(new Error('the connection closed before the response was complete'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
+  });
+}
 
 function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -242,6 +333,11 @@ export class OracleClient {
   private readonly authProvider: AuthProvider;
   private readonly semaphore: Semaphore;
   private readonly timeoutMs: number;
+  private readonly firstByteTimeoutMs: number;
+  private readonly gate: SignInGate;
+  private readonly onRetry?: (notice: RetryNotice) => void;
+  /** Attempts that got an answer (a status line), any status. */
+  private answered = 0;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -262,7 +358,7 @@ export class OracleClient {
     this.basePath = base.pathname.replace(/\/+$/, '');
     this.baseUrl = this.origin + this.basePath;
     const auth = options.auth;
-    if (!auth || !['basic', 'bearer', 'oauth'].includes(auth.kind)) throw configError('auth', 'unknown authentication kind', "use 'basic', 'bearer' or 'oauth'");
+    if (!auth || !['basic', 'bearer', 'oauth', 'none'].includes(auth.kind)) throw configError('auth', 'unknown authentication kind', "use 'basic', 'bearer', 'oauth' or 'none'");
     if (auth.kind === 'basic' && (!auth.username || !auth.password)) throw configError('auth', 'the user name or password is empty', 'give both the user name and the password');
     if (auth.kind === 'oauth') {
       checkEndpoint('tokenUrl', auth.tokenUrl, allowHttp);
@@ -274,6 +370,9 @@ export class OracleClient {
       return v;
     };
     this.timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULTS.timeoutMs, 1);
+    this.firstByteTimeoutMs = Math.min(this.timeoutMs, positive('firstByteTimeoutMs', options.firstByteTimeoutMs, DEFAULTS.firstByteTimeoutMs, 1));
+    this.onRetry = options.onRetry;
+    this.gate = options.signIn ?? new SignInGate(identityOf(auth, base.origin));
     this.maxRetries = Math.floor(positive('maxRetries', options.maxRetries, DEFAULTS.maxRetries));
     this.retryBaseMs = positive('retryBaseMs', options.retryBaseMs, DEFAULTS.retryBaseMs);
     this.retryMaxMs = positive('retryMaxMs', options.retryMaxMs, DEFAULTS.retryMaxMs);
@@ -303,6 +402,11 @@ export class OracleClient {
     return this.authProvider.kind;
   }
 
+  /** The sign-in gate of this client's credential. */
+  get signIn(): SignInGate {
+    return this.gate;
+  }
+
   /** Closes idle keep-alive connections. The client stays usable (new connections are opened). */
   close(): void {
     this.transport.close();
@@ -321,12 +425,14 @@ export class OracleClient {
   async send<T>(
     method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: RequestOptions & { body?: unknown; schema?: z.ZodType<T>; idempotent?: boolean },
+    options: RequestOptions & { body?: unknown; schema?: z.ZodType<T>; idempotent?: boolean; form?: boolean },
   ): Promise<T | undefined> {
     if (this.readOnly) throw configError('readOnly', `${method} ${path} refused: this client only reads`, 'a read-only operation (oli probe) never changes the pod');
     const idempotent = options.idempotent ?? (method === 'PUT' || method === 'DELETE');
     const spec = this.spec(method, path, options, idempotent);
     if (options.body !== undefined) spec.body = options.body;
+    // application/x-www-form-urlencoded (e.g. an OAuth token request).
+    if (options.form) spec.form = true;
     const res = await this.execute(spec);
     if (!options.schema || res.body === undefined) return undefined;
     return this.validate(options.schema, res.body, method, path);
@@ -409,7 +515,7 @@ export class OracleClient {
     if (url.pathname.includes('/resources/') && !Object.keys(headers).some((h) => h.toLowerCase() === 'rest-framework-version')) {
       headers['REST-Framework-Version'] = this.frameworkVersion;
     }
-    return { method, url, headers, idempotent, useAuth: true, ...(options.signal && { signal: options.signal }) };
+    return { method, url, headers, idempotent, useAuth: this.authProvider.kind !== 'none', ...(options.signal && { signal: options.signal }) };
   }
 
   private resolve(path: string, query?: RequestOptions['query']): URL {
@@ -458,10 +564,21 @@ export class OracleClient {
     return new OracleError({ reason: 'cancelled', method: spec.method, path: spec.url.pathname, ...(why && { detail: why }) });
   }
 
-  /** Runs a request with retries; resolves with a 2xx response or throws an OracleError. */
-  private async execute(spec: RequestSpec): Promise<RawResponse> {
+  /** Runs a request (with its retries) under the sign-in gate when it carries the credential. */
+  private execute(spec: RequestSpec): Promise<RawResponse> {
     if (spec.signal) allowConcurrentListeners(spec.signal);
+    if (!spec.useAuth) return this.executeWithRetries(spec);
+    return this.gate.run(() => this.executeWithRetries(spec), spec.signal).catch((err: unknown) => {
+      // Aborted while waiting for the proof: the same typed error as any cancelled request.
+      if (!(err instanceof OracleError) && spec.signal?.aborted) throw this.cancelled(spec);
+      throw err;
+    });
+  }
+
+  /** Runs a request with retries; resolves with a 2xx response or throws an OracleError. */
+  private async executeWithRetries(spec: RequestSpec): Promise<RawResponse> {
     let refreshed = false;
+    let silentAttempts = 0;
     for (let attempt = 1; ; attempt++) {
       if (spec.signal?.aborted) throw this.cancelled(spec);
       let authorization: string | undefined;
@@ -483,12 +600,25 @@ export class OracleClient {
       if (err.status === 401 && spec.useAuth && this.authProvider.refreshable && !refreshed) {
         // The credential may have expired: get a new one and try once more (a 401 was not processed).
         refreshed = true;
-        this.authProvider.invalidate();
-        continue;
+        if (this.authProvider.invalidate()) continue;
       }
-      if (!result.transient || !spec.idempotent || attempt > this.maxRetries) throw result.transient && attempt > 1 ? withAttempts(err, attempt) : err;
-      const delay = this.retryDelay(attempt, err.retryAfterMs);
-      if (delay === undefined) throw withAttempts(err, attempt);
+      if (result.silent) silentAttempts++;
+      // A pod that has never answered this client and lets attempts die silently is black-holed
+      // (a firewall, a VPN, the wrong host): stop after MAX_SILENT_ATTEMPTS and say so.
+      const neverAnswered = result.silent === true && this.answered === 0;
+      const delay = result.transient && spec.idempotent && attempt <= this.maxRetries && !(neverAnswered && silentAttempts >= MAX_SILENT_ATTEMPTS) ? this.retryDelay(attempt, err.retryAfterMs) : undefined;
+      if (delay === undefined) {
+        if (neverAnswered) throw this.unreachable(spec, err, attempt);
+        throw result.transient && attempt > 1 ? withAttempts(err, attempt) : err;
+      }
+      const maxAttempts = this.answered === 0 && result.silent ? Math.min(this.maxRetries + 1, MAX_SILENT_ATTEMPTS) : this.maxRetries + 1;
+      if (this.onRetry) {
+        try {
+          this.onRetry({ method: spec.method, path: spec.url.pathname, attempt, maxAttempts, delayMs: Math.round(delay), reason: retryReason(err) });
+        } catch {
+          /* a failing sink never breaks a request */
+        }
+      }
       try {
         await this.sleepFn(delay, spec.signal);
       } catch {
@@ -535,12 +665,21 @@ export class OracleClient {
   private async attempt(spec: RequestSpec, attempt: number, authorization?: string): Promise<AttemptResult> {
     const controller = new AbortController();
     let timedOut = false;
+    let answered = false;
     const onAbort = () => controller.abort();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, this.timeoutMs);
+    // Connection and first byte: a pod that accepts connections and never answers fails fast.
+    const firstByteTimer =
+      this.firstByteTimeoutMs < this.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, this.firstByteTimeoutMs)
+        : undefined;
 
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent, ...spec.headers };
     if (authorization) headers.Authorization = authorization;
@@ -554,12 +693,16 @@ export class OracleClient {
         if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
       }
     }
+    const clearTimers = () => {
+      clearTimeout(timer);
+      if (firstByteTimer) clearTimeout(firstByteTimer);
+      spec.signal?.removeEventListener('abort', onAbort);
+    };
     let route;
     try {
       route = this.transport.route(spec.url);
     } catch (e) {
-      clearTimeout(timer);
-      spec.signal?.removeEventListener('abort', onAbort);
+      clearTimers();
       throw e;
     }
     const started = performance.now();
@@ -567,28 +710,40 @@ export class OracleClient {
     if (spec.isTokenRequest) this.stats.tokenRequests++;
     let result: AttemptResult;
     try {
-      const res: AxiosResponse<string> = await this.http.request<string>({
+      const res: AxiosResponse<Readable> = await this.http.request<Readable>({
         url: spec.url.href,
         method: spec.method,
         headers,
         ...(data !== undefined && { data }),
         signal: controller.signal,
-        responseType: 'text',
-        transformResponse: [(d: unknown) => d],
+        responseType: 'stream',
         validateStatus: () => true,
         maxRedirects: 0,
-        maxContentLength: this.maxResponseBytes,
+        // Enforced while reading below (axios would buffer every chunk as its own object).
+        maxContentLength: -1,
         proxy: route.proxy,
         ...(route.httpAgent && { httpAgent: route.httpAgent }),
         ...(route.httpsAgent && { httpsAgent: route.httpsAgent }),
         decompress: true,
       });
-      result = this.interpret(spec, res);
+      answered = true;
+      this.answered++;
+      if (firstByteTimer) clearTimeout(firstByteTimer);
+      const declared = Number(res.headers['content-length']);
+      let body: Buffer;
+      try {
+        body = await readBody(res.data, this.maxResponseBytes, res.headers['content-encoding'] || !Number.isFinite(declared) ? undefined : declared);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) throw new OracleError(this.tooLargeInit(spec, res.status));
+        throw e;
+      }
+      let text = body.toString('utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      result = this.interpret(spec, { status: res.status, headers: res.headers as Record<string, unknown>, text });
     } catch (e) {
-      result = this.networkFailure(spec, e, timedOut, route.via);
+      result = this.networkFailure(spec, e, timedOut, answered, route.via);
     } finally {
-      clearTimeout(timer);
-      spec.signal?.removeEventListener('abort', onAbort);
+      clearTimers();
     }
     this.log({
       method: spec.method,
@@ -604,6 +759,28 @@ export class OracleClient {
     return result;
   }
 
+  private tooLargeInit(spec: RequestSpec, status?: number): OracleErrorInit {
+    return {
+      method: spec.method,
+      path: spec.url.pathname,
+      ...(status !== undefined && { status }),
+      reason: 'invalid-response',
+      detail: `the response is larger than ${Math.round(this.maxResponseBytes / 1024 / 1024) || 1} MB; it was refused while being read`,
+      hint: 'narrow the request (a filter, fewer fields, a smaller page) and check that the base URL is the pod, not a file or download server',
+    };
+  }
+
+  /** The error that ends a request to a pod that never answered. */
+  private unreachable(spec: RequestSpec, err: OracleError, attempts: number): OracleError {
+    const host = spec.url.host;
+    return new OracleError({
+      ...initOf(err),
+      detail: `no answer from ${host} within ${seconds(this.firstByteTimeoutMs)}, ${attempts} time${attempts > 1 ? 's' : ''}`,
+      retryable: false,
+      hint: `the connection is accepted or silently dropped but nothing answers: a firewall or VPN is likely in the way (or a proxy is needed: HTTPS_PROXY), or ${host} is the wrong host; check the URL and the network, or allow more time for the first byte if the pod is just slow`,
+    });
+  }
+
   private log(entry: RequestLogEntry): void {
     if (!this.onLog) return;
     try {
@@ -613,9 +790,9 @@ export class OracleClient {
     }
   }
 
-  private interpret(spec: RequestSpec, res: AxiosResponse<string>): AttemptResult {
+  private interpret(spec: RequestSpec, res: { status: number; headers: Record<string, unknown>; text: string }): AttemptResult {
     const status = res.status;
-    const text = typeof res.data === 'string' ? res.data : res.data === undefined || res.data === null ? '' : String(res.data);
+    const text = res.text;
     const header = (name: string): string | undefined => {
       const v = (res.headers as Record<string, unknown>)[name];
       return v === undefined || v === null ? undefined : String(v);
@@ -687,6 +864,7 @@ export class OracleClient {
       const kind = this.authProvider.kind;
       if (kind === 'basic') return 'check the user name and password for this environment, and that the account is active and not locked';
       if (kind === 'bearer') return 'check the token: its issuer, certificate (x5t), user (prn/sub) and expiry must match the API Authentication setup in the Security Console';
+      if (kind === 'none') return 'the identity domain refused the request: check the client ID of the integrated application and that it allows this grant';
       return 'check the client ID, secret and scope of the OCI IAM confidential application, and the Fusion user it acts as';
     }
     if (status === 403) {
@@ -704,18 +882,20 @@ export class OracleClient {
     return undefined;
   }
 
-  private networkFailure(spec: RequestSpec, e: unknown, timedOut: boolean, via?: string): AttemptResult {
+  private networkFailure(spec: RequestSpec, e: unknown, timedOut: boolean, answered: boolean, via?: string): AttemptResult {
     const base = { method: spec.method, path: spec.url.pathname };
     if (spec.signal?.aborted) return { ok: false, transient: false, error: this.cancelled(spec) };
+    if (e instanceof OracleError) return { ok: false, transient: false, error: e };
     const secrets = this.secrets();
     if (timedOut) {
       return {
         ok: false,
         transient: true,
+        silent: !answered,
         error: new OracleError({
           ...base,
           reason: 'timeout',
-          detail: `no complete response within ${this.timeoutMs} ms`,
+          detail: answered ? `no complete response within ${this.timeoutMs} ms` : `no response within ${this.firstByteTimeoutMs} ms (connection and first byte)`,
           retryable: spec.idempotent,
           outcomeUnknown: !spec.idempotent,
           ...(!spec.idempotent && { hint: 'check whether the change was applied before sending it again; raise the timeout if the server is slow' }),
@@ -725,19 +905,7 @@ export class OracleClient {
     const err = e as AxiosError & { cause?: { code?: string } };
     const code = (typeof err?.code === 'string' && err.code !== 'ERR_BAD_REQUEST' ? err.code : undefined) ?? err?.cause?.code ?? 'UNKNOWN';
     const message = redactText(String(err?.message ?? e), secrets);
-    if (e instanceof OracleError) return { ok: false, transient: false, error: e };
-    if (/maxContentLength size of \d+ exceeded/.test(message)) {
-      return {
-        ok: false,
-        transient: false,
-        error: new OracleError({
-          ...base,
-          reason: 'invalid-response',
-          detail: `the response is larger than ${Math.round(this.maxResponseBytes / 1024 / 1024) || 1} MB; it was refused while being read`,
-          hint: 'narrow the request (a filter, fewer fields, a smaller page) and check that the base URL is the pod, not a file or download server',
-        }),
-      };
-    }
+    if (/maxContentLength size of \d+ exceeded/.test(message)) return { ok: false, transient: false, error: new OracleError(this.tooLargeInit(spec)) };
     if (TLS_CODE.test(code) || /certificate|self.signed|TLS|SSL/i.test(message)) {
       return {
         ok: false,
@@ -802,7 +970,7 @@ export class OracleClient {
       authHint: 'the token endpoint rejected the client: check the client ID and client secret of the OCI IAM confidential application (and that it is activated)',
     }).catch((e: unknown) => {
       if (e instanceof OracleError && e.code === 'invalid_scope') {
-        throw new OracleError({ ...errorInit(e), hint: 'the scope must be urn:opc:resource:fa:instanceid=<instance id>urn:opc:resource:consumer::all for this pod' });
+        throw new OracleError({ ...initOf(e), hint: 'the scope must be urn:opc:resource:fa:instanceid=<instance id>urn:opc:resource:consumer::all for this pod' });
       }
       throw e;
     });
@@ -811,23 +979,14 @@ export class OracleClient {
   }
 }
 
-function errorInit(e: OracleError): OracleErrorInit {
-  return {
-    reason: e.reason,
-    method: e.method,
-    path: e.path,
-    ...(e.status !== undefined && { status: e.status }),
-    ...(e.code !== undefined && { code: e.code }),
-    ...(e.detail !== undefined && { detail: e.detail }),
-    retryable: e.retryable,
-    outcomeUnknown: e.outcomeUnknown,
-    hint: e.hint,
-    ...(e.causeCode !== undefined && { causeCode: e.causeCode }),
-    ...(e.retryAfterMs !== undefined && { retryAfterMs: e.retryAfterMs }),
-  };
+/** Why an attempt failed, in a few words, for a retry notice. */
+function retryReason(e: OracleError): string {
+  if (e.status !== undefined) return `HTTP ${e.status}${e.reason === 'rate-limited' ? ' (throttled)' : ''}`;
+  if (e.reason === 'timeout') return e.detail?.replace(/(\d+) ms/, (_m, n: string) => seconds(Number(n))) ?? 'timed out';
+  return e.causeCode && e.causeCode !== 'UNKNOWN' ? `connection failed (${e.causeCode})` : 'connection failed';
 }
 
 function withAttempts(e: OracleError, attempts: number): OracleError {
   if (attempts <= 1) return e;
-  return new OracleError({ ...errorInit(e), hint: `${e.hint} (gave up after ${attempts} attempts)` });
+  return new OracleError({ ...initOf(e), hint: `${e.hint} (gave up after ${attempts} attempts)` });
 }

@@ -169,6 +169,23 @@ function capitalize(s: string): string {
   return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
+/** The fields of an error, to build another one from it (e.g. with a better hint). */
+export function initOf(e: OracleError): OracleErrorInit {
+  return {
+    reason: e.reason,
+    method: e.method,
+    path: e.path,
+    ...(e.status !== undefined && { status: e.status }),
+    ...(e.code !== undefined && { code: e.code }),
+    ...(e.detail !== undefined && { detail: e.detail }),
+    retryable: e.retryable,
+    outcomeUnknown: e.outcomeUnknown,
+    hint: e.hint,
+    ...(e.causeCode !== undefined && { causeCode: e.causeCode }),
+    ...(e.retryAfterMs !== undefined && { retryAfterMs: e.retryAfterMs }),
+  };
+}
+
 /** Maps an HTTP error status to a reason. */
 export function reasonForStatus(status: number): OracleErrorReason {
   if (status === 401) return 'auth';

@@ -6,12 +6,12 @@
  * never disabled.
  */
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { AxiosProxyConfig } from 'axios';
 import { HttpsProxyAgent, type HttpsProxyAgentOptions } from 'https-proxy-agent';
+import { CappedReadError, readFileCappedSync } from '../core/io/readCapped';
 import { OracleError } from './errors';
 import { redactUrl } from './redact';
 
@@ -37,13 +37,18 @@ function configError(setting: string, detail: string, hint: string): OracleError
   return new OracleError({ reason: 'config', method: 'CONFIG', path: setting, detail, hint });
 }
 
+/** Largest CA file read (a bundle of every public root is under 300 KB). */
+const MAX_CA_FILE_BYTES = 5 * 1024 * 1024;
+
 /** Reads a PEM CA bundle; returns Node's default roots plus its certificates. */
 export function loadCaBundle(caFile: string): string[] {
   let pem: string;
   try {
-    pem = readFileSync(caFile, 'utf8');
+    // A CA bundle is kilobytes: a device or a huge file named by mistake is refused while read, never loaded whole.
+    pem = readFileCappedSync(caFile, MAX_CA_FILE_BYTES, { what: caFile, regularOnly: true }).toString('utf8');
   } catch (err) {
-    throw configError('caFile', `cannot read ${caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'give the path of a readable PEM file holding your CA certificate');
+    const why = err instanceof CappedReadError && err.reason !== 'unreadable' && err.reason !== 'not-found' ? err.message : `cannot read ${caFile}: ${(err as CappedReadError).code ?? 'error'}`;
+    throw configError('caFile', why, 'give the path of a readable PEM file holding your CA certificate');
   }
   const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
   if (!certs?.length) throw configError('caFile', `${caFile} holds no PEM certificate`, 'export the CA certificate as PEM (Base64, "-----BEGIN CERTIFICATE-----")');

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * What an administrator does by hand in the Oracle UI (Security Console, Configure External
  * Providers, Scheduled Processes), simulated through the sandbox's test-only `/__sandbox/` hooks.
- * Only the demo, the tests and the extension's "start sandbox" command use this; product code
+ * Only the demo, the tests and the local-sandbox practice actions of the extension (labelled
+ * simulations, refused for any environment but the sandbox the extension started) use this; product code
  * that talks to a pod never does.
  */
 export const sandboxInfoSchema = z.looseObject({
@@ -25,6 +26,13 @@ const PLAN_KEYS: Record<string, string> = {
 
 export class SandboxHookError extends Error {
   override readonly name = 'SandboxHookError';
+  constructor(
+    message: string,
+    /** The hook's HTTP status (409: it already exists), when it answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 export class SandboxAdmin {
@@ -37,7 +45,7 @@ export class SandboxAdmin {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    if (!res.ok) throw new SandboxHookError(`sandbox hook ${method} /__sandbox/${path} answered ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok) throw new SandboxHookError(`sandbox hook ${method} /__sandbox/${path} answered ${res.status}: ${text.slice(0, 200)}`, res.status);
     return text ? JSON.parse(text) : undefined;
   }
 

@@ -14,12 +14,18 @@ export function webviewStrings(): Record<string, string> {
     certificate: vscode.l10n.t('Certificate'),
     jwt: vscode.l10n.t('JWT'),
     xapi: vscode.l10n.t('xAPI statement'),
-    certificatePlaceholder: vscode.l10n.t('Paste a certificate (PEM or base64 DER)…'),
-    jwtPlaceholder: vscode.l10n.t('Paste a JWT (header.payload.signature)…'),
-    jwtCertificatePlaceholder: vscode.l10n.t('Inbound certificate (PEM) registered in API Authentication; empty: the plan\'s certificate'),
-    issuerPlaceholder: vscode.l10n.t('Trusted issuer; empty: the plan\'s issuer'),
-    userPlaceholder: vscode.l10n.t('Integration user; empty: the plan\'s user'),
-    xapiPlaceholder: vscode.l10n.t('Paste one statement, an array or NDJSON…'),
+    certificateLabel: vscode.l10n.t('Certificate (PEM or base64 DER)'),
+    jwtLabel: vscode.l10n.t('JWT to check'),
+    jwtCertificateLabel: vscode.l10n.t('Inbound certificate (PEM)'),
+    issuerLabel: vscode.l10n.t('Trusted issuer'),
+    userLabel: vscode.l10n.t('Integration user'),
+    xapiLabel: vscode.l10n.t('xAPI statements (JSON)'),
+    certificatePlaceholder: vscode.l10n.t('Paste it here, or open a file…'),
+    jwtPlaceholder: vscode.l10n.t('header.payload.signature'),
+    jwtCertificatePlaceholder: vscode.l10n.t('As registered in API Authentication; empty: the plan\'s certificate'),
+    issuerPlaceholder: vscode.l10n.t('Empty: the plan\'s issuer'),
+    userPlaceholder: vscode.l10n.t('Empty: the plan\'s integration user'),
+    xapiPlaceholder: vscode.l10n.t('One statement, an array or NDJSON…'),
     inspect: vscode.l10n.t('Inspect'),
     openFile: vscode.l10n.t('Open File…'),
     copy: vscode.l10n.t('Copy'),
@@ -141,7 +147,9 @@ export class InspectorWebview extends Disposable {
   dt { color: var(--vscode-descriptionForeground); }
   dd { margin: 0; word-break: break-all; display: flex; gap: 8px; align-items: baseline; }
   code { font-family: var(--vscode-editor-font-family); min-width: 0; }
-  vscode-textarea, vscode-textfield { width: 100%; margin-bottom: 8px; }
+  vscode-textarea, vscode-textfield { width: 100%; }
+  .field { margin-bottom: 8px; }
+  .field vscode-label { display: block; padding: 0 0 2px; }
   vscode-button.copy { flex: none; }
   h2 { font-size: 1.2em; display: flex; gap: 8px; align-items: center; }
   h3 { font-size: 1.05em; margin: 16px 0 6px; }

@@ -157,8 +157,9 @@ export class InspectorService {
       if (statements.length > MAX_EXPLAINED_STATEMENTS) {
         throw new InspectError('too-large', vscode.l10n.t('{0} statements: explaining against a pod takes at most {1} at a time. Split the input.', statements.length, MAX_EXPLAINED_STATEMENTS));
       }
-      const credentials = await this.controller.credentialsOf(env);
-      const client = clientFor(plan, root, env, adminAuth(env, credentials), { onLog: (e) => this.log.request(e), ...networkSettings() });
+      const credentials = await this.controller.credentialsForSending(env, vscode.l10n.t('Explaining statements against a pod'));
+      if (!credentials.admin) throw new MissingCredentialsError(env);
+      const client = clientFor(plan, root, env, adminAuth(env, credentials), { onLog: (e) => this.log.request(e), signIns: this.controller.signIns, ...networkSettings() });
       const resolver = new OracleXapiResolver(client, signal, resolverSettingsOf(this.model.state(env).probe));
       await resolver.prefetch(statements);
       const results = [];

@@ -1,24 +1,33 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { loadPlan, savePlan, PLAN_FILE_NAME, PlanFileError, type PlanFile } from '../core/plan/planFile';
+import { environmentAuth, loadPlan, savePlan, PLAN_FILE_NAME, PlanFileError, type PlanFile, type SignInMethod } from '../core/plan/planFile';
+import { summarizeSignIn, type SignInSummary } from '../core/auth/methods';
 import { getProfile, type Profile } from '../core/plan/profiles';
-import { loadState, saveState, statePath, emptyState, STATE_DIR, type EnvironmentState } from '../core/plan/stateStore';
+import { loadState, statePath, emptyState, STATE_DIR, type EnvironmentState } from '../core/plan/stateStore';
 import type { StepResult } from '../core/plan/result';
 import type { StepId } from '../core/plan/stepIds';
 import type { CredentialStore } from '../core/model/credentials';
 import { Disposable } from './disposable';
 import type { ComponentLog } from './logger';
+import type { ConnectionCause } from './connection';
+import { planErrorForPeople } from './planErrors';
 
 export interface CredentialPresence {
   admin: boolean;
   providerClient: boolean;
+  /** How the plan signs the administrator in to this environment (Basic when it says nothing). */
+  method?: SignInMethod;
+  /** How it is signed in now, and until when (never a secret). */
+  signIn?: SignInSummary;
 }
 
 export interface ConnectionState {
   ok: boolean;
   message: string;
   at: string;
+  /** Why the last attempt failed (shown in the status bar and on the environment row); none when ok. */
+  cause?: ConnectionCause;
 }
 
 const ACTIVE_ENV_KEY = 'oli.activeEnvironment';
@@ -31,6 +40,14 @@ const ACTIVE_ENV_KEY = 'oli.activeEnvironment';
 export class IntegrationModel extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
+  private readonly planChanged = this.register(new vscode.EventEmitter<void>());
+  /** The plan's content changed (or it appeared, or became invalid): not fired for state or credential changes. */
+  readonly onDidChangePlan = this.planChanged.event;
+  private planText: string | undefined;
+  /** The plan as read from the file, before URL overrides. */
+  private filePlan: PlanFile | undefined;
+  /** Environments whose live URL differs from the plan's (the local sandbox on another port). */
+  private readonly urlOverrides = new Map<string, string>();
 
   root: string | undefined;
   plan: PlanFile | undefined;
@@ -132,7 +149,7 @@ export class IntegrationModel extends Disposable {
         plan = undefined;
         profile = undefined;
         planError = err instanceof Error ? err.message : String(err);
-        this.log.warn(planError);
+        this.log.warn(planErrorForPeople(planError));
       }
     }
     const envs = plan ? Object.keys(plan.environments) : [];
@@ -144,11 +161,15 @@ export class IntegrationModel extends Disposable {
       } catch (err) {
         this.log.warn(`state of "${env}": ${(err as Error).message}`);
       }
-      presence.set(env, await this.readPresence(env));
+      presence.set(env, await this.readPresence(env, plan!.environments[env]!.url, environmentAuth(plan!, env).method));
     }
     // Assigned at once: listeners never see a half-loaded model.
+    const text = plan ? JSON.stringify(plan) : planError !== undefined ? `error:${planError}` : undefined;
+    const planDiffers = text !== this.planText;
+    this.planText = text;
     this.root = root;
-    this.plan = plan;
+    this.filePlan = plan;
+    this.plan = this.withOverrides(plan);
     this.planError = planError;
     this.profile = profile;
     // A state saved while this reload was reading (e.g. an attestation) is newer than what it read.
@@ -161,15 +182,42 @@ export class IntegrationModel extends Disposable {
     this.active = remembered && envs.includes(remembered) ? remembered : (plan?.defaultEnvironment ?? envs[0]);
     this.loaded = true;
     this.changed.fire();
+    if (planDiffers) this.planChanged.fire();
   }
 
-  private async readPresence(environment: string): Promise<CredentialPresence> {
+  private withOverrides(plan: PlanFile | undefined): PlanFile | undefined {
+    if (!plan || this.urlOverrides.size === 0) return plan;
+    const environments = { ...plan.environments };
+    for (const [env, url] of this.urlOverrides) if (environments[env]) environments[env] = { ...environments[env], url };
+    return { ...plan, environments };
+  }
+
+  /**
+   * Resolves an environment to a live URL without touching the plan file (the local sandbox when it
+   * runs on another port than the plan's stable URL); undefined drops the override.
+   */
+  setUrlOverride(environment: string, url: string | undefined): void {
+    if ((url === undefined ? undefined : url) === this.urlOverrides.get(environment)) return;
+    if (url === undefined) this.urlOverrides.delete(environment);
+    else this.urlOverrides.set(environment, url);
+    this.plan = this.withOverrides(this.filePlan);
+    this.changed.fire();
+  }
+
+  /** The URL the plan file holds for an environment (the tree shows the live one). */
+  planFileUrl(environment: string): string | undefined {
+    return this.filePlan?.environments[environment]?.url;
+  }
+
+  /** Which credentials are stored for the environment's current pod (those stored for another pod do not count). */
+  private async readPresence(environment: string, url: string, method: SignInMethod): Promise<CredentialPresence> {
     try {
-      const c = await this.credentialStore.get(environment);
-      return { admin: !!c.admin, providerClient: !!c.providerClient };
+      const c = await this.credentialStore.get(environment, url);
+      const signIn = summarizeSignIn(c.admin);
+      return { admin: !!c.admin, providerClient: !!c.providerClient, method, ...(signIn ? { signIn } : {}) };
     } catch (err) {
       this.log.warn(`credentials of "${environment}": ${(err as Error).message}`);
-      return { admin: false, providerClient: false };
+      return { admin: false, providerClient: false, method };
     }
   }
 
@@ -182,7 +230,9 @@ export class IntegrationModel extends Disposable {
 
   refreshCredentialPresence(environment: string): Promise<void> {
     return this.serial(async () => {
-      this.credentials.set(environment, await this.readPresence(environment));
+      const url = this.plan?.environments[environment]?.url;
+      if (!url) return;
+      this.credentials.set(environment, await this.readPresence(environment, url, environmentAuth(this.plan!, environment).method));
       this.changed.fire();
     });
   }
@@ -214,11 +264,13 @@ export class IntegrationModel extends Disposable {
     await this.reload();
   }
 
-  /** Persists an environment's state (the engine updates it in memory) and fires onDidChange. */
-  async saveEnvironmentState(environment: string, state: EnvironmentState): Promise<void> {
+  /**
+   * Takes the state an engine saved (under the state file's lock, on top of what other windows
+   * and the CLI wrote) and fires onDidChange. Nothing is written here.
+   */
+  adoptEnvironmentState(environment: string, state: EnvironmentState): void {
     if (!this.root) return;
     this.savedAt.set(environment, this.saves++);
-    await saveState(statePath(this.root, environment), state);
     this.states.set(environment, state);
     this.changed.fire();
   }

@@ -10,12 +10,18 @@ import { registerEnvironmentCommands } from '../commands/environmentCommands';
 import { registerCredentialCommands } from '../commands/credentialCommands';
 import { registerStepCommands } from '../commands/stepCommands';
 import { registerReportCommands } from '../commands/reportCommands';
-import { LocalSandboxSession, registerSandboxCommands } from '../commands/sandboxCommands';
+import { registerSandboxCommands } from '../commands/sandboxCommands';
+import { registerPracticeCommands } from '../commands/practiceCommands';
 import { registerInspectorCommands } from '../commands/inspectorCommands';
 import { registerLogCommands } from '../commands/logCommands';
 import { registerProbeCommands } from '../commands/probeCommands';
 import { registerOperationsCommands, type OperationsViews } from '../commands/operationsCommands';
 import { CertificateStatusBar } from './certificateStatusBar';
+import { registerTrustCommands } from '../commands/trustCommands';
+import { registerSignInCommands } from '../commands/signInCommands';
+import { SecretStorageSignInStore, SignInAccounts } from './authProvider';
+import { SignInCredentialStore } from './signInCredentialStore';
+import { environmentAuth } from '../core/plan/planFile';
 import { OliLog } from './logger';
 import { SecretStorageCredentialStore } from './secretStorageCredentialStore';
 import { IntegrationModel } from './integrationModel';
@@ -29,6 +35,9 @@ import { InspectorPanelHost } from './inspectorPanel';
 import { InspectorService } from './inspectorService';
 import { CertificateEditorProvider } from './certificateEditor';
 import type { IntegrationNode } from './treeNodes';
+import { LocalSandboxSession } from './localSandbox';
+import { AutoRefresh } from './autoRefresh';
+import { planErrorForPeople } from './planErrors';
 
 /** What the activation shell hands to the runtime. */
 export interface ShellParts {
@@ -65,6 +74,10 @@ export interface OliExtensionApi {
   inspectorService: InspectorService;
   certificateEditor: CertificateEditorProvider;
   contextKeys: ContextKeys;
+  sandbox: LocalSandboxSession;
+  autoRefresh: AutoRefresh;
+  /** The sign-ins (OAuth with the identity domain, own JWT key) and their Accounts-menu providers. */
+  accounts: SignInAccounts;
   timings: ExtensionTimings;
   /** Issue 14: the inbound certificate's warning, the why timeline and the environments matrix. */
   certificateBar: CertificateStatusBar;
@@ -81,30 +94,46 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   };
   const log = own(new OliLog());
   const credentials = new SecretStorageCredentialStore(context.secrets);
-  const model = own(new IntegrationModel(context.workspaceState, credentials, log.for('model')));
+  // What an environment sends depends on how its plan entry signs in: a password, or a sign-in of the providers below.
+  let accounts: SignInAccounts | undefined;
+  let model: IntegrationModel | undefined;
+  const signedIn = new SignInCredentialStore(credentials, () => accounts!, (env) => (model?.plan ? environmentAuth(model.plan, env) : { method: 'basic' }));
+  model = own(new IntegrationModel(context.workspaceState, signedIn, log.for('model')));
+  accounts = own(new SignInAccounts(context, new SecretStorageSignInStore(context.secrets), model, log));
   const running = own(new RunningSteps());
-  const tree = own(new IntegrationTreeProvider(model, running));
+  const sandbox = own(new LocalSandboxSession(context.workspaceState, context.storageUri?.fsPath, context.extensionPath, log.for('sandbox')));
+  const tree = own(new IntegrationTreeProvider(model, running, sandbox));
   shell.bindTree(tree);
   const decorations = own(new StatusDecorationProvider(model, running));
-  const statusBar = own(new ActiveEnvironmentStatusBar(model));
-  const contextKeys = own(new ContextKeys(model));
-  const controller = new IntegrationController(model, running, credentials, log);
+  const statusBar = own(new ActiveEnvironmentStatusBar(model, sandbox));
+  const contextKeys = own(new ContextKeys(model, sandbox));
+  const controller = new IntegrationController(model, running, signedIn, log, sandbox);
+  controller.notSignedIn = (env, url, method) => accounts!.notSignedIn(env, url, method);
+  own(
+    accounts.onDidChange(({ environment }) => {
+      controller.credentialsChanged();
+      void model!.refreshCredentialPresence(environment);
+    }),
+  );
+  const autoRefresh = own(new AutoRefresh(model, controller, running, sandbox, log.for('model')));
   const inspectorService = new InspectorService(model, controller, log);
   const inspector = own(new InspectorPanelHost(context.extensionUri, log.for('inspector'), inspectorService));
   const certificateEditor = own(new CertificateEditorProvider(context.extensionUri, log.for('inspector'), inspectorService));
   const registry = own(new CommandRegistry(log));
-  const session = own(new LocalSandboxSession());
 
-  const deps: CommandDeps = { context, model, controller, running, credentials, log, contextKeys };
+  const deps: CommandDeps = { context, model, controller, running, credentials, log, contextKeys, sandbox, autoRefresh };
   registerPlanCommands(registry, deps);
   registerEnvironmentCommands(registry, deps);
   registerCredentialCommands(registry, deps);
   registerStepCommands(registry, deps);
   registerReportCommands(registry, deps);
-  registerSandboxCommands(registry, deps, session);
+  registerSandboxCommands(registry, deps);
+  registerPracticeCommands(registry, deps);
   registerInspectorCommands(registry, deps, inspector);
   registerLogCommands(registry, deps);
   registerProbeCommands(registry, deps);
+  registerTrustCommands(registry);
+  registerSignInCommands(registry, deps, accounts);
   const certificateBar = own(new CertificateStatusBar(model));
   const operations = registerOperationsCommands(registry, deps, certificateBar);
 
@@ -113,11 +142,36 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     const open = env ? (model.profile?.steps ?? []).filter((s) => ['failed', 'needs-action'].includes(model.result(env, s.id)?.status ?? '')).length : 0;
     treeView.badge = open ? { value: open, tooltip: vscode.l10n.t('{0} step(s) need action or failed on {1}', open, env ?? '') } : undefined;
     treeView.description = env;
+    // An invalid plan: the view says what is wrong (its nodes offer Open Plan and Show Log).
+    const message = tree.planMessage();
+    treeView.message = message ? vscode.l10n.t('The plan file is not valid, so nothing can be checked. {0}', message) : undefined;
   };
   own(model.onDidChange(updateBadge));
   own(model.onDidChange(() => inspector.updateContext()));
   own(vscode.workspace.onDidGrantWorkspaceTrust(() => contextKeys.update()));
+  // The local sandbox on another port than the plan's stable URL: the environment resolves to the live one.
+  const syncSandboxUrl = () => {
+    const r = sandbox.record;
+    if (!r) return;
+    const planUrl = model.planFileUrl(r.environment);
+    model.setUrlOverride(r.environment, sandbox.running && planUrl && planUrl !== r.url && sandbox.isSandboxEnvironment(r.environment, planUrl) ? r.url : undefined);
+  };
+  own(sandbox.onDidChange(syncSandboxUrl));
+  own(model.onDidChangePlan(syncSandboxUrl));
+  // An invalid plan is said once when it becomes invalid (not at every reload), with the way to fix it.
+  let lastPlanError: string | undefined;
+  own(
+    model.onDidChangePlan(() => {
+      const err = model.planError;
+      if (err && err !== lastPlanError) {
+        const open = vscode.l10n.t('Open Plan');
+        void vscode.window.showWarningMessage(vscode.l10n.t('The plan file is not valid: {0}', planErrorForPeople(err)), open).then((c) => c === open && vscode.commands.executeCommand('oli.openPlan'));
+      }
+      lastPlanError = err;
+    }),
+  );
 
+  await sandbox.attach();
   await model.reload();
   const timings: ExtensionTimings = { activateMs: shell.timings.activateMs, runtimeLoadMs, runtimeStartMs: performance.now() - started };
   log
@@ -125,5 +179,5 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     .info(
       `activated in ${timings.activateMs.toFixed(1)} ms; runtime loaded in ${timings.runtimeLoadMs.toFixed(1)} ms and started in ${timings.runtimeStartMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.appHost})`,
     );
-  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, timings, certificateBar, operations };
+  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, accounts, timings, certificateBar, operations };
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StepId } from '../core/plan/stepIds';
+import { isSatisfied, type StepId } from '../core/plan/stepIds';
 import { Disposable } from './disposable';
 import type { IntegrationModel } from './integrationModel';
 import type { RunningSteps } from './runningSteps';
@@ -32,6 +32,8 @@ export class StatusDecorationProvider extends Disposable implements vscode.FileD
     if (!step || step === '_provider') {
       const worst = worstStatus(steps.map((s) => this.model.result(env, s.id)?.status ?? 'unknown'));
       if (!worst || worst === 'unknown') return undefined;
+      // Every step done, attested or not applicable: one mark for all of them.
+      if (isSatisfied(worst)) return statusDecoration('done', vscode.l10n.t('Every step is satisfied'));
       return statusDecoration(worst, vscode.l10n.t('Worst step status: {0}', statusLabel(worst)));
     }
     if (this.running.get(env, step as StepId)) return undefined;

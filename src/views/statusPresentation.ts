@@ -1,34 +1,45 @@
 import * as vscode from 'vscode';
 import type { StepStatus } from '../core/plan/stepIds';
 import type { SubCheck } from '../core/plan/result';
+import { ICON, type IconId } from './icons';
 
 export type Outcome = SubCheck['outcome'];
 
 interface Look {
-  icon: string;
+  icon: IconId;
+  /** Colour of the icon only (non-text: at least 3:1 on the default themes, checked in test/e2e). */
   color?: string;
-  /** FileDecoration badge (at most 2 characters). */
+  /** FileDecoration badge (at most 2 characters): a cue that does not rely on colour. */
   badge: string;
   label: () => string;
 }
 
+// Labels and descriptions keep the theme's foreground: no status colour recolours text (the
+// green, blue and grey of done/attested/blocked rows fell to about 2:1 on light themes, and even
+// the list error/warning colours fall under 4.5:1 on dark themes once VS Code dims descriptions).
+// The icon carries the colour, the badge and the word carry the meaning.
 const STATUS_LOOK: Record<StepStatus, Look> = {
-  done: { icon: 'pass-filled', color: 'testing.iconPassed', badge: '✓', label: () => vscode.l10n.t('done') },
-  attested: { icon: 'verified-filled', color: 'charts.blue', badge: 'A', label: () => vscode.l10n.t('attested') },
-  'needs-action': { icon: 'warning', color: 'list.warningForeground', badge: '!', label: () => vscode.l10n.t('needs action') },
-  failed: { icon: 'error', color: 'list.errorForeground', badge: '✗', label: () => vscode.l10n.t('failed') },
-  blocked: { icon: 'debug-pause', color: 'disabledForeground', badge: 'B', label: () => vscode.l10n.t('blocked') },
-  'not-applicable': { icon: 'circle-slash', color: 'descriptionForeground', badge: '–', label: () => vscode.l10n.t('not applicable') },
-  unknown: { icon: 'circle-large-outline', badge: '?', label: () => vscode.l10n.t('not checked') },
+  done: { icon: ICON.done, color: 'charts.green', badge: '✓', label: () => vscode.l10n.t('done') },
+  attested: { icon: ICON.attested, color: 'charts.blue', badge: 'A', label: () => vscode.l10n.t('attested') },
+  'needs-action': { icon: ICON.needsAction, color: 'list.warningForeground', badge: '!', label: () => vscode.l10n.t('needs action') },
+  failed: { icon: ICON.failed, color: 'list.errorForeground', badge: '✗', label: () => vscode.l10n.t('failed') },
+  blocked: { icon: ICON.blocked, color: 'descriptionForeground', badge: 'B', label: () => vscode.l10n.t('blocked') },
+  'not-applicable': { icon: ICON.notApplicable, color: 'descriptionForeground', badge: '–', label: () => vscode.l10n.t('not applicable') },
+  unknown: { icon: ICON.notChecked, badge: '?', label: () => vscode.l10n.t('not checked') },
 };
 
 const OUTCOME_LOOK: Record<Outcome, Look> = {
-  pass: { icon: 'check', color: 'testing.iconPassed', badge: '✓', label: () => vscode.l10n.t('pass') },
-  fail: { icon: 'close', color: 'list.errorForeground', badge: '✗', label: () => vscode.l10n.t('fail') },
-  warn: { icon: 'warning', color: 'list.warningForeground', badge: '!', label: () => vscode.l10n.t('warning') },
-  unknown: { icon: 'question', badge: '?', label: () => vscode.l10n.t('unknown') },
-  info: { icon: 'info', color: 'descriptionForeground', badge: 'i', label: () => vscode.l10n.t('info') },
+  pass: { icon: ICON.pass, color: 'charts.green', badge: '✓', label: () => vscode.l10n.t('pass') },
+  fail: { icon: ICON.fail, color: 'list.errorForeground', badge: '✗', label: () => vscode.l10n.t('fail') },
+  warn: { icon: ICON.warn, color: 'list.warningForeground', badge: '!', label: () => vscode.l10n.t('warning') },
+  unknown: { icon: ICON.unknown, badge: '?', label: () => vscode.l10n.t('unknown') },
+  info: { icon: ICON.info, color: 'descriptionForeground', badge: 'i', label: () => vscode.l10n.t('info') },
 };
+
+/** A codicon of ICON as a ThemeIcon, optionally coloured (the only way the views build one). */
+export function themeIcon(id: IconId, color?: string): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
 
 /** Severity order used to mark a parent by its worst child. */
 const SEVERITY: Record<StepStatus, number> = { failed: 6, 'needs-action': 5, blocked: 4, unknown: 3, attested: 1, done: 1, 'not-applicable': 0 };
@@ -41,7 +52,7 @@ export function worstStatus(statuses: StepStatus[]): StepStatus | undefined {
 
 export function statusIcon(status: StepStatus): vscode.ThemeIcon {
   const l = STATUS_LOOK[status];
-  return new vscode.ThemeIcon(l.icon, l.color ? new vscode.ThemeColor(l.color) : undefined);
+  return themeIcon(l.icon, l.color);
 }
 
 export function statusIconId(status: StepStatus): string {
@@ -55,22 +66,21 @@ export function statusLabel(status: StepStatus): string {
 export function statusDecoration(status: StepStatus, tooltip: string): vscode.FileDecoration | undefined {
   const l = STATUS_LOOK[status];
   if (status === 'not-applicable') return undefined;
-  return new vscode.FileDecoration(l.badge, tooltip, l.color ? new vscode.ThemeColor(l.color) : undefined);
+  return new vscode.FileDecoration(l.badge, tooltip);
 }
 
 export function outcomeIcon(outcome: Outcome): vscode.ThemeIcon {
   const l = OUTCOME_LOOK[outcome];
-  return new vscode.ThemeIcon(l.icon, l.color ? new vscode.ThemeColor(l.color) : undefined);
+  return themeIcon(l.icon, l.color);
 }
 
 export function outcomeDecoration(outcome: Outcome, tooltip: string): vscode.FileDecoration | undefined {
   if (outcome === 'info' || outcome === 'pass') return undefined;
-  const l = OUTCOME_LOOK[outcome];
-  return new vscode.FileDecoration(l.badge, tooltip, l.color ? new vscode.ThemeColor(l.color) : undefined);
+  return new vscode.FileDecoration(OUTCOME_LOOK[outcome].badge, tooltip);
 }
 
 export function outcomeLabel(outcome: Outcome): string {
   return OUTCOME_LOOK[outcome].label();
 }
 
-export const RUNNING_ICON = 'loading~spin';
+export const RUNNING_ICON = ICON.running;

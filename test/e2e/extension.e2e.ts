@@ -106,11 +106,16 @@ describe('Oracle Learning extension in code-server (UI, packaged .vsix)', functi
     await wb.page.locator('.monaco-list-row[aria-label*="Integration user for Coursera, blocked"]').first().waitFor({ timeout: 60_000 });
     // Expand a step with findings so its sub-checks show too.
     await wb.treeRow('Job role with only the Learning Content Provider duty').click();
-    await wb.page.waitForTimeout(500);
-    const icons = await wb.page
-      .locator('.monaco-list-row .custom-view-tree-node-item-icon.codicon')
-      .evaluateAll((els) => els.map((e) => Array.from(e.classList).find((c) => c.startsWith('codicon-') && c !== 'codicon-loading')));
-    const statusIcons = new Set(icons.filter((i) => ['codicon-pass-filled', 'codicon-warning', 'codicon-error', 'codicon-debug-pause', 'codicon-verified-filled', 'codicon-circle-slash'].includes(i ?? '')));
+    // The credentials just set also start an automatic refresh (debounced): its rows show "checking…"
+    // for a moment, so the decorations are read until they settle (60 s at most).
+    const readStatusIcons = async () => {
+      const icons = await wb.page
+        .locator('.monaco-list-row .custom-view-tree-node-item-icon.codicon')
+        .evaluateAll((els) => els.map((e) => Array.from(e.classList).find((c) => c.startsWith('codicon-') && c !== 'codicon-loading')));
+      return new Set(icons.filter((i) => ['codicon-pass-filled', 'codicon-warning', 'codicon-error', 'codicon-debug-pause', 'codicon-verified-filled', 'codicon-circle-slash'].includes(i ?? '')));
+    };
+    let statusIcons = await readStatusIcons();
+    for (const until = Date.now() + 60_000; statusIcons.size < 3 && Date.now() < until; statusIcons = await readStatusIcons()) await wb.page.waitForTimeout(500);
     assert.ok(statusIcons.size >= 3, `status icons in the tree: ${[...statusIcons].join(', ')}`);
     const badges = await wb.page.locator('.monaco-list-row .monaco-decoration-itemColor, .monaco-list-row .label-description').count();
     assert.ok(badges > 0);

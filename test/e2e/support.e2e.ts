@@ -93,7 +93,7 @@ describe('after the setup, in VS Code: health, why, environments side by side (U
     for (const want of ['Health', 'Process Learning Experience Statements: last run failed', 'Inbound certificate', 'Content sync', 'Last completion read back']) assert.ok(rows.some((r) => r.includes(want)), `${want} in ${rows.join(' | ')}`);
     assert.equal(await wb.page.locator('.monaco-list-row .codicon-error').count() >= 2, true);
     await wb.page.mouse.move(5, 5);
-    await wb.screenshot('09-health-section');
+    await wb.screenshot('day2-01-health-section');
   });
 
   it("Why Didn't This Land? from an xAPI statement in the Inspector: the timeline names the first broken link", async () => {
@@ -123,7 +123,7 @@ describe('after the setup, in VS Code: health, why, environments side by side (U
     for (const id of ['learner', 'content', 'provider', 'integration-user', 'credentials', 'delivery']) assert.equal(await view().locator(`#timeline li[data-link="${id}"][data-status="ok"]`).count(), 1, id);
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.page.mouse.move(5, 5);
-    await wb.screenshot('10-why-timeline');
+    await wb.screenshot('day2-02-why-timeline');
   });
 
   it('the environments matrix: steps × environments with their decorations, refreshed in parallel', async () => {
@@ -137,6 +137,6 @@ describe('after the setup, in VS Code: health, why, environments side by side (U
     assert.equal(await view().locator('th.env').count(), 2);
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.page.mouse.move(5, 5);
-    await wb.screenshot('11-environments-matrix');
+    await wb.screenshot('day2-03-environments-matrix');
   });
 });

@@ -121,7 +121,7 @@ describe('Oracle Learning extension (real extension host)', function () {
       assert.match(r.message, /401|auth/i);
       assert.ok(!r.message.includes('not-the-password'));
       assert.equal(a.model.connection('dev')?.ok, false);
-      assert.match(a.statusBar.item.text, /\$\(warning\) dev \(credentials failed\)/);
+      assert.match(a.statusBar.item.text, /\$\(warning\) dev \(credentials refused\)/);
       assert.ok(a.statusBar.item.backgroundColor instanceof vscode.ThemeColor);
     });
 
@@ -135,9 +135,9 @@ describe('Oracle Learning extension (real extension host)', function () {
     it('keeps the right credentials in SecretStorage only', async () => {
       const r = await vscode.commands.executeCommand<{ ok: boolean; message: string }>('oli.setCredentials', { environment: 'dev', username: sb.user, password: sb.password });
       assert.equal(r.ok, true, r.message);
-      const stored = await a.credentials.get('dev');
+      const stored = await a.credentials.get('dev', sb.url);
       assert.deepEqual(stored.admin, { kind: 'basic', username: sb.user, password: sb.password });
-      assert.deepEqual(await a.credentials.keys(), ['oracle-learning/dev/admin']);
+      assert.deepEqual(await a.credentials.keys(), [`oracle-learning/dev@${new URL(sb.url).origin}/admin`], 'bound to the environment and its pod');
       assert.equal(a.contextKeys.get('oli.hasCredentials'), true);
       assert.equal(a.contextKeys.get('oli.connectionOk'), true);
       assert.match(a.statusBar.item.text, /^\$\(cloud\) dev$/);
@@ -200,6 +200,7 @@ describe('Oracle Learning extension (real extension host)', function () {
     });
 
     it('runs a step from the command: a spinner while it runs, then done', async () => {
+      await a.autoRefresh.idle(); // the status read again after the credential change, if still under way
       const plan = a.model.plan!;
       await sandboxHook('roles', { name: plan.jobRole.name, displayName: plan.jobRole.displayName ?? plan.jobRole.name, category: 'JOB', duties: ['ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY'] });
       await vscode.commands.executeCommand('oli.attestStep', { step: 'job-role' }, 'Role hierarchy holds only Learning Content Provider.');
@@ -313,8 +314,8 @@ describe('Oracle Learning extension (real extension host)', function () {
         keys: () => Promise.reject(new Error('no keyring')),
         onDidChange: new vscode.EventEmitter<vscode.SecretStorageChangeEvent>().event,
       });
-      await assert.rejects(failing.get('dev'), (e: Error & { reason?: string }) => e.reason === 'keyring-unavailable' && /keyring/.test(e.message) && /--password-store=basic/.test(e.message));
-      await assert.rejects(failing.set('dev', 'admin', { kind: 'basic', username: 'u', password: 'p-secret' }), (e: Error) => !e.message.includes('p-secret'));
+      await assert.rejects(failing.get('dev', 'https://pod.example.com'), (e: Error & { reason?: string }) => e.reason === 'keyring-unavailable' && /keyring/.test(e.message) && /--password-store=basic/.test(e.message));
+      await assert.rejects(failing.set('dev', 'https://pod.example.com', 'admin', { kind: 'basic', username: 'u', password: 'p-secret' }), (e: Error) => !e.message.includes('p-secret'));
       const corrupt = new SecretStorageCredentialStore({
         get: (k: string) => Promise.resolve(k.endsWith('/admin') ? '{"kind":"basic"' : undefined),
         store: () => Promise.resolve(),
@@ -322,7 +323,7 @@ describe('Oracle Learning extension (real extension host)', function () {
         keys: () => Promise.resolve([]),
         onDidChange: new vscode.EventEmitter<vscode.SecretStorageChangeEvent>().event,
       });
-      await assert.rejects(corrupt.get('dev'), (e: Error & { reason?: string }) => e.reason === 'corrupt' && /Set Credentials/.test(e.message));
+      await assert.rejects(corrupt.get('dev', 'https://pod.example.com'), (e: Error & { reason?: string }) => e.reason === 'corrupt' && /Set Credentials/.test(e.message));
     });
   });
 
@@ -331,7 +332,7 @@ describe('Oracle Learning extension (real extension host)', function () {
       assert.equal(await vscode.commands.executeCommand('oli.addEnvironment', { name: 'prod', url: 'https://abcd.fa.us2.oraclecloud.com', production: true, select: false }), 'prod');
       assert.deepEqual(a.model.environments, ['dev', 'prod']);
       await vscode.commands.executeCommand('oli.setCredentials', { environment: 'prod', username: 'admin', password: 'prod-secret-123' });
-      assert.ok((await a.credentials.keys()).includes('oracle-learning/prod/admin'));
+      assert.ok((await a.credentials.keys()).includes('oracle-learning/prod@https://abcd.fa.us2.oraclecloud.com/admin'));
       await vscode.commands.executeCommand('oli.editEnvironment', { environment: 'prod', url: 'https://efgh.fa.us2.oraclecloud.com' });
       assert.equal(a.model.plan!.environments.prod!.url, 'https://efgh.fa.us2.oraclecloud.com');
       await vscode.commands.executeCommand('oli.selectEnvironment', { environment: 'prod' });
@@ -341,7 +342,7 @@ describe('Oracle Learning extension (real extension host)', function () {
       assert.equal(await vscode.commands.executeCommand('oli.removeEnvironment', { environment: 'prod' }), 'prod');
       assert.deepEqual(a.model.environments, ['dev']);
       assert.equal(a.model.activeEnvironment, 'dev');
-      assert.deepEqual(await a.credentials.keys(), ['oracle-learning/dev/admin'], 'the removed environment left no secret');
+      assert.deepEqual(await a.credentials.keys(), [`oracle-learning/dev@${new URL(sb.url).origin}/admin`], 'the removed environment left no secret (for any of its pods)');
       assert.ok(!readFileSync(join(root, 'oracle-learning.json'), 'utf8').includes('prod-secret-123'));
     });
   });
@@ -368,13 +369,13 @@ describe('Oracle Learning extension (real extension host)', function () {
   });
 
   describe('local sandbox command', () => {
-    it('starts an in-process sandbox, adds and selects the "sandbox" environment with its credentials', async () => {
+    it('starts the sandbox (its own process), adds and selects the "sandbox" environment with its credentials', async () => {
       const url = await vscode.commands.executeCommand<string>('oli.startSandbox');
       assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/, JSON.stringify(a.registry.lastError));
       try {
         assert.equal(a.model.activeEnvironment, 'sandbox');
         assert.equal(a.model.plan!.environments.sandbox!.url, url);
-        assert.ok((await a.credentials.get('sandbox')).admin);
+        assert.ok((await a.credentials.get('sandbox', url!)).admin);
         assert.equal(a.contextKeys.get('oli.sandboxRunning'), true);
         const results = await vscode.commands.executeCommand<StepResult[]>('oli.refresh');
         assert.equal(results?.length, a.model.profile!.steps.length, JSON.stringify(a.registry.lastError));

@@ -58,9 +58,36 @@ export function iconId(item: vscode.TreeItem): string | undefined {
   return item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
 }
 
+/**
+ * A screenshot of this workbench, taken by the runner (scripts/vscode-e2e/extensionHostTests.ts),
+ * saved as test/e2e/screenshots/NAME.png; `hover`: CSS selectors hovered in turn first (the last
+ * one's tooltip shows). Does nothing when the runner offers none (e.g. test:electron).
+ */
+export async function screenshot(name: string, ...hover: string[]): Promise<void> {
+  const url = process.env.OLI_E2E_SCREENSHOT_URL;
+  if (!url) return;
+  const res = await fetch(`${url}?name=${encodeURIComponent(name)}${hover.map((h) => `&hover=${encodeURIComponent(h)}`).join('')}`);
+  if (!res.ok) throw new Error(`screenshot ${name}: ${await res.text()}`);
+}
+
 /** Calls a test-only sandbox hook (/__sandbox/...), as an administrator would act in the Oracle UI. */
 export async function sandboxHook(path: string, body: unknown): Promise<unknown> {
   const res = await fetch(new URL(`/__sandbox/${path}`, sandboxEnv().url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox hook ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** The sandbox pod that refuses Basic (started by the runner next to the other one). */
+export function noBasicUrl(): string {
+  const url = process.env.OLI_E2E_NOBASIC_URL;
+  if (!url) throw new Error('OLI_E2E_NOBASIC_URL is not set: run the suite through npm run test:vscode, which starts the sandbox pods.');
+  return url;
+}
+
+/** Calls a test-only hook of a given sandbox (e.g. the one without Basic). */
+export async function hookAt(base: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(new URL(`/__sandbox/${path}`, base), body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const text = await res.text();
   if (!res.ok) throw new Error(`sandbox hook ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;

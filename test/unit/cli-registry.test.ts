@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { stdinFrom } from './helpers/cli';
 import { COMMANDS } from '../../src/cli/commands/registry';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/io';
@@ -7,7 +8,7 @@ function capture(): { io: CliIO; out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return {
-    io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t), readStdin: async () => '', env: {}, cwd: process.cwd(), signal: new AbortController().signal },
+    io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t), ...stdinFrom(''), env: {}, cwd: process.cwd(), signal: new AbortController().signal },
     out: () => out,
     err: () => err,
   };

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { stdinFrom } from './helpers/cli';
 import { writeFileSync } from 'node:fs';
 import { runCli } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/io';
@@ -16,7 +17,7 @@ async function oli(args: string[], cwd: string, stdin = ''): Promise<Run> {
   const io: CliIO = {
     stdout: (t) => void (out += t),
     stderr: (t) => void (err += t),
-    readStdin: async () => stdin,
+    ...stdinFrom(stdin),
     env: {},
     cwd,
     signal: new AbortController().signal,

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { stdinFrom } from './helpers/cli';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
@@ -42,7 +43,7 @@ describe('oli inspect xapi --env: why a completion would not land', function () 
     const io: CliIO = {
       stdout: (t) => void (stdout += t),
       stderr: () => undefined,
-      readStdin: async () => '',
+      ...stdinFrom(''),
       env: { OLI_USERNAME: f.credentials.admin!.username, OLI_PASSWORD: f.credentials.admin!.password },
       cwd: f.dir,
       signal: new AbortController().signal,

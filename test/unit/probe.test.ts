@@ -52,7 +52,7 @@ describe('oli probe', function () {
     assert.equal((await f.admin.stats()).requests.byRoute['POST /hcmRestApi/scim/Users'] ?? 0, 0);
   });
 
-  it('a wrong password: one request, one sign-in failure, nothing else asked, exit 2, nothing written', async () => {
+  it('a wrong password: one request, one sign-in failure, nothing else asked, exit 2, nothing learnt written (only the failure count, as every command)', async () => {
     f = await planFixture();
     await f.admin.resetStats();
     const r = await runOli(['probe'], { cwd: f.dir, env: envOf(f, 'wrong-password-123') });
@@ -61,7 +61,11 @@ describe('oli probe', function () {
     const failures = (await (await fetch(`${f.url}/__sandbox/auth-failures`)).json()).items;
     assert.equal(failures.length, 1);
     assert.match(r.stdout, /Sign-in \(Basic, administrator\): refused \(401/);
-    await assert.rejects(readFile(statePath(f.dir, 'sandbox'), 'utf8'), 'no state written');
+    assert.match(r.stderr, /may lock the account/);
+    const state = JSON.parse(await readFile(statePath(f.dir, 'sandbox'), 'utf8'));
+    assert.equal(state.probe, undefined, 'nothing learnt is written after a refused sign-in');
+    assert.deepEqual(Object.values(state.signIns).map((s) => (s as { refusedInARow: number }).refusedInARow), [1], 'the refusal is counted with the other commands');
+    assert.doesNotMatch(JSON.stringify(state), /wrong-password-123/);
   });
 
   it('writes what it confirmed to the state; the next status reads the schedules without a discovery request', async () => {

@@ -6,7 +6,7 @@
  * message), none may hang (mocha's timeout), and inputs above the size limits are refused up front.
  */
 import { strict as assert } from 'node:assert';
-import { mkdir, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -434,6 +434,8 @@ describe('size limits: oversized input is refused up front', function () {
       await writeFile(state, '');
       await truncate(state, 10 * 1024 * 1024 + 1);
       await assert.rejects(loadState(state, 'sandbox'), (e: unknown) => e instanceof StateFileError && /larger than 10 MB/.test(e.message));
+      // Every operation re-reads the state: the oversized one is moved aside before the status below.
+      await rm(state);
       await truncate(join(f.dir, 'coursera.cer'), MAX_DOCUMENT_BYTES + 1);
       const results = await f.engine().status();
       const creds = results.find((r) => r.id === 'provider-credentials')!;

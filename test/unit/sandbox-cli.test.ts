@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { stdinFrom } from './helpers/cli';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ function testIO() {
   const io: CliIO = {
     stdout: (s) => void (out += s),
     stderr: (s) => void (err += s),
-    readStdin: async () => '',
+    ...stdinFrom(''),
     env: {},
     cwd: process.cwd(),
     signal: controller.signal,

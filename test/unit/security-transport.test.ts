@@ -9,6 +9,7 @@
  *   line, and the other host receives nothing.
  */
 import { strict as assert } from 'node:assert';
+import { stdinFrom } from './helpers/cli';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -118,7 +119,7 @@ describe('security: transport', function () {
     const oli = async (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> => {
       let stdout = '';
       let stderr = '';
-      const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readStdin: async () => '', env: { ...env, ...extra }, cwd: dir, signal: new AbortController().signal };
+      const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), ...stdinFrom(''), env: { ...env, ...extra }, cwd: dir, signal: new AbortController().signal };
       const code = await runCli(args, io);
       return { code, stdout, stderr };
     };

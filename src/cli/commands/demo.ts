@@ -23,6 +23,7 @@ import { submitEssRequest, waitForEssRequest } from '../../oracle/ess';
 import { listLearnerLearningRecords, listSelfPacedItems } from '../../oracle/learning';
 import { CourseraSimulator, type ProgressEvent, type ProviderIdentity } from '../../sandbox/coursera';
 import { SandboxAdmin } from '../../sandbox/courseraScenario';
+import { practise, type PracticePlan, type PracticeStep } from '../../sandbox/practice';
 
 const demoInput = z.object({ auth: z.enum(['jwt', 'oauth']).default('jwt'), json: z.boolean().optional(), keep: z.boolean().optional() });
 
@@ -87,35 +88,42 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     say('oli', `Initial status: ${summarize(first)}.`);
 
     const ui = (text: string) => say('admin (Oracle UI, simulated by a sandbox hook)', text);
-    ui('Coursera account confirmed; SSO configured in the identity provider; self-paced learning and Redwood enabled.');
-    await admin.settings({ sso: true, selfPacedLearning: true });
+    // What the admin does in Oracle's pages, simulated through the sandbox's hooks: the same
+    // practice actions the extension offers as "Do this in the sandbox" (src/sandbox/practice.ts).
+    const practice: PracticePlan = {
+      providerName: 'Coursera',
+      jobRole: { name: plan.jobRole.name, displayName: plan.jobRole.displayName! },
+      integrationUser: plan.integrationUser.userName,
+      catalogProfile: plan.catalogProfile,
+      visibility: plan.visibility,
+      learnerIdentifier: plan.learnerIdentifier,
+      ...(auth === 'jwt' ? { jwt: { issuer, certificatePem: coursera.certificatePem } } : {}),
+    };
+    const simulate = async (step: PracticeStep) => ui((await practise(sandbox.url, step, practice)).simulated);
+    await simulate('provider-account');
     await engine.attest('provider-account', 'Coursera for Business contract DEMO-001 allows the Oracle Learning integration.');
+    await simulate('sso');
     await engine.attest('sso', 'SAML app "Coursera" in the IdP; learner sign-in tested.');
+    await simulate('self-paced-learning');
     await engine.attest('self-paced-learning', 'Self-paced learning, Redwood learner pages and 24D catalog management enabled.');
 
-    ui(`Security Console: job role ${plan.jobRole.name} created with only ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY.`);
-    await admin.createRole({ name: plan.jobRole.name, displayName: plan.jobRole.displayName!, category: 'JOB', duties: ['ORA_WLF_LEARNING_CONTENT_PROVIDER_DUTY'] });
+    await simulate('job-role');
     await engine.attest('job-role', 'Role hierarchy holds only Learning Content Provider; allowed from all IPs.');
 
     say('oli', 'apply integration-user (SCIM): create user.coursera without a person, add the job role.');
     await engine.apply('integration-user');
 
-    ui('Configure External Providers: Coursera enabled with user.coursera, catalog profile, public visibility; validated.');
-    await admin.configureExternalProvider({ provider: 'Coursera', userName: plan.integrationUser.userName, catalogProfile: plan.catalogProfile, visibility: plan.visibility, learnerIdentifier: 'email' });
+    await simulate('external-provider');
     await engine.attest('external-provider', 'Validated on Configure External Providers; default attribute mappings kept.');
 
     let identity: ProviderIdentity;
     if (auth === 'jwt') {
-      ui(`Security Console > API Authentication: trusted issuer "${issuer}", token type JWT, Coursera certificate as alias COURSERA_DEMO.`);
-      await admin.registerApiAuthentication({ issuer, alias: 'COURSERA_DEMO', certificate: coursera.certificatePem });
       say('oli', 'apply api-authentication: a test issuer and certificate for the verification call.');
       await engine.apply('api-authentication');
       const kit = await loadKit(dir, 'sandbox');
-      if (kit) {
-        ui(`API Authentication: test issuer "${kit.issuer}" registered with the verification certificate ${kit.alias}.`);
-        await admin.registerApiAuthentication({ issuer: kit.issuer, alias: kit.alias, certificate: kit.certificatePem });
-      }
-      await engine.attest('api-authentication', `Issuer and certificate COURSERA_DEMO registered; verification call with the test issuer returned 200.`);
+      if (kit) practice.verification = { issuer: kit.issuer, alias: kit.alias, certificatePem: kit.certificatePem };
+      await simulate('api-authentication');
+      await engine.attest('api-authentication', `Issuer and certificate registered; verification call with the test issuer returned 200.`);
       identity = { kind: 'jwt', issuer, privateKeyPem: coursera.privateKeyPem, certificatePem: coursera.certificatePem, userName: plan.integrationUser.userName };
     } else {
       ui(`OCI IAM: confidential application ${oauthClient.clientId} (client credentials) acting as ${plan.integrationUser.userName}.`);
@@ -124,13 +132,7 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     }
 
     const ids = info.jobDefinitions;
-    ui('Scheduled Processes: "Load and Synchronize External Course Data" runs daily at 01:00; each Learning process was submitted once.');
-    await admin.submitInScheduledProcesses(ids.loadAndSynchronizeExternalCourseData!, { frequency: 'DAILY', interval: 1, startTime: tomorrowAt(1) });
-    // The bulk ingest takes its program name as a parameter ("Program Name is OLC-REST", procedure step 10).
-    const programName = [{ name: 'submit.argument1', paramType: 'STRING', value: 'OLC-REST' }];
-    for (const key of ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions', 'reconcileUserGroups']) {
-      await admin.submitInScheduledProcesses(ids[key]!, undefined, key === 'bulkIngestToOscs' ? programName : undefined);
-    }
+    await simulate('scheduled-processes');
 
     say('oli', 'apply --all: every automatic step (ESS daily schedules, discovered job ids).');
     const applied = await engine.apply('all');
@@ -197,13 +199,6 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
     await sandbox.close();
     if (!keep) await rm(dir, { recursive: true, force: true });
   }
-}
-
-function tomorrowAt(hour: number): string {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() + 1);
-  d.setUTCHours(hour, 0, 0, 0);
-  return d.toISOString();
 }
 
 function summarize(results: StepResult[]): string {

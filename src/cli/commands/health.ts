@@ -1,4 +1,4 @@
-import { saveState } from '../../core/plan/stateStore';
+import { updateState } from '../../core/plan/stateStore';
 import { recordHealth, runHealth } from '../../core/health/health';
 import { healthExitCode } from '../../core/health/report';
 import { healthToMarkdown, healthToText } from '../../core/health/render';
@@ -30,8 +30,8 @@ ${TIMEOUT_HELP}`,
     const format = reportFormat(values);
     const { options, statePath } = await sessionFor(values, io);
     const report = await runHealth({ ...options, onProgress: (m) => io.stderr(`${m}\n`) });
-    recordHealth(options.state, report, 'cli');
-    await saveState(statePath, options.state);
+    // Under the state file's lock, on top of what another command saved meanwhile.
+    await updateState(statePath, options.environment, (s) => recordHealth(s, report, 'cli'), { owner: `oli health (process ${process.pid})` });
     await emitReport(values, io, format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? healthToMarkdown(report) : healthToText(report), 'Health report');
     return healthExitCode(report.level);
   },

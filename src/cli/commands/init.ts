@@ -60,6 +60,13 @@ Writes ${PLAN_FILE_NAME} (no secrets, ever). The first --env is the default envi
     const profile = findProfile(v.provider);
     const auth = v.auth ?? profile.auths[0]!;
     const environments = v.env.map((e) => ({ name: e.slice(0, e.indexOf('=')), url: e.slice(e.indexOf('=') + 1) }));
+    // A name given twice would silently keep only its last URL: refuse it, naming both.
+    const seen = new Map<string, string>();
+    for (const e of environments) {
+      const before = seen.get(e.name);
+      if (before !== undefined) throw new UsageError(`--env ${e.name} is given twice (${before} and ${e.url}); each environment needs its own name, e.g. --env test=… --env prod=….`);
+      seen.set(e.name, e.url);
+    }
     let created: ReturnType<typeof newPlan>;
     try {
       created = newPlan({

@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { inspectCertificates, type CertificateReport } from '../../core/inspect/certificates';
-import { InspectError, assertSize } from '../../core/inspect/errors';
+import { InspectError, MAX_DOCUMENT_BYTES } from '../../core/inspect/errors';
+import { CappedReadError, readFileCapped } from '../../core/io/readCapped';
+import { printable } from '../../core/text/printable';
 import { inspectJwt, type JwtReport } from '../../core/inspect/jwt';
 import { inspectXapiBatches, type XapiStatementResult, type XapiSummary } from '../../core/inspect/xapi-stream';
 import { ExitCode, UsageError } from '../errors';
@@ -17,7 +17,8 @@ const HELP = `Usage:
   oli inspect xapi FILE|- [--version 1.0.3|2.0] [--json]
   oli inspect xapi FILE|- --env NAME [--plan FILE] [--json]
 
-Inspects offline, nothing leaves the machine.
+Inspects offline, nothing leaves the machine. FILE or TOKEN "-" reads standard input as bytes
+(a DER certificate or a PKCS#12 file arrives intact; at most 10 MB); "inspect xapi -" streams it.
   cert   PEM, DER, base64, PKCS#7 bundles, PKCS#12 (.p12/.pfx): subject, validity, key, thumbprints,
          x5t, and Oracle findings (RS256 needs RSA; expiry within --warn-days, default 30).
   jwt    Decodes the token, then checks Oracle's inbound profile against the certificate (--cert):
@@ -70,18 +71,17 @@ function parseOptions(values: Record<string, unknown>): Options {
   return r.data;
 }
 
+/**
+ * The bytes of a file argument, or of standard input for `-` (never decoded: DER and PKCS#12 stay
+ * intact). Refused as soon as they pass the 10 MB document limit, a pipe or /dev/zero included.
+ */
 async function readInput(arg: string, io: CliIO, what: string): Promise<Buffer> {
-  if (arg === '-') return Buffer.from(await io.readStdin(), 'utf8');
-  const path = resolve(io.cwd, arg);
   try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new UsageError(`Cannot read the ${what} ${arg}: not a file`);
-    assertSize(st.size, `The ${what} ${arg}`);
-    return await readFile(path);
+    if (arg === '-') return await io.readStdin(MAX_DOCUMENT_BYTES);
+    return await readFileCapped(resolve(io.cwd, arg), MAX_DOCUMENT_BYTES, { what: `The ${what} ${arg}` });
   } catch (err) {
-    if (err instanceof UsageError || err instanceof InspectError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read the ${what} ${arg}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (err as Error).message)}`);
+    if (err instanceof CappedReadError) throw new UsageError(err.message);
+    throw err;
   }
 }
 
@@ -141,7 +141,8 @@ function certHuman(report: CertificateReport): string {
     out.push('Problems:');
     for (const p of report.problems) out.push(`  ${p.severity === 'error' ? 'ERROR  ' : 'warning'} ${p.code}: ${p.message}`);
   } else out.push('No problems found.');
-  return out.join('\n') + '\n';
+  // Names and alternative names come from the certificate: each line is shown escaped.
+  return out.map(printable).join('\n') + '\n';
 }
 
 async function runCert(file: string | undefined, o: Options, io: CliIO): Promise<number> {
@@ -185,12 +186,13 @@ function jwtHuman(r: JwtReport): string {
   for (const c of r.checks) out.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.id.padEnd(w)}  ${c.message}`);
   const failed = r.checks.filter((c) => !c.ok).length;
   out.push(r.valid ? 'Result: valid' : `Result: invalid (${failed} check${failed > 1 ? 's' : ''} failed)`);
-  return out.join('\n') + '\n';
+  // Claims come from the token: JSON escapes C0 controls, printable the rest (C1, bidi overrides).
+  return out.map(printable).join('\n') + '\n';
 }
 
 async function readToken(arg: string | undefined, io: CliIO): Promise<string> {
   if (!arg) throw new UsageError("Give the token: oli inspect jwt TOKEN|@FILE|-. Run 'oli inspect --help'.");
-  if (arg === '-') return (await io.readStdin()).trim();
+  if (arg === '-') return (await readInput('-', io, 'token')).toString('utf8').trim();
   if (arg.startsWith('@')) return (await readInput(arg.slice(1), io, 'token file')).toString('utf8').trim();
   return arg.trim();
 }
@@ -258,14 +260,14 @@ function xapiHuman(r: XapiStatementResult): string {
   ].filter(Boolean);
   const lines = [`${where} ${r.valid ? 'valid  ' : 'INVALID'} ${facts.join('; ')}`];
   for (const e of r.errors) lines.push(`    ${e.path || '(statement)'}: ${e.message}`);
-  return lines.join('\n') + '\n';
+  // Learner, content id and verb come from the statement: shown escaped.
+  return lines.map(printable).join('\n') + '\n';
 }
 
 async function runXapi(file: string | undefined, o: Options, io: CliIO): Promise<number> {
   if (!file) throw new UsageError("Give the statements file: oli inspect xapi FILE|-. Run 'oli inspect --help'.");
-  let source: string | Readable;
-  if (file === '-') source = Readable.from([await io.readStdin()]);
-  else source = resolve(io.cwd, file);
+  // Standard input is streamed like a file: NDJSON of any size runs in the same memory.
+  const source = file === '-' ? io.stdinStream() : resolve(io.cwd, file);
   const options = o.version ? { version: o.version } : {};
   const summary: XapiSummary = { total: 0, valid: 0, invalid: 0 };
   // Output is buffered in chunks: one write per ~64 KB instead of one per statement.

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { EnvCredentialStore } from '../../core/model/credentials';
+import { CappedReadError, readFileCapped } from '../../core/io/readCapped';
+import { cliCredentials } from '../credentials';
 import { adminAuth, clientFor } from '../../core/plan/context';
 import { explainCompletion, onlyUnchecked, type CompletionExplanation } from '../../core/inspect/xapi-oracle';
 import { loadState, statePath } from '../../core/plan/stateStore';
@@ -8,7 +8,9 @@ import { resolverSettingsOf } from '../../core/plan/learned';
 import { OracleXapiResolver } from '../../core/inspect/oracleXapiResolver';
 import { ExitCode, UsageError } from '../errors';
 import type { CliIO } from '../io';
-import { loadPlanFor } from './planCommon';
+import { actorName, loadPlanFor, networkOptions } from './planCommon';
+import { withAdminSignIn } from '../../core/plan/signIn';
+import { printable } from '../../core/text/printable';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const MAX_STATEMENTS = 10_000;
@@ -40,30 +42,37 @@ function parseStatements(text: string): unknown[] {
  */
 export async function runXapiExplain(file: string, values: Record<string, unknown>, version: '1.0.3' | '2.0' | undefined, io: CliIO): Promise<number> {
   let text: string;
-  if (file === '-') text = await io.readStdin();
-  else {
-    const path = resolve(io.cwd, file);
-    const size = await stat(path).then(
-      (s) => s.size,
-      () => {
-        throw new UsageError(`Cannot read ${file}: no such file.`);
-      },
-    );
-    if (size > MAX_BYTES) throw new UsageError(`${file} is larger than 10 MB; explaining against a pod reads at most ${MAX_STATEMENTS} statements. Split the file.`);
-    text = await readFile(path, 'utf8');
+  if (file === '-') {
+    try {
+      text = (await io.readStdin(MAX_BYTES)).toString('utf8');
+    } catch (err) {
+      if (err instanceof CappedReadError) throw new UsageError(`${err.message}; explaining against a pod reads at most ${MAX_STATEMENTS} statements. Split the input.`);
+      throw err;
+    }
+  } else {
+    try {
+      text = (await readFileCapped(resolve(io.cwd, file), MAX_BYTES, { what: file })).toString('utf8');
+    } catch (err) {
+      if (err instanceof CappedReadError) throw new UsageError(`${err.message}${err.reason === 'too-large' ? `; explaining against a pod reads at most ${MAX_STATEMENTS} statements. Split the file` : ''}.`);
+      throw err;
+    }
   }
   const statements = parseStatements(text);
   if (statements.length > MAX_STATEMENTS) throw new UsageError(`${statements.length} statements: explaining against a pod takes at most ${MAX_STATEMENTS}. Split the file.`);
   const loaded = await loadPlanFor(values, io);
-  const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
-  const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials));
+  const credentials = await cliCredentials(loaded, io, networkOptions(values, io));
+  const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials), networkOptions(values, io));
   // What `oli probe` learnt about this pod (filter forms, field names) spares refused requests.
   const learned = (await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment)).probe;
   const resolver = new OracleXapiResolver(client, io.signal, resolverSettingsOf(learned));
   io.stderr(`Resolving ${statements.length} statement(s) against ${loaded.environment} (${loaded.url})…\n`);
-  await resolver.prefetch(statements);
-  const explained: CompletionExplanation[] = [];
-  for (const s of statements) explained.push(await explainCompletion(s, resolver, { ...(version ? { version } : {}), learnerIdentifier: loaded.plan.learnerIdentifier }));
+  const signIn = { planDir: loaded.planDir, environment: loaded.environment, username: credentials.admin!.username, admin: credentials.admin!, url: loaded.url, owner: `${actorName(io)} (process ${process.pid})`, nextStep: 'Check OLI_USERNAME and OLI_PASSWORD before running it again.' };
+  const explained: CompletionExplanation[] = await withAdminSignIn(signIn, async () => {
+    await resolver.prefetch(statements);
+    const out: CompletionExplanation[] = [];
+    for (const s of statements) out.push(await explainCompletion(s, resolver, { ...(version ? { version } : {}), learnerIdentifier: loaded.plan.learnerIdentifier }));
+    return out;
+  });
   const lands = explained.filter((e) => e.lands).length;
   if (values.json) {
     io.stdout(
@@ -88,8 +97,9 @@ export async function runXapiExplain(file: string, values: Record<string, unknow
     );
   } else {
     explained.forEach((e, i) => {
-      io.stdout(`#${i} ${e.lands ? 'lands  ' : e.outcome === 'progress' && !e.reasons.length ? 'progress' : onlyUnchecked(e) ? 'UNCHECKED' : 'BLOCKED'} ${e.learner ? e.learner.userName : e.reading.learner.value ?? '(no learner)'} / ${e.content ? e.content.title : e.reading.contentId ?? '(no content)'}\n`);
-      for (const r of e.reasons) io.stdout(`    ${r.code}: ${r.message}\n`);
+      // Learner and content values come from the statements and the pod: shown escaped.
+      io.stdout(`#${i} ${e.lands ? 'lands  ' : e.outcome === 'progress' && !e.reasons.length ? 'progress' : onlyUnchecked(e) ? 'UNCHECKED' : 'BLOCKED'} ${printable(e.learner ? e.learner.userName : e.reading.learner.value ?? '(no learner)')} / ${printable(e.content ? e.content.title : e.reading.contentId ?? '(no content)')}\n`);
+      for (const r of e.reasons) io.stdout(`    ${r.code}: ${printable(r.message)}\n`);
     });
     const unchecked = explained.filter(onlyUnchecked).length;
     io.stdout(`Summary: ${explained.length} statement(s), ${lands} completion(s) would land in ${loaded.environment}${unchecked ? `; ${unchecked} could not be checked against it (see the reasons)` : ''}.\n`);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { EnvCredentialStore } from '../../core/model/credentials';
+import { cliCredentials } from '../credentials';
 import { PlanEngine } from '../../core/plan/engine';
 import { loadPlan, PLAN_FILE_NAME, resolveEnvironment, type PlanFile } from '../../core/plan/planFile';
 import { BASIS_LEGEND, BASIS_MARK, type Basis, type StepResult } from '../../core/plan/result';
@@ -9,7 +9,8 @@ import { loadState, statePath } from '../../core/plan/stateStore';
 import type { StepStatus } from '../../core/plan/stepIds';
 import { planDirOf } from '../../core/plan/context';
 import type { CliIO } from '../io';
-import type { RequestLogEntry } from '../../oracle/client';
+import { formatRetry, type RequestLogEntry, type RetryNotice } from '../../oracle/client';
+import { printable } from '../../core/text/printable';
 import { UsageError } from '../errors';
 import type { SessionOptions } from '../../core/ops/session';
 
@@ -19,18 +20,41 @@ export const PLAN_OPTIONS = {
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   timeout: { type: 'string' },
+  'connect-timeout': { type: 'string' },
 } as const;
 
-/** Help line shared by the commands that talk to the pod. */
-export const TIMEOUT_HELP = '--timeout SECONDS: per-request timeout (default 30; 1-600): a request without a complete answer by then counts as a network fault (retried when safe).';
+/** Help lines shared by the commands that talk to the pod. */
+export const TIMEOUT_HELP = `--timeout SECONDS: per-request timeout (default 30; 1-600): a request without a complete answer by then counts as a network fault (retried when safe).
+--connect-timeout SECONDS: time allowed for the connection and the first byte of each answer (default 10; 1-600). A pod that never answers is given up on after 3 such attempts.
+Each retry prints one line on stderr. Credentials are proven with one request before anything else is sent: a refused sign-in stops the command at once (exit 2).`;
+
+function secondsOption(values: Record<string, unknown>, name: string): number | undefined {
+  const raw = values[name] as string | undefined;
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds >= 1 && seconds <= 600)) throw new UsageError(`--${name} is a number of seconds from 1 to 600, not "${printable(raw.slice(0, 40))}".`);
+  return Math.round(seconds * 1000);
+}
 
 /** `--timeout SECONDS` as milliseconds, or undefined for the client's default. */
 export function requestTimeoutMs(values: Record<string, unknown>): number | undefined {
-  const raw = values.timeout as string | undefined;
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds >= 1 && seconds <= 600)) throw new UsageError(`--timeout is a number of seconds from 1 to 600, not "${raw.slice(0, 40)}".`);
-  return Math.round(seconds * 1000);
+  return secondsOption(values, 'timeout');
+}
+
+/** `--connect-timeout SECONDS` as milliseconds, or undefined for the client's default. */
+export function firstByteTimeoutMs(values: Record<string, unknown>): number | undefined {
+  return secondsOption(values, 'connect-timeout');
+}
+
+/** The network settings of a command's options: timeouts, and one stderr line per retry. */
+export function networkOptions(values: Record<string, unknown>, io: CliIO): { timeoutMs?: number; firstByteTimeoutMs?: number; onRetry: (n: RetryNotice) => void } {
+  const timeoutMs = requestTimeoutMs(values);
+  const firstByte = firstByteTimeoutMs(values);
+  return {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(firstByte !== undefined ? { firstByteTimeoutMs: firstByte } : {}),
+    onRetry: (n) => io.stderr(`retrying: ${formatRetry(n)}\n`),
+  };
 }
 
 export function actorName(io: CliIO): string {
@@ -87,16 +111,17 @@ export async function emitReport(values: Record<string, unknown>, io: CliIO, tex
 export async function sessionFor(values: Record<string, unknown>, io: CliIO, environment?: string): Promise<{ loaded: LoadedPlan; options: SessionOptions; statePath: string }> {
   const loaded = await loadPlanFor(environment ? { ...values, env: environment } : values, io);
   const path = statePath(loaded.planDir, loaded.environment);
-  const timeoutMs = requestTimeoutMs(values);
   const onLog = traceLogger(values, io);
+  const network = networkOptions(values, io);
   const options: SessionOptions = {
     plan: loaded.plan,
     planDir: loaded.planDir,
     environment: loaded.environment,
-    credentials: await new EnvCredentialStore(io.env).get(loaded.environment),
+    credentials: await cliCredentials(loaded, io, { ...network, ...(onLog ? { onLog } : {}) }),
     state: await loadState(path, loaded.environment),
     signal: io.signal,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    actor: actorName(io),
+    ...network,
     ...(onLog ? { onLog } : {}),
   };
   return { loaded, options, statePath: path };
@@ -105,10 +130,9 @@ export async function sessionFor(values: Record<string, unknown>, io: CliIO, env
 /** An engine for the CLI: credentials from the environment variables, progress on stderr. */
 export async function engineFor(values: Record<string, unknown>, io: CliIO): Promise<{ engine: PlanEngine; loaded: LoadedPlan }> {
   const loaded = await loadPlanFor(values, io);
-  const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
-  const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
   const onLog = traceLogger(values, io);
-  const timeoutMs = requestTimeoutMs(values);
+  const credentials = await cliCredentials(loaded, io, { ...networkOptions(values, io), ...(onLog ? { onLog } : {}) });
+  const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
   const engine = new PlanEngine({
     plan: loaded.plan,
     planDir: loaded.planDir,
@@ -118,8 +142,8 @@ export async function engineFor(values: Record<string, unknown>, io: CliIO): Pro
     signal: io.signal,
     actor: actorName(io),
     source: 'cli',
-    onProgress: (m) => io.stderr(`${m}\n`),
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    onProgress: (m) => io.stderr(`${printable(m)}\n`),
+    ...networkOptions(values, io),
     ...(onLog ? { onLog } : {}),
   });
   return { engine, loaded };
@@ -144,8 +168,9 @@ export function formatResults(results: StepResult[], titles: Map<string, string>
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`${ICON[r.status]} ${r.id.padEnd(22)} ${r.status.padEnd(14)} ${basisMark(r.basis)} ${titles.get(r.id) ?? ''}`);
-    lines.push(`    ${r.detail}`);
-    if (verbose || r.status === 'failed' || r.status === 'unknown') for (const c of r.checks) lines.push(`      ${c.outcome.padEnd(7)} ${basisMark(c.basis)} ${c.message}`);
+    // Details quote the pod, the plan and learner files: shown escaped, never interpreted by the terminal.
+    lines.push(`    ${printable(r.detail)}`);
+    if (verbose || r.status === 'failed' || r.status === 'unknown') for (const c of r.checks) lines.push(`      ${c.outcome.padEnd(7)} ${basisMark(c.basis)} ${printable(c.message)}`);
   }
   lines.push('', BASIS_LEGEND);
   return lines.join('\n') + '\n';

@@ -1,10 +1,14 @@
-import { ExitCode } from '../errors';
-import { EnvCredentialStore } from '../../core/model/credentials';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ExitCode, UsageError } from '../errors';
+import { OracleError } from '../../oracle/errors';
+import { cliCredentials } from '../credentials';
 import { probeEnvironment } from '../../core/probe/probe';
 import { probeToMarkdown, probeToText, recordProbe } from '../../core/probe/render';
-import { loadState, saveState, statePath } from '../../core/plan/stateStore';
+import { statePath, updateState } from '../../core/plan/stateStore';
+import { adminRefusalFacts, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../../core/plan/signIn';
 import type { CliCommand } from './registry';
-import { emitReport, loadPlanFor, PLAN_OPTIONS, reportFormat, requestTimeoutMs, TIMEOUT_HELP, traceLogger } from './planCommon';
+import { actorName, loadPlanFor, networkOptions, PLAN_OPTIONS, TIMEOUT_HELP, traceLogger } from './planCommon';
 
 export const probeCommand: CliCommand = {
   name: 'probe',
@@ -24,11 +28,12 @@ the sign-in failed. --format md gives the report to attach to a bug (nothing sec
 ${TIMEOUT_HELP}`,
   options: { ...PLAN_OPTIONS, format: { type: 'string' }, out: { type: 'string' } },
   async run(values, _positionals, io) {
-    const format = reportFormat(values);
+    const format = (values.format as string | undefined) ?? (values.json ? 'json' : 'text');
+    if (!['text', 'md', 'json'].includes(format)) throw new UsageError('--format is md or json (or leave it out for text).');
     const loaded = await loadPlanFor(values, io);
-    const credentials = await new EnvCredentialStore(io.env).get(loaded.environment);
-    const timeoutMs = requestTimeoutMs(values);
+    const network = networkOptions(values, io);
     const onLog = traceLogger(values, io);
+    const credentials = await cliCredentials(loaded, io, { ...network, ...(onLog ? { onLog } : {}) });
     const report = await probeEnvironment({
       plan: loaded.plan,
       planDir: loaded.planDir,
@@ -36,17 +41,32 @@ ${TIMEOUT_HELP}`,
       credentials,
       signal: io.signal,
       onProgress: (m) => io.stderr(`${m}\n`),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...network,
       ...(onLog ? { onLog } : {}),
     });
-    const signInFailed = report.assumptions.some((a) => a.id === 'sign-in' && a.outcome !== 'confirmed');
+    const signIn = report.assumptions.find((a) => a.id === 'sign-in');
+    const signInFailed = signIn?.outcome !== 'confirmed';
+    const owner = `oli probe (${actorName(io)}, process ${process.pid})`;
+    const { key, facts } = adminRefusalFacts(credentials.admin!, loaded.environment, loaded.url, 'Check OLI_USERNAME and OLI_PASSWORD before running it again.');
+    const path = statePath(loaded.planDir, loaded.environment);
     if (!signInFailed) {
-      const path = statePath(loaded.planDir, loaded.environment);
-      const state = await loadState(path, loaded.environment);
-      recordProbe(state, report);
-      await saveState(path, state);
+      await recordSignInSuccess(loaded.planDir, loaded.environment, key, owner).catch(() => undefined);
+      await updateState(path, loaded.environment, (state) => recordProbe(state, report), { owner });
+    } else if (signIn?.outcome === 'refused') {
+      // The same lockout count as every other command: this refusal is recorded next to the others.
+      const count = await recordRefusedSignIn(loaded.planDir, loaded.environment, key, owner).catch(() => 1);
+      const refusal = new SignInRefusedError(
+        new OracleError({ reason: 'auth', method: 'GET', path: '/hcmRestApi/scim/Users', status: signIn.status ?? 401 }),
+        { ...facts, refusedInARow: count },
+      );
+      io.stderr(`oli: ${refusal.userMessage()}\n`);
     }
-    await emitReport(values, io, format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? probeToMarkdown(report) : probeToText(report), 'Probe report');
+    const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? probeToMarkdown(report) : probeToText(report);
+    if (values.out) {
+      const out = resolve(io.cwd, values.out as string);
+      await writeFile(out, text, 'utf8');
+      io.stderr(`Probe report written to ${out}\n`);
+    } else io.stdout(text);
     io.stderr(`${report.requests} request(s), all GET.\n`);
     if (signInFailed) return ExitCode.usage;
     return report.summary.contradicted || report.summary.refused ? ExitCode.problem : ExitCode.ok;

@@ -29,6 +29,8 @@ export interface CliCommandEntry {
 export const COMMANDS: CliCommandEntry[] = [
   { name: 'demo', summary: 'Run the whole Coursera setup against an embedded sandbox, end to end', load: async () => (await import('./demo')).demoCommand },
   { name: 'init', summary: 'Write the plan file oracle-learning.json', load: async () => (await import('./init')).initCommand },
+  { name: 'login', summary: 'Sign in to an environment (OAuth with its identity domain, your own JWT key, or Basic)', load: async () => (await import('./login')).loginCommand },
+  { name: 'logout', summary: 'Sign out of an environment: forget its OAuth session and private key', load: async () => (await import('./login')).logoutCommand },
   { name: 'status', summary: "Read every step's live status from the environment", load: async () => (await import('./status')).statusCommand },
   { name: 'apply', summary: "Perform the steps Oracle's APIs allow (idempotent), or --dry-run them", load: async () => (await import('./apply')).applyCommand },
   { name: 'attest', summary: 'Record that a person completed a guided step, with evidence', load: async () => (await import('./attest')).attestCommand },

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors';
-import { saveState } from '../../core/plan/stateStore';
+import { updateState } from '../../core/plan/stateStore';
 import { abandonRotation, attestStage, nextSteps, startRotation, updatePlanCertificate, verifyRotation } from '../../core/rotation/rotation';
 import { rotationToText } from '../../core/rotation/render';
 import type { CliCommand } from './registry';
@@ -36,6 +36,7 @@ ${TIMEOUT_HELP}`,
     if (values.new && stage !== 'status') throw new UsageError('--new FILE starts a rotation; give it without a stage.');
     const { loaded, options, statePath } = await sessionFor(values, io);
     const state = options.state;
+    const historyBefore = state.history.length;
     const actor = actorName(io);
     const note = (values.note as string | undefined) ?? '';
     let verdict: number = ExitCode.ok;
@@ -66,7 +67,18 @@ ${TIMEOUT_HELP}`,
       message = result.message;
       if (!result.ok) verdict = ExitCode.problem;
     }
-    await saveState(statePath, state);
+    // The rotation and its new history entries, under the state file's lock, on top of what another command saved meanwhile.
+    const added = state.history.slice(historyBefore);
+    if (added.length)
+      await updateState(
+        statePath,
+        loaded.environment,
+        (s) => {
+          if (state.rotation) s.rotation = state.rotation;
+          s.history.push(...added);
+        },
+        { owner: `oli rotate-cert (process ${process.pid})` },
+      );
     const rotation = state.rotation;
     if (values.json) io.stdout(JSON.stringify({ environment: loaded.environment, rotation: rotation ?? null, ...(message ? { result: message } : {}), next: rotation ? nextSteps(rotation, loaded.plan) : [] }, null, 2) + '\n');
     else {

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import { saveState } from '../../core/plan/stateStore';
+import { updateState } from '../../core/plan/stateStore';
 import { recordWhy, runWhy } from '../../core/why/why';
 import { whyToMarkdown, whyToText } from '../../core/why/render';
 import type { WhyOutcome } from '../../core/why/report';
@@ -45,8 +45,7 @@ ${TIMEOUT_HELP}`,
     const format = reportFormat(values);
     const { options, statePath } = await sessionFor(values, io);
     const report = await runWhy({ ...options, learner, content, ...(since ? { since } : {}), onProgress: (m) => io.stderr(`${m}\n`) });
-    recordWhy(options.state, report, 'cli');
-    await saveState(statePath, options.state);
+    await updateState(statePath, options.environment, (s) => recordWhy(s, report, 'cli'), { owner: `oli why (process ${process.pid})` });
     await emitReport(values, io, format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'md' ? whyToMarkdown(report) : whyToText(report), 'Why report');
     return EXIT[report.verdict.outcome];
   },

@@ -51,7 +51,7 @@ const fact = (area: FactArea, id: string, label: string, value: string | null, b
 export async function takeSnapshot(o: SessionOptions): Promise<Snapshot> {
   const session = new EnvironmentSession(o);
   const ctx = session.ctx;
-  await session.assertReachable();
+  await session.signIn(() => ctx.integrationUser());
   const facts: Fact[] = [];
   const plan = ctx.plan;
 

@@ -351,7 +351,11 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
   const settings = healthSettingsOf(o.plan);
   o.onProgress?.(`Checking the health of ${o.environment}…`);
   const keys = neededProcesses(ctx).filter((k) => k !== 'loadAndSynchronizeExternalCourseData');
-  const [{ states, loadSync }, completions, cert] = await Promise.all([readSchedules(ctx, keys), completionsFinding(session), planCertificate(o.plan, o.planDir, o.environment, new Date(now))]);
+  // The learner records read proves the sign-in before the scheduler reads fan out.
+  const completions =
+    (await session.signIn(() => completionsFinding(session))) ??
+    finding({ id: 'completions', area: 'completions', level: 'unknown', title: 'Last completion read back', message: 'learnerLearningRecords could not be read (see the log).', basis: 'documented' });
+  const [{ states, loadSync }, cert] = await Promise.all([readSchedules(ctx, keys), planCertificate(o.plan, o.planDir, o.environment, new Date(now))]);
   const all = [loadSync, ...states];
   const unauthorized = all.find((s) => s.refusal?.kind === 'unauthorized');
   if (unauthorized?.refusal) throw signInRefused(unauthorized.refusal);

@@ -1,3 +1,5 @@
+import { printable } from '../text/printable';
+
 /**
  * Why an inspection could not even start: the input is not what the inspector reads.
  * (A readable input with findings is not an error: it yields a report with problems or failed checks.)
@@ -27,9 +29,9 @@ export class InspectError extends Error {
   }
 }
 
-/** Escapes control characters so a message quoting untrusted input stays on one line. */
+/** Escapes control characters so a message quoting untrusted input stays on one line (the shared rule: core/text/printable). */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return printable(text);
 }
 
 /** Largest single document (certificate file, JWT, key, JSON statement file) the inspector reads: 10 MB. */

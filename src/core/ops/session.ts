@@ -1,9 +1,11 @@
-import type { RequestLogEntry } from '../../oracle/client';
+import type { RequestLogEntry, RetryNotice } from '../../oracle/client';
 import { OracleError } from '../../oracle/errors';
+import { isRefusal, SignInLedger } from '../../oracle/signIn';
 import type { EnvironmentCredentials } from '../model/credentials';
 import { adminAuth, clientFor, StepContext, type ClientSettings } from '../plan/context';
 import { resolveEnvironment, type PlanFile } from '../plan/planFile';
 import { getProfile } from '../plan/profiles';
+import { adminRefusalFacts, recordRefusedSignIn, refusedInARow, SignInRefusedError } from '../plan/signIn';
 import type { EnvironmentState } from '../plan/stateStore';
 
 /** What a read-only operation on one environment needs (health, why, diff, a rotation's verification). */
@@ -17,19 +19,31 @@ export interface SessionOptions {
   /** Every request attempt, already redacted. */
   onLog?: (entry: RequestLogEntry) => void;
   timeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  onRetry?: (notice: RetryNotice) => void;
   defaultProxy?: string;
+  /** Sign-in gates that outlive the operation (VS Code keeps one per window): a refused credential is not sent again. */
+  signIns?: SignInLedger;
+  /** What to do after a refused sign-in (default: the CLI's environment variables). */
+  refusedNextStep?: string;
+  /** Who runs it, recorded with a refused sign-in (default oli). */
+  actor?: string;
 }
+
+const CLI_REFUSED_NEXT_STEP = 'Check the user name and password (OLI_USERNAME and OLI_PASSWORD, or OLI_USERNAME_<ENV>) and that the account is active before running it again.';
+
+/** No answer at all, TLS, settings, a redirect: the environment itself cannot be used (exit 2). */
+const FATAL_REASONS: OracleError['reason'][] = ['tls', 'config', 'network', 'timeout'];
 
 /**
  * One environment, as the administrator: a step context whose reads are shared by every check
- * made through it (so a health or a why asks each thing once), and the count of request attempts
- * (all identities) and of those that got an HTTP answer.
+ * made through it (so a health or a why asks each thing once), the sign-in proven with one read
+ * before the others fan out (as a status does), and the count of request attempts (all identities).
  */
 export class EnvironmentSession {
   readonly ctx: StepContext;
   readonly url: string;
   private attempts = 0;
-  private answers = 0;
 
   constructor(readonly options: SessionOptions) {
     const o = options;
@@ -37,10 +51,12 @@ export class EnvironmentSession {
     const settings: ClientSettings = {
       onLog: (e) => {
         this.attempts++;
-        if (e.status !== undefined) this.answers++;
         o.onLog?.(e);
       },
+      signIns: new SignInLedger(o.signIns),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: o.firstByteTimeoutMs } : {}),
+      ...(o.onRetry ? { onRetry: o.onRetry } : {}),
       ...(o.defaultProxy ? { defaultProxy: o.defaultProxy } : {}),
     };
     const client = clientFor(o.plan, o.planDir, o.environment, adminAuth(o.environment, o.credentials), settings);
@@ -51,23 +67,29 @@ export class EnvironmentSession {
     return this.attempts;
   }
 
-  get answered(): number {
-    return this.answers;
-  }
-
   /**
-   * Throws when the environment itself cannot be used (the sign-in refused, the pod unreachable,
-   * TLS, a redirect): one cheap read shared with the checks (the integration user), as status does.
-   * A pod that answers other requests is flaky, not unreachable.
+   * Sign-in first: `read` (one request the operation needs anyway) proves the administrator's
+   * credentials before anything fans out. A refusal stops the operation at once, saying how close
+   * a lockout may be (and is counted in the state); no answer, TLS, a redirect or a page instead of
+   * Oracle's API stop it too. Anything else (a 403, a 5xx) is left to the checks to report.
    */
-  async assertReachable(): Promise<void> {
-    const err = await this.ctx.integrationUser().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(err instanceof OracleError)) return;
-    const redirected = err.status !== undefined && err.status >= 300 && err.status < 400;
-    const unreachable = (err.reason === 'network' || err.reason === 'timeout') && this.answers === 0;
-    if (redirected || unreachable || ['auth', 'tls', 'config'].includes(err.reason)) throw err;
+  async signIn<T>(read: () => Promise<T>): Promise<T | undefined> {
+    const o = this.options;
+    const { key, facts } = adminRefusalFacts(o.credentials.admin!, o.environment, this.url, o.refusedNextStep ?? CLI_REFUSED_NEXT_STEP);
+    const earlier = this.ctx.client.signIn.refused;
+    if (earlier) throw new SignInRefusedError(earlier.error, { ...facts, refusedInARow: Math.max(1, await refusedInARow(o.planDir, o.environment, key)), refusedEarlierAt: earlier.at });
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof OracleError)) throw err;
+      if (isRefusal(err)) {
+        const count = await recordRefusedSignIn(o.planDir, o.environment, key, `${o.actor ?? 'oli'} (process ${process.pid})`).catch(() => 1);
+        throw new SignInRefusedError(err, { ...facts, refusedInARow: count });
+      }
+      const redirected = err.status !== undefined && err.status >= 300 && err.status < 400;
+      const notThePod = err.reason === 'invalid-response' && err.status !== undefined && err.status < 300 && /HTML page|expected JSON/.test(err.detail ?? '');
+      if (FATAL_REASONS.includes(err.reason) || redirected || notThePod) throw err;
+      return undefined;
+    }
   }
 }

@@ -1,8 +1,9 @@
 import { resolve, dirname } from 'node:path';
-import { OracleClient, type RequestLogEntry } from '../../oracle/client';
+import { OracleClient, type RequestLogEntry, type RetryNotice } from '../../oracle/client';
 import type { OracleAuth } from '../../oracle/auth';
+import type { SignInLedger } from '../../oracle/signIn';
 import { OracleError } from '../../oracle/errors';
-import { findUserByUserName, type ScimUser } from '../../oracle/scimUsers';
+import { findUserByUserName, scimUserSchema, type ScimUser } from '../../oracle/scimUsers';
 import { findRoleByName, type ScimRole } from '../../oracle/scimRoles';
 import { findUserAccount, listUserAccountRoles, type UserAccount } from '../../oracle/userAccounts';
 import type { EnvironmentCredentials } from '../model/credentials';
@@ -25,6 +26,12 @@ export interface ClientSettings {
   maxConcurrency?: number;
   /** Per-attempt timeout of each request, in ms (the client's default when absent: 30 s). */
   timeoutMs?: number;
+  /** Per-attempt deadline for the connection and the first byte of the answer, in ms (the client's default when absent: 10 s). */
+  firstByteTimeoutMs?: number;
+  /** Told before each retry (one line for a person). */
+  onRetry?: (notice: RetryNotice) => void;
+  /** Sign-in gates shared by every client of the command (or window): one failed sign-in per credential at most. */
+  signIns?: SignInLedger;
   /** Proxy for environments whose plan entry names none (e.g. VS Code's http.proxy). */
   defaultProxy?: string;
   /** Refuse every method but GET (oli probe). */
@@ -43,13 +50,23 @@ export function clientFor(plan: PlanFile, planDir: string, environment: string, 
     maxConcurrency: settings.maxConcurrency ?? 16,
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
     ...(settings.readOnly ? { readOnly: true } : {}),
+    ...(settings.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: settings.firstByteTimeoutMs } : {}),
+    ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
+    ...(settings.signIns ? { signIn: settings.signIns.gateFor(auth, new URL(env.url).origin) } : {}),
   });
 }
 
+/** How the administrator's requests authenticate: Basic, or the bearer tokens of their sign-in (OAuth session, own key). */
 export function adminAuth(environment: string, credentials: EnvironmentCredentials): OracleAuth {
-  if (!credentials.admin) throw new MissingCredentialsError(environment);
-  return { kind: 'basic', username: credentials.admin.username, password: credentials.admin.password };
+  const admin = credentials.admin;
+  if (!admin) throw new MissingCredentialsError(environment);
+  if (admin.kind === 'basic') return { kind: 'basic', username: admin.username, password: admin.password };
+  const source = admin.source;
+  return { kind: 'bearer', token: (signal) => source.token(signal), identity: source.identity, invalidate: () => source.invalidate() };
 }
+
+/** Users in the learner-identity step's sample (two requests whatever the tenant size). */
+export const LEARNER_SAMPLE_SIZE = 50;
 
 /** A request the apply would send; recorded instead of sent in a dry run. */
 export interface PlannedRequest {
@@ -107,6 +124,23 @@ export class StepContext {
 
   integrationUser(): Promise<ScimUser | undefined> {
     return this.once('integration-user', () => findUserByUserName(this.client, this.plan.integrationUser.userName, { signal: this.signal }));
+  }
+
+  /**
+   * A fixed-size sample of the tenant's users (the learner-identity step checks them when the plan
+   * names no learner file): read once, and the engine's sign-in request when it is needed (it heads
+   * the longest chain of reads, so proving the credentials with it costs no extra round trip).
+   */
+  learnerSample(): Promise<ScimUser[]> {
+    return this.once('learner-sample', async () => {
+      const page = await this.client.scimList('/hcmRestApi/scim/Users', scimUserSchema, {
+        attributes: 'userName,emails,active',
+        count: LEARNER_SAMPLE_SIZE,
+        maxItems: LEARNER_SAMPLE_SIZE,
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
+      return page.resources;
+    });
   }
 
   integrationUserAccount(): Promise<UserAccount | undefined> {

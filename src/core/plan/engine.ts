@@ -1,12 +1,14 @@
-import type { OracleClient, RequestLogEntry } from '../../oracle/client';
+import type { OracleClient, RequestLogEntry, RetryNotice } from '../../oracle/client';
 import { OracleError } from '../../oracle/errors';
 import { findUserByUserName } from '../../oracle/scimUsers';
+import { isRefusal, SignInLedger } from '../../oracle/signIn';
 import type { EnvironmentCredentials } from '../model/credentials';
 import { adminAuth, clientFor, describeError, StepContext, type PlannedRequest } from './context';
 import { resolveEnvironment, type PlanFile } from './planFile';
 import { getProfile, notApplicableReason, type Profile } from './profiles';
 import { result, type StepResult } from './result';
-import { attestStep, recordResults, saveState, statePath, type EnvironmentState } from './stateStore';
+import { adminRefusalFacts, recordRefusedSignIn, recordSignInSuccess, refusedInARow, SignInRefusedError } from './signIn';
+import { attestStep, loadState, recordResults, statePath, updateState, type EnvironmentState } from './stateStore';
 import { isSatisfied, STEP_IDS, type StepId } from './stepIds';
 import { BEHAVIOURS } from './steps/registry';
 import type { CheckOutcome } from './steps/behaviour';
@@ -25,10 +27,26 @@ export interface EngineOptions {
   onProgress?: (message: string) => void;
   /** Who runs this (for attestations and history). */
   actor?: string;
-  /** Save the state file after each operation (default true). */
+  /**
+   * Save each operation's change to the state file (default true), under the file's lock and on top
+   * of what is on disk then: attestations and results other commands saved meanwhile are kept.
+   */
   persist?: boolean;
   /** Per-attempt request timeout in ms (default 30 s): a pod that does not answer within it counts as a network fault. */
   timeoutMs?: number;
+  /** Per-attempt deadline for the connection and the first byte of the answer, in ms (default 10 s). */
+  firstByteTimeoutMs?: number;
+  /** Told before each retry (the CLI prints a line on stderr, VS Code shows it in the progress). */
+  onRetry?: (notice: RetryNotice) => void;
+  /**
+   * Sign-in gates of stored credentials (the administrator's password, an OAuth client secret) that
+   * outlive the engine: VS Code keeps one per window, so a refused credential is not sent again by
+   * later commands (a refresh loop) until it is set again. Without it, each operation (status,
+   * apply, attest) makes at most one failed sign-in per credential.
+   */
+  signIns?: SignInLedger;
+  /** What to do after a refused sign-in, said after the lockout warning (default: the CLI's environment variables). */
+  refusedNextStep?: string;
   /** Proxy for environments whose plan entry names none (VS Code passes its http.proxy setting). */
   defaultProxy?: string;
   /** Where it runs, kept in the history entries it writes (a history view tells CLI runs from VS Code's). */
@@ -43,10 +61,13 @@ export interface ApplyOutcome {
   performed: string[];
 }
 
-/** Errors that mean the environment itself is unusable (wrong pod, credentials, TLS), not a step finding. */
+/**
+ * Sign-in answers that mean the environment itself is unusable (credentials, privileges, TLS,
+ * settings, no answer at all), not a step finding: the command stops with exit 2.
+ */
 const FATAL_REASONS: OracleError['reason'][] = ['auth', 'forbidden', 'tls', 'config', 'network', 'timeout'];
-/** Fatal only when no request of the pass got an answer: a pod that answers others is flaky, not unreachable. */
-const UNREACHABLE_REASONS: OracleError['reason'][] = ['network', 'timeout'];
+
+const CLI_REFUSED_NEXT_STEP = 'Check the user name and password (OLI_USERNAME and OLI_PASSWORD) and that the account is active before running it again.';
 
 export class StepNotApplicableError extends Error {
   override readonly name = 'StepNotApplicableError';
@@ -58,14 +79,16 @@ export class PlanEngine {
   readonly steps: StepDefinition[];
   readonly profile: Profile;
   private readonly client: OracleClient;
+  private readonly signIns: SignInLedger;
   private requests = 0;
-  /** Request attempts that got an HTTP answer (any status). */
-  private answered = 0;
+  /** The sign-in of this engine's command (one proving request before any other). */
+  private signedIn?: Promise<void>;
 
   constructor(private readonly options: EngineOptions) {
     this.profile = getProfile(options.plan.provider, options.plan.auth);
     this.steps = this.profile.steps;
     resolveEnvironment(options.plan, options.environment);
+    this.signIns = new SignInLedger(options.signIns);
     this.client = clientFor(options.plan, options.planDir, options.environment, adminAuth(options.environment, options.credentials), this.clientSettings());
   }
 
@@ -78,21 +101,105 @@ export class PlanEngine {
     return this.options.state;
   }
 
-  private clientSettings() {
+  /** Client settings; `signIns`: the gates of the operation (default: the engine's, for its administrator client). */
+  private clientSettings(signIns: SignInLedger = this.signIns) {
     return {
       onLog: (e: RequestLogEntry) => {
         this.requests++;
-        if (e.status !== undefined) this.answered++;
         this.options.onLog?.(e);
       },
+      signIns,
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(this.options.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: this.options.firstByteTimeoutMs } : {}),
+      ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
       ...(this.options.defaultProxy ? { defaultProxy: this.options.defaultProxy } : {}),
     };
   }
 
+  private get statePath(): string {
+    return statePath(this.options.planDir, this.options.environment);
+  }
+
+  private get owner(): string {
+    return `${this.options.actor ?? 'oli'} (process ${process.pid})`;
+  }
+
+  /**
+   * Sign-in first: one request (a read the checks need anyway: the learner sample, which heads the
+   * longest chain of reads, or else the integration user's) proves the administrator's credentials
+   * before anything fans out. A refusal stops the command at once
+   * with how close a lockout may be; no answer at all, TLS, a redirect or an HTML page instead of
+   * Oracle's API stop it too (the base URL or the network is wrong). Other answers (5xx, 429)
+   * leave the checks to report; the client's gate keeps them from sending an unproven credential
+   * in parallel.
+   */
+  private signIn(ctx: StepContext): Promise<void> {
+    this.signedIn ??= this.doSignIn(ctx);
+    return this.signedIn;
+  }
+
+  private async doSignIn(ctx: StepContext): Promise<void> {
+    const o = this.options;
+    const { key, facts } = adminRefusalFacts(o.credentials.admin!, o.environment, resolveEnvironment(o.plan, o.environment).config.url, o.refusedNextStep ?? CLI_REFUSED_NEXT_STEP);
+    const earlier = this.client.signIn.refused;
+    if (earlier) {
+      // Refused by an earlier command of this window: not sent again.
+      throw new SignInRefusedError(earlier.error, { ...facts, refusedInARow: Math.max(1, await refusedInARow(o.planDir, o.environment, key)), refusedEarlierAt: earlier.at });
+    }
+    try {
+      const learnerSampleNeeded = !o.plan.identitySample && !notApplicableReason(this.profile.provider, this.profile.auth, 'learner-identity');
+      await (learnerSampleNeeded ? ctx.learnerSample() : ctx.integrationUser());
+    } catch (err) {
+      if (!(err instanceof OracleError)) throw err;
+      if (isRefusal(err)) {
+        const count = o.persist === false ? 1 : await recordRefusedSignIn(o.planDir, o.environment, key, this.owner).catch(() => 1);
+        throw new SignInRefusedError(err, { ...facts, refusedInARow: count });
+      }
+      const redirected = err.status !== undefined && err.status >= 300 && err.status < 400;
+      // A page instead of Oracle's API (a sign-in page answering 200): the base URL is not the pod's REST root.
+      const notThePod = err.reason === 'invalid-response' && err.status !== undefined && err.status < 300 && /HTML page|expected JSON/.test(err.detail ?? '');
+      if (FATAL_REASONS.includes(err.reason) || redirected || notThePod) throw err;
+      return;
+    }
+    this.signInAccepted = key;
+  }
+
+  /** The administrator's sign-in key once accepted (its failures in a row are cleared with the next save). */
+  private signInAccepted?: string;
+
+  /** Reads the state on disk again (another command may have saved since this engine started). */
+  private async refreshState(): Promise<void> {
+    if (this.options.persist === false) return;
+    this.options.state = await loadState(this.statePath, this.options.environment);
+  }
+
+  /** Applies `change` to the state in memory and, under the file's lock, to the state on disk. */
+  private async persist(change: (s: EnvironmentState) => void): Promise<void> {
+    const accepted = this.signInAccepted;
+    const withSignIn = (s: EnvironmentState) => {
+      change(s);
+      if (accepted && s.signIns?.[accepted]) {
+        const rest = { ...s.signIns };
+        delete rest[accepted];
+        if (Object.keys(rest).length) s.signIns = rest;
+        else delete s.signIns;
+      }
+    };
+    if (this.options.persist === false) {
+      withSignIn(this.options.state);
+      return;
+    }
+    this.options.state = await updateState(this.statePath, this.options.environment, withSignIn, { owner: this.owner });
+  }
+
+  /**
+   * The context of one operation. Its own sign-in gates for the provider's identities (the OAuth
+   * client, a JWT): each operation sends a refused one once at most, and the next operation (after
+   * the administrator fixed the setup in Oracle) tries again. Stored credentials follow `signIns`.
+   */
   private context(dryRun = false): StepContext {
     const o = this.options;
-    return new StepContext(o.plan, o.planDir, o.environment, this.profile, this.client, o.credentials, o.state, o.signal, this.clientSettings(), dryRun);
+    return new StepContext(o.plan, o.planDir, o.environment, this.profile, this.client, o.credentials, o.state, o.signal, this.clientSettings(new SignInLedger(o.signIns)), dryRun);
   }
 
   private async runCheck(ctx: StepContext, id: StepId): Promise<CheckOutcome> {
@@ -104,6 +211,11 @@ export class PlanEngine {
       if (ctx.signal?.aborted) throw err;
       return { status: 'unknown', detail: `Could not check: ${describeError(err)}`, checks: [] };
     }
+  }
+
+  /** A step as people read it in a sentence: its title, quoted. */
+  private titled(id: StepId): string {
+    return `"${this.steps.find((s) => s.id === id)?.title ?? id}"`;
   }
 
   /** Folds attestations and dependencies into raw check outcomes, in step order. */
@@ -129,10 +241,10 @@ export class PlanEngine {
         if (waiting.length && waiting.every((w) => w.status === 'unknown')) {
           // Not known to be waiting: a dependency could not be read (e.g. a network fault), so neither is this step's readiness.
           status = 'unknown';
-          detail = `Cannot tell whether it can proceed: ${waiting.map((w) => w.id).join(', ')} could not be checked (${waiting[0]!.detail}). ${o.detail}`;
+          detail = `Cannot tell whether it can proceed: ${waiting.map((w) => this.titled(w.id)).join(', ')} could not be checked (${waiting[0]!.detail}). ${detail}`;
         } else if (waiting.length) {
           status = 'blocked';
-          detail = `Waiting for ${waiting.map((w) => `${w.id} (${w.status})`).join(', ')}. ${o.detail}`;
+          detail = `Waiting for ${waiting.map((w) => `${this.titled(w.id)} (${w.status.replace('-', ' ')})`).join(', ')}. ${detail}`;
         }
       }
       const r = result(def.id, status, detail, o.checks, o.evidence);
@@ -143,25 +255,15 @@ export class PlanEngine {
   }
 
   private async checkAll(ctx: StepContext, onStep?: (r: StepResult) => void): Promise<StepResult[]> {
+    this.options.onProgress?.(`Signing in to ${this.options.environment}…`);
+    await this.signIn(ctx);
     this.options.onProgress?.(`Checking ${this.steps.length} steps on ${this.options.environment}…`);
-    const answeredBefore = this.answered;
     const outcomes = new Map<StepId, CheckOutcome>();
     await Promise.all(
       this.steps.map(async (s) => {
         outcomes.set(s.id, await this.runCheck(ctx, s.id));
       }),
     );
-    // The integration-user read (shared, already made) tells whether the pod could be reached at all.
-    const probe = await ctx.integrationUser().then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    if (probe instanceof OracleError) {
-      // A redirect (to a sign-in page, another host) means the base URL is not the pod's REST root.
-      const redirected = probe.status !== undefined && probe.status >= 300 && probe.status < 400;
-      const flaky = UNREACHABLE_REASONS.includes(probe.reason) && this.answered > answeredBefore;
-      if ((FATAL_REASONS.includes(probe.reason) && !flaky) || redirected) throw probe;
-    }
     const results = this.compose(outcomes);
     results.forEach((r) => onStep?.(r));
     return results;
@@ -169,16 +271,18 @@ export class PlanEngine {
 
   /** Reads every step's live state: independent checks run in parallel; shared reads are made once. */
   async status(o: { onStep?: (r: StepResult) => void } = {}): Promise<StepResult[]> {
+    await this.refreshState();
     const before = this.requests;
     const results = await this.checkAll(this.context(), o.onStep);
-    recordResults(this.options.state, results, 'status', this.requests - before, this.options.source);
-    await this.persist();
+    const requests = this.requests - before;
+    await this.persist((s) => recordResults(s, results, 'status', requests, this.options.source));
     return results;
   }
 
   /** Applies one step, or every automatic step ('all'), changing only what is missing; a dry run sends no change. */
   async apply(target: StepId | 'all', o: { dryRun?: boolean; onStep?: (r: StepResult) => void } = {}): Promise<ApplyOutcome> {
     const dryRun = o.dryRun ?? false;
+    await this.refreshState();
     const ctx = this.context(dryRun);
     const before = this.requests;
     const wanted = target === 'all' ? this.steps.filter((s) => s.automation === 'automatic').map((s) => s.id) : [target];
@@ -208,10 +312,10 @@ export class PlanEngine {
         return !!dep && !isSatisfied(dep.status);
       });
       if (current.status === 'failed' || current.status === 'blocked' || unmet.length) {
-        this.options.onProgress?.(`${id}: ${current.status}${unmet.length ? ` (${unmet.join(', ')} not satisfied)` : ''}, not applied. ${current.detail}`);
+        this.options.onProgress?.(`${this.titled(id)}: ${current.status.replace('-', ' ')}${unmet.length ? ` (${unmet.map((d) => this.titled(d)).join(', ')} not satisfied)` : ''}, not applied. ${current.detail}`);
         continue;
       }
-      this.options.onProgress?.(`${dryRun ? 'Planning' : 'Applying'} ${id}…`);
+      this.options.onProgress?.(`${dryRun ? 'Planning' : 'Applying'} ${this.titled(id)}…`);
       try {
         await behaviour.apply(ctx);
       } catch (err) {
@@ -229,14 +333,16 @@ export class PlanEngine {
       }
     }
     results.forEach((r) => o.onStep?.(r));
+    const requests = this.requests - before;
     if (!dryRun) {
       const failedApplies = results.filter((r) => r.detail.startsWith('Apply failed'));
-      recordResults(this.options.state, results, 'apply', this.requests - before, this.options.source);
-      if (failedApplies.length) this.options.state.history.push({ at: new Date().toISOString(), action: 'apply', detail: failedApplies.map((r) => `${r.id}: ${r.detail}`).join(' | ') });
+      await this.persist((s) => {
+        recordResults(s, results, 'apply', requests, this.options.source);
+        if (failedApplies.length) s.history.push({ at: new Date().toISOString(), action: 'apply', detail: failedApplies.map((r) => `${r.id}: ${r.detail}`).join(' | ') });
+      });
     } else {
-      this.options.state.history.push({ at: new Date().toISOString(), action: 'dry-run', requests: this.requests - before, detail: `${ctx.planned.length} planned request(s)` });
+      await this.persist((s) => s.history.push({ at: new Date().toISOString(), action: 'dry-run', requests, detail: `${ctx.planned.length} planned request(s)` }));
     }
-    await this.persist();
     return { results, plannedRequests: ctx.planned, performed: ctx.performed };
   }
 
@@ -248,35 +354,58 @@ export class PlanEngine {
     const na = notApplicableReason(this.profile.provider, this.profile.auth, step);
     if (na) throw new StepNotApplicableError(`${step} does not apply: ${na}`);
     if (!note.trim()) throw new StepNotApplicableError('An attestation needs a note: what you checked and where (the evidence).');
-    attestStep(this.options.state, step, { by: this.options.actor ?? 'unknown', at: new Date().toISOString(), note: note.trim() });
+    const attestation = { by: this.options.actor ?? 'unknown', at: new Date().toISOString(), note: note.trim() };
+    // Saved at once: the attestation stands even if the re-check below cannot reach the pod.
+    await this.persist((s) => attestStep(s, step, attestation));
     const results = await this.status();
     return results.find((r) => r.id === step)!;
   }
-
-  private async persist(): Promise<void> {
-    if (this.options.persist === false) return;
-    await saveState(statePath(this.options.planDir, this.options.environment), this.options.state);
-  }
 }
 
-/** Tests the administrator credentials of an environment with one cheap authenticated read. */
+/**
+ * Tests the administrator credentials of an environment with one cheap authenticated read. A
+ * refusal is recorded (failures in a row, for the lockout warning) and comes back as a
+ * SignInRefusedError; a credential already refused in `signIns` is not sent again.
+ */
 export async function testConnection(
   plan: PlanFile,
   planDir: string,
   environment: string,
   credentials: EnvironmentCredentials,
-  o: { signal?: AbortSignal; onLog?: (e: RequestLogEntry) => void; defaultProxy?: string } = {},
+  o: {
+    signal?: AbortSignal;
+    onLog?: (e: RequestLogEntry) => void;
+    onRetry?: (notice: RetryNotice) => void;
+    defaultProxy?: string;
+    signIns?: SignInLedger;
+    refusedNextStep?: string;
+    actor?: string;
+  } = {},
 ): Promise<{ ok: true; user: string } | { ok: false; error: OracleError | Error }> {
   try {
-    const client = clientFor(plan, planDir, environment, adminAuth(environment, credentials), {
+    const auth = adminAuth(environment, credentials);
+    const client = clientFor(plan, planDir, environment, auth, {
       ...(o.onLog ? { onLog: o.onLog } : {}),
+      ...(o.onRetry ? { onRetry: o.onRetry } : {}),
       ...(o.defaultProxy ? { defaultProxy: o.defaultProxy } : {}),
+      ...(o.signIns ? { signIns: o.signIns } : {}),
     });
     const user = credentials.admin!.username;
-    await findUserByUserName(client, user, o.signal ? { signal: o.signal } : {});
+    const { key, facts } = adminRefusalFacts(credentials.admin!, environment, resolveEnvironment(plan, environment).config.url, o.refusedNextStep ?? CLI_REFUSED_NEXT_STEP);
+    const earlier = client.signIn.refused;
+    if (earlier) return { ok: false, error: new SignInRefusedError(earlier.error, { ...facts, refusedInARow: Math.max(1, await refusedInARow(planDir, environment, key)), refusedEarlierAt: earlier.at }) };
+    try {
+      await findUserByUserName(client, user, o.signal ? { signal: o.signal } : {});
+    } catch (err) {
+      if (err instanceof OracleError && isRefusal(err)) {
+        const count = await recordRefusedSignIn(planDir, environment, key, `${o.actor ?? 'oli'} (process ${process.pid})`).catch(() => 1);
+        return { ok: false, error: new SignInRefusedError(err, { ...facts, refusedInARow: count }) };
+      }
+      throw err;
+    }
+    await recordSignInSuccess(planDir, environment, key, `${o.actor ?? 'oli'} (process ${process.pid})`).catch(() => undefined);
     return { ok: true, user };
   } catch (err) {
     return { ok: false, error: err as Error };
   }
 }
-

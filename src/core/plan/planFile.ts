@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CappedReadError, readFileCapped } from '../io/readCapped';
+import { printable } from '../text/printable';
+import { writeFileAtomic } from '../io/writeAtomic';
 
 export const PLAN_FILE_NAME = 'oracle-learning.json';
 
@@ -30,8 +33,40 @@ const podUrl = z
   .refine((u) => !/\/\/[^/]*@/.test(u), 'must not contain a user name or password')
   .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(u), 'plain http:// is only allowed for a local sandbox on 127.0.0.1/localhost');
 
+const identityDomainUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(u), 'must start with https:// (or http:// for a local sandbox)')
+  .refine((u) => !/\/\/[^/]*@/.test(u), 'must not contain a user name or password');
+
+/**
+ * How the administrator signs in to a pod, most preferred first. No secret is ever here: tokens,
+ * refresh tokens, private keys and passwords live in the OS keyring / VS Code SecretStorage.
+ */
+export const environmentAuthSchema = z
+  .discriminatedUnion('method', [
+    z.strictObject({
+      method: z.literal('oauth').describe('OAuth 3-legged (authorization code + PKCE) with the identity domain of the pod: the most preferred'),
+      identityDomain: identityDomainUrl.describe('The OCI IAM identity domain associated with the pod, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com'),
+      clientId: z.string().min(1).describe('Client ID of the public integrated application (authorization code with PKCE, refresh token; no client secret)'),
+      scope: z
+        .string()
+        .min(1)
+        .describe('Scope of the Fusion resource application, e.g. "urn:opc:resource:fa:instanceid=<id>urn:opc:resource:consumer::all offline_access" (offline_access: a refresh token)'),
+    }),
+    z.strictObject({
+      method: z.literal('jwt').describe("JWT bearer signed with the administrator's own key, registered under API Authentication (oli login --jwt)"),
+      issuer: z.string().min(1).optional().describe('Trusted issuer of the administrator\'s key under API Authentication (default: oli-admin.<user name>)'),
+    }),
+    z.strictObject({ method: z.literal('basic').describe('User name and password (Basic): the least preferred; many pods refuse it') }),
+  ])
+  .describe('How the administrator signs in to this pod: "oauth" (preferred), "jwt", or "basic" (least preferred; the default when absent). No secret here.');
+export type EnvironmentAuth = z.infer<typeof environmentAuthSchema>;
+export type SignInMethod = EnvironmentAuth['method'];
+
 export const environmentSchema = z.strictObject({
   url: podUrl.describe('Pod URL, e.g. https://abcd-dev1.fa.us2.oraclecloud.com'),
+  auth: environmentAuthSchema.optional(),
   caFile: z.string().optional().describe('Extra CA certificate file (PEM), relative to the plan file'),
   proxy: z
     .string()
@@ -182,11 +217,14 @@ function tooLarge(path: string): PlanFileError {
 
 export function parsePlan(text: string, path = PLAN_FILE_NAME): PlanFile {
   if (text.length > MAX_PLAN_BYTES) throw tooLarge(path);
+  // Editors on Windows save UTF-8 with a byte order mark: it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new PlanFileError(path, 'invalid-json', `${path} is not valid JSON (${(err as Error).message}). Fix the syntax or recreate it with 'oli init'.`);
+    // The parser quotes the text it stopped at: an invisible character is shown escaped, not printed.
+    throw new PlanFileError(path, 'invalid-json', `${path} is not valid JSON (${printable((err as Error).message)}). Fix the syntax or recreate it with 'oli init'.`);
   }
   const parsed = planFileSchema.safeParse(json);
   if (!parsed.success) throw new PlanFileError(path, 'invalid', `${path} is not a valid plan: ${formatIssues(parsed.error)}.`);
@@ -196,13 +234,14 @@ export function parsePlan(text: string, path = PLAN_FILE_NAME): PlanFile {
 export async function loadPlan(path: string): Promise<PlanFile> {
   let text: string;
   try {
-    // Refused before reading: a huge file never reaches memory.
-    if ((await stat(path)).size > MAX_PLAN_BYTES) throw tooLarge(path);
-    text = await readFile(path, 'utf8');
+    // Refused while reading: a huge file (or a link to a device) never reaches memory.
+    text = (await readFileCapped(path, MAX_PLAN_BYTES, { what: path })).toString('utf8');
   } catch (err) {
-    if (err instanceof PlanFileError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new PlanFileError(path, 'missing', `No plan file at ${path}. Create one with 'oli init' (or the "Create Plan" command in VS Code).`);
+    if (err instanceof CappedReadError) {
+      if (err.reason === 'too-large') throw tooLarge(path);
+      if (err.reason === 'not-found') throw new PlanFileError(path, 'missing', `No plan file at ${path}. Create one with 'oli init' (or the "Create Plan" command in VS Code).`);
+      throw new PlanFileError(path, 'unreadable', `${err.message}.`);
+    }
     throw new PlanFileError(path, 'unreadable', `Cannot read ${path}: ${(err as Error).message}.`);
   }
   return parsePlan(text, path);
@@ -213,12 +252,24 @@ export function serializePlan(plan: PlanFile): string {
   return JSON.stringify(checked, null, 2) + '\n';
 }
 
+/**
+ * Writes the plan atomically (a temp file, then a rename): an editor, a file watcher or another
+ * command never reads half a plan, and a crash leaves the previous one. A plan file that is a
+ * symbolic link is replaced where it points.
+ */
 export async function savePlan(path: string, plan: PlanFile): Promise<void> {
-  await writeFile(path, serializePlan(plan), 'utf8');
+  const text = serializePlan(plan);
+  const target = await realpath(path).catch(() => path);
+  await writeFileAtomic(target, text);
 }
 
 export function planPath(workspaceRoot: string): string {
   return join(workspaceRoot, PLAN_FILE_NAME);
+}
+
+/** How the administrator signs in to an environment: its `auth`, else Basic (the plans written before sign-in methods). */
+export function environmentAuth(plan: PlanFile, environment: string): EnvironmentAuth {
+  return plan.environments[environment]?.auth ?? { method: 'basic' };
 }
 
 /** The environment to use: the named one, else the default, else the only one. */

@@ -1,3 +1,4 @@
+import { markdownCell, printable } from '../text/printable';
 import type { PlanFile } from './planFile';
 import { BASIS_LEGEND, BASIS_MARK, type Basis, type StepResult } from './result';
 import type { EnvironmentState, HistoryEntry } from './stateStore';
@@ -68,14 +69,15 @@ export function buildReport(input: { plan: PlanFile; environment: string; url: s
   };
 }
 
-const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Every value in the report comes from the pod, the plan, a learner file or a note: escaped the same way. */
+const md = (s: string) => markdownCell(s.replace(/\r?\n/g, ' '));
 
 export function reportToMarkdown(r: Report): string {
   const lines = [
     `# Oracle Learning integration report: ${r.provider} (${r.auth})`,
     '',
-    `- Environment: **${r.environment.name}** (${r.environment.url})`,
-    `- Generated: ${r.generatedAt} by ${r.generatedBy}`,
+    `- Environment: **${md(r.environment.name)}** (${md(r.environment.url)})`,
+    `- Generated: ${r.generatedAt} by ${md(r.generatedBy)}`,
     `- Summary: ${Object.entries(r.summary).map(([k, v]) => `${v} ${k}`).join(', ')}`,
     ...(r.probe ? [`- Last probe: ${r.probe.at}${r.probe.summary ? ` (${r.probe.summary})` : ''}`] : []),
     ...(r.health ? [`- Last health: ${r.health.at}: ${r.health.level} (${r.health.summary})`] : []),
@@ -91,13 +93,14 @@ export function reportToMarkdown(r: Report): string {
   ];
   const attested = r.steps.filter((s) => s.attestation);
   if (!attested.length) lines.push('None.');
-  for (const s of attested) lines.push(`- \`${s.id}\`: ${s.attestation!.by}, ${s.attestation!.at}: ${md(s.attestation!.note)}`);
+  for (const s of attested) lines.push(`- \`${s.id}\`: ${md(s.attestation!.by)}, ${md(s.attestation!.at)}: ${md(s.attestation!.note)}`);
   lines.push('', '## Evidence', '');
   for (const s of r.steps) {
     if (!s.checks.length && !s.evidence) continue;
     lines.push(`### ${s.title}`, '');
     for (const c of s.checks) lines.push(`- ${c.outcome.toUpperCase()} [${BASIS_MARK[c.basis]}] ${md(c.message)}`);
-    if (s.evidence) lines.push('', '```json', JSON.stringify(s.evidence, null, 2), '```');
+    // JSON escapes C0 controls itself; C1 and bidi controls are escaped per line, and a ``` in a value cannot close the block.
+    if (s.evidence) lines.push('', '```json', ...JSON.stringify(s.evidence, null, 2).split('\n').map((l) => printable(l).replace(/```/g, '\\u0060\\u0060\\u0060')), '```');
     lines.push('');
   }
   if (r.rotation) lines.push('## Certificate rotation', '', ...rotationToMarkdown(r.rotation), '');

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { writeFileAtomic } from '../io/writeAtomic';
 import { STEP_IDS } from './stepIds';
 import { attestationSchema, stepResultSchema, type Attestation, type StepResult } from './result';
 import { learnedSchema } from './learned';
@@ -26,6 +28,10 @@ const historyEntrySchema = z.strictObject({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
+/** Failed sign-ins in a row of one credential (by user and pod; never the secret), reset by a success. */
+const signInRecordSchema = z.strictObject({ refusedInARow: z.number().int().nonnegative(), lastRefusedAt: z.string() });
+export type SignInRecord = z.infer<typeof signInRecordSchema>;
+
 export const environmentStateSchema = z.strictObject({
   version: z.literal(1),
   environment: z.string(),
@@ -34,6 +40,7 @@ export const environmentStateSchema = z.strictObject({
   history: z.array(historyEntrySchema),
   /** What `oli probe` confirmed on the pod (issue 10); later status and apply use it. */
   probe: learnedSchema.optional(),
+  signIns: z.record(z.string(), signInRecordSchema).optional(),
   /** The last `oli health` (issue 14): the VS Code tree shows it. */
   health: healthReportSchema.optional(),
   /** The certificate rotation in progress, or the last one (issue 14), stage by stage with its evidence. */
@@ -83,15 +90,139 @@ export async function loadState(path: string, environment: string): Promise<Envi
 }
 
 /**
- * Writes atomically (temp file + rename). The temp name is unique per write, so two saves at once
- * (two operations in one VS Code window, or two `oli` runs) never rename each other's file.
+ * Writes the whole state atomically. Only for a new file or a test: a command updates the state
+ * with `updateState`, which re-reads it under the lock so that nothing another writer saved is lost.
  */
 export async function saveState(path: string, state: EnvironmentState): Promise<void> {
   const trimmed = { ...state, history: state.history.slice(-MAX_HISTORY) };
+  await writeFileAtomic(path, JSON.stringify(trimmed, null, 2) + '\n');
+}
+
+/** What a lock file holds: who took it and when (no secret). */
+const lockSchema = z.looseObject({ owner: z.string(), pid: z.number().int(), host: z.string(), since: z.string(), token: z.string() });
+type LockInfo = z.infer<typeof lockSchema>;
+
+export interface StateLockOptions {
+  /** Who takes the lock, shown to a writer that has to wait (e.g. "oli attest", "VS Code"). */
+  owner?: string;
+  /** A lock older than this is stale (its holder died without removing it), default 30 s; an update holds it for milliseconds. */
+  staleMs?: number;
+  /** How long to wait for another writer, default 15 s. */
+  waitMs?: number;
+}
+
+export class StateLockError extends StateFileError {}
+
+const LOCK_STALE_MS = 30_000;
+const LOCK_WAIT_MS = 15_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readLock(lockPath: string): Promise<{ info?: LockInfo; ageMs: number } | undefined> {
+  try {
+    const [text, st] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+    let info: LockInfo | undefined;
+    try {
+      const parsed = lockSchema.safeParse(JSON.parse(text));
+      if (parsed.success) info = parsed.data;
+    } catch {
+      /* being written, or garbage */
+    }
+    const since = info ? Date.parse(info.since) : NaN;
+    return { ...(info ? { info } : {}), ageMs: Date.now() - (Number.isNaN(since) ? st.mtimeMs : since) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function staleReason(lock: { info?: LockInfo; ageMs: number }, staleMs: number): string | undefined {
+  if (lock.info && lock.info.host === hostname() && lock.info.pid !== process.pid && !processAlive(lock.info.pid)) return `its process ${lock.info.pid} has ended`;
+  if (lock.ageMs > staleMs) return `it is ${Math.round(lock.ageMs / 1000)} s old`;
+  return undefined;
+}
+
+/**
+ * Runs `work` holding `<path>.lock`, a lock file created exclusively with its owner, process, host
+ * and time. A writer that finds it waits (polling) for it to go; a stale lock (its process ended,
+ * or older than `staleMs`) is moved aside and taken over.
+ */
+export async function withStateLock<T>(path: string, work: () => Promise<T>, o: StateLockOptions = {}): Promise<T> {
+  const lockPath = `${path}.lock`;
+  const staleMs = o.staleMs ?? LOCK_STALE_MS;
+  const deadline = Date.now() + (o.waitMs ?? LOCK_WAIT_MS);
+  const mine: LockInfo = { owner: o.owner ?? 'oli', pid: process.pid, host: hostname(), since: '', token: randomBytes(8).toString('hex') };
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, JSON.stringify(trimmed, null, 2) + '\n', 'utf8');
-  await rename(tmp, path);
+  for (let round = 0; ; round++) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      try {
+        mine.since = new Date().toISOString();
+        await handle.writeFile(JSON.stringify(mine) + '\n', 'utf8');
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateLockError(`Cannot lock ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check that the folder is writable.`);
+    }
+    const held = await readLock(lockPath);
+    if (!held) continue;
+    const stale = staleReason(held, staleMs);
+    if (stale) {
+      // Moved aside under a unique name: of two writers recovering it at once, one wins the rename.
+      const aside = `${lockPath}.${mine.token}.stale`;
+      try {
+        await rename(lockPath, aside);
+        const moved = await readLock(aside);
+        if (moved && moved.info?.token !== held.info?.token && !staleReason(moved, staleMs)) {
+          // A fresh lock was taken between our read and the rename: give it back.
+          await rename(aside, lockPath).catch(() => undefined);
+        } else await unlink(aside).catch(() => undefined);
+      } catch {
+        /* someone else recovered it */
+      }
+      continue;
+    }
+    if (Date.now() > deadline) {
+      const who = held.info ? `${held.info.owner} (process ${held.info.pid} on ${held.info.host}, since ${held.info.since})` : 'another writer';
+      throw new StateLockError(`${path} is being updated by ${who}. Wait for it to finish and run this again; if no such process runs, delete ${lockPath}.`);
+    }
+    await new Promise((r) => setTimeout(r, Math.min(200, 10 + round * 5) + Math.random() * 20));
+  }
+  try {
+    return await work();
+  } finally {
+    const now = await readLock(lockPath).catch(() => undefined);
+    // Only our own lock is removed (a writer that judged ours stale may hold the file now).
+    if (now?.info?.token === mine.token) await unlink(lockPath).catch(() => undefined);
+  }
+}
+
+/**
+ * Updates an environment's state under its lock: re-reads the file, applies `change`, writes it
+ * atomically. Attestations, results and history written meanwhile by another command (the CLI,
+ * VS Code, another window) are kept: each writer adds its own change to what is on disk.
+ */
+export async function updateState(path: string, environment: string, change: (state: EnvironmentState) => void, o: StateLockOptions = {}): Promise<EnvironmentState> {
+  return withStateLock(
+    path,
+    async () => {
+      const state = await loadState(path, environment);
+      change(state);
+      state.history = state.history.slice(-MAX_HISTORY);
+      await saveState(path, state);
+      return state;
+    },
+    o,
+  );
 }
 
 export function recordResults(state: EnvironmentState, results: StepResult[], action: HistoryEntry['action'], requests?: number, source?: HistoryEntry['source']): void {

@@ -364,7 +364,7 @@ export async function runWhy(o: WhyOptions): Promise<WhyReport> {
   const provider = ctx.profile.provider.displayName;
   const delivery = deliveryOf(ctx.plan.provider, provider);
   o.onProgress?.(`Following ${o.learner}'s completion of ${o.content} on ${o.environment}…`);
-  await session.assertReachable();
+  await session.signIn(() => ctx.integrationUser());
   const resolver = new OracleXapiResolver(ctx.client, ctx.signal, resolverSettingsOf(ctx.state.probe));
   const [learner, content, providerLink, userLink, credentials, statements] = await Promise.all([
     learnerLink(resolver, ctx.plan.learnerIdentifier, o.learner, provider),

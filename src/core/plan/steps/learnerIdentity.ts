@@ -1,6 +1,6 @@
-import { scimUserSchema, ScimLookupError, type ScimLookupLearned } from '../../../oracle/scimUsers';
+import { ScimLookupError, type ScimLookupLearned } from '../../../oracle/scimUsers';
 import { checkIdentities, readIdentifiers, type IdentityReport } from '../identity';
-import type { StepContext } from '../context';
+import { LEARNER_SAMPLE_SIZE, type StepContext } from '../context';
 import { fail, info, pass, unknown, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
 
 /** Users read at most, in a status, when the pod accepts no email filter (a fuller check: oli identity). */
@@ -12,7 +12,7 @@ function lookupOptions(ctx: StepContext, onLearn: (l: ScimLookupLearned) => void
   return { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(scim ? { settings: scim } : {}), onLearn, maxScanUsers: STATUS_MAX_SCAN };
 }
 
-const SAMPLE_SIZE = 50;
+const SAMPLE_SIZE = LEARNER_SAMPLE_SIZE;
 
 /** Learner identity: every learner must resolve to exactly one active user by the configured identifier. */
 export const learnerIdentity: StepBehaviour = {
@@ -42,13 +42,7 @@ async function checkLearners(ctx: StepContext): Promise<CheckOutcome> {
     } else {
       // No list: a fixed-size sample of the tenant's users, checked the same way (two requests whatever the tenant size).
       source = `a sample of ${SAMPLE_SIZE} users`;
-      const page = await ctx.client.scimList('/hcmRestApi/scim/Users', scimUserSchema, {
-        attributes: 'userName,emails,active',
-        count: SAMPLE_SIZE,
-        maxItems: SAMPLE_SIZE,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      const active = page.resources.filter((u) => u.active);
+      const active = (await ctx.learnerSample()).filter((u) => u.active);
       const values: string[] = [];
       let withoutEmail = 0;
       for (const u of active) {

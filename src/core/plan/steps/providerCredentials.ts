@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { inspectCertificates } from '../../inspect/certificates';
-import { assertSize } from '../../inspect/errors';
+import { MAX_DOCUMENT_BYTES } from '../../inspect/errors';
+import { readFileCapped } from '../../io/readCapped';
 import { refusalOf } from '../../../oracle/privileges';
 import { OracleError } from '../../../oracle/errors';
 import { describeError, type StepContext } from '../context';
@@ -9,10 +9,9 @@ import type { SubCheck } from '../result';
 import { fail, info, pass, unknown, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
 import { readAsProvider } from './guided';
 
-/** Reads a file named in the plan, refusing one above the inspector's 10 MB limit before reading it. */
-async function readLimited(path: string, what: string): Promise<Buffer> {
-  assertSize((await stat(path)).size, what);
-  return readFile(path);
+/** Reads a regular file named in the plan, refusing it once past the inspector's 10 MB limit (a device such as /dev/zero is refused). */
+function readLimited(path: string, what: string): Promise<Buffer> {
+  return readFileCapped(path, MAX_DOCUMENT_BYTES, { what, regularOnly: true });
 }
 
 /** Characters that make an issuer differ from what the provider sends while looking the same. */

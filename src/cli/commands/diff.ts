@@ -18,7 +18,8 @@ id), and the issuer and certificate (the certificate each environment uses, a ro
 Authentication attestation, a call as the integration user). A fact that cannot be read on one side
 is listed as not comparable, never as a difference. One environment that cannot be read at all
 does not hide the other: what it holds is printed (exit 2).
-Credentials per environment: OLI_USERNAME_<ENV>/OLI_PASSWORD_<ENV>, else OLI_USERNAME/OLI_PASSWORD.
+Credentials per environment, as for any command (an oli login session, or for Basic
+OLI_USERNAME_<ENV>/OLI_PASSWORD_<ENV>, else OLI_USERNAME/OLI_PASSWORD).
 Exit 0 when nothing differs, 1 when something differs or cannot be compared, 2 on a usage or connection error.
 ${TIMEOUT_HELP}`,
   options: { ...PLAN_OPTIONS, out: { type: 'string' } },

@@ -13,8 +13,8 @@ OLI_PASSWORD, and OLI_CLIENT_ID / OLI_CLIENT_SECRET for the OAuth variant).
 Exit 0 when every step is done, attested or not applicable; 1 when a step needs action or failed;
 2 on a usage or connection error. --verbose (or OLI_TRACE=1) traces every request (redacted).
 --all-envs: every environment of the plan at once, in parallel, as a matrix of steps × environments
-(each environment's credentials: OLI_USERNAME_<ENV>/OLI_PASSWORD_<ENV>, else OLI_USERNAME/
-OLI_PASSWORD); an environment that cannot be read is said in its column and never hides the
+(each environment's own sign-in: an oli login session, or for Basic OLI_USERNAME_<ENV>/
+OLI_PASSWORD_<ENV>, else OLI_USERNAME/OLI_PASSWORD); an environment that cannot be read is said in its column and never hides the
 others (exit 2 then). --json: {"environments":[status of each, or {"environment","error"}]}.
 ${TIMEOUT_HELP}`,
   options: { ...PLAN_OPTIONS, 'all-envs': { type: 'boolean' } },

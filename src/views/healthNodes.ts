@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
+import { ICON } from './icons';
 import type { HealthFinding, HealthLevel, HealthReport } from '../core/health/report';
 import { healthSummary } from '../core/health/report';
 import { sortedFindings } from '../core/health/render';
 import { basisLine, when, type EnvironmentNode, type IntegrationNode } from './treeNodes';
 
 const LOOK: Record<HealthLevel, { icon: string; color?: string; label: () => string }> = {
-  ok: { icon: 'pass-filled', color: 'testing.iconPassed', label: () => vscode.l10n.t('ok') },
-  info: { icon: 'info', color: 'descriptionForeground', label: () => vscode.l10n.t('info') },
-  warning: { icon: 'warning', color: 'list.warningForeground', label: () => vscode.l10n.t('warning') },
-  unknown: { icon: 'question', label: () => vscode.l10n.t('could not be read') },
-  error: { icon: 'error', color: 'list.errorForeground', label: () => vscode.l10n.t('error') },
+  ok: { icon: ICON.done, color: 'testing.iconPassed', label: () => vscode.l10n.t('ok') },
+  info: { icon: ICON.info, color: 'descriptionForeground', label: () => vscode.l10n.t('info') },
+  warning: { icon: ICON.warn, color: 'list.warningForeground', label: () => vscode.l10n.t('warning') },
+  unknown: { icon: ICON.unknown, label: () => vscode.l10n.t('could not be read') },
+  error: { icon: ICON.failed, color: 'list.errorForeground', label: () => vscode.l10n.t('error') },
 };
 
 export function healthIcon(level: HealthLevel): vscode.ThemeIcon {
@@ -29,7 +30,8 @@ export class HealthNode implements IntegrationNode {
     readonly parent: EnvironmentNode,
     readonly report: HealthReport | undefined,
   ) {
-    this.id = `${parent.id}/health`;
+    // A new id per report: the view opens each new set of findings (its remembered state is per id).
+    this.id = `${parent.id}/health${report ? `@${report.at}` : ''}`;
   }
 
   get environment(): string {
@@ -42,10 +44,9 @@ export class HealthNode implements IntegrationNode {
 
   toTreeItem(): vscode.TreeItem {
     const r = this.report;
-    // Always expandable, so the view keeps it open when the first findings arrive.
-    const item = new vscode.TreeItem(vscode.l10n.t('Health'), vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(vscode.l10n.t('Health'), r ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.iconPath = r ? healthIcon(r.level) : new vscode.ThemeIcon('pulse');
+    item.iconPath = r ? healthIcon(r.level) : new vscode.ThemeIcon(ICON.health);
     item.description = r ? `${healthSummary(r.findings)} · ${when(r.at)}` : vscode.l10n.t('not checked: run "Check Health"');
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${vscode.l10n.t('Health of {0}', this.environment)}**\n\n`);

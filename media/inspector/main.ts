@@ -281,6 +281,8 @@ function renderExplanation(m: Extract<ToWebview, { type: 'xapi-explanation' }>):
         { class: 'cert', 'data-lands': String(r.lands) },
         el('p', { class: r.lands ? 'ok' : 'bad' }, `#${r.index + 1}: ${r.lands ? `✔ ${s('lands', 'would land')}` : `✖ ${s('blocked', 'would not land')}`}${r.learner ? ` · ${r.learner.userName}` : ''}${r.content ? ` · ${r.content.title}` : ''}`),
         el('ul', {}, ...r.reasons.map((x) => el('li', { class: 'bad', 'data-reason': x.code }, el('span', { class: 'check-id' }, x.code), ` ${x.message}`))),
+        // Issue 14: the whole way into Oracle, checked link by link (the host asks, prefilled from this statement).
+        button(`xapi-why-${r.index}`, s('why', "Why didn't this land?"), () => send({ type: 'why-xapi', text: inputs['xapi-input']!.value, index: r.index }), true),
       ),
     );
   }

@@ -39,7 +39,8 @@ export function signInAgainCli(environment: string, method: 'oauth' | 'jwt'): st
 
 /** The credentials of `l.environment` for a command that talks to the pod. */
 export async function cliCredentials(l: CliCredentialInput, io: CliIO, settings: IdentityDomainSettings = {}): Promise<EnvironmentCredentials> {
-  const fromEnv = await new EnvCredentialStore(io.env).get();
+  // Per environment: OLI_USERNAME_<ENV> / OLI_PASSWORD_<ENV> win over the plain pair (oli status --all-envs, oli diff).
+  const fromEnv = await new EnvCredentialStore(io.env).get(l.environment);
   const auth = environmentAuth(l.plan, l.environment);
   if (auth.method === 'basic') return fromEnv;
   const out: EnvironmentCredentials = fromEnv.providerClient ? { providerClient: fromEnv.providerClient } : {};

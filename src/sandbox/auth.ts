@@ -24,7 +24,7 @@ export function may(principal: Principal, grant: Grant): boolean {
 export type AuthFailureReason =
   | 'missing-credentials' | 'malformed-authorization' | 'unknown-user' | 'inactive-user' | 'bad-password'
   | 'malformed-jwt' | 'jwt-alg-not-rs256' | 'jwt-unknown-x5t' | 'jwt-bad-signature' | 'jwt-wrong-issuer'
-  | 'jwt-no-subject' | 'jwt-missing-exp' | 'jwt-expired' | 'unknown-token' | 'expired-token'
+  | 'jwt-no-subject' | 'jwt-missing-exp' | 'jwt-expired' | 'jwt-certificate-expired' | 'unknown-token' | 'expired-token'
   | 'basic-disabled' | 'token-bad-signature' | 'token-wrong-issuer' | 'token-wrong-audience' | 'token-expired';
 
 /** A rejected credential: the HTTP answer is a generic 401, `reason` goes to the auth-failure log. */
@@ -90,7 +90,10 @@ export function verifyJwt(tenant: Tenant, token: string, nowMs: number): Sandbox
   if (header.data.alg !== 'RS256') throw new AuthError('jwt-alg-not-rs256', BAD_TOKEN);
   const registration = header.data.x5t ? [...tenant.apiAuthProviders.values()].find((r) => r.x5t === header.data.x5t) : undefined;
   if (!registration) throw new AuthError('jwt-unknown-x5t', BAD_TOKEN);
-  const key = new X509Certificate(registration.certificatePem).publicKey;
+  const certificate = new X509Certificate(registration.certificatePem);
+  // [INF] Oracle does not document it, but a certificate past its validity is not trusted.
+  if (nowMs > Date.parse(certificate.validTo)) throw new AuthError('jwt-certificate-expired', BAD_TOKEN);
+  const key = certificate.publicKey;
   const signatureOk = s.length > 0 && verify('sha256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'));
   if (!signatureOk) throw new AuthError('jwt-bad-signature', BAD_TOKEN);
   const claims = JwtClaims.safeParse(decodeJson(p));

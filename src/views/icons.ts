@@ -40,6 +40,8 @@ export const ICON = {
   showLog: 'output',
   probe: 'telescope',
   restricted: 'workspace-untrusted',
+  // after the setup (issue 14)
+  health: 'pulse',
 } as const;
 
 export type IconId = (typeof ICON)[keyof typeof ICON];

@@ -26,6 +26,8 @@ export const toHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('inspect-xapi'), text: z.string().min(1).max(MAX_INPUT) }),
   /** "Would these completions land?" against the connected environment (the host asks the pod). */
   z.object({ type: z.literal('explain-xapi'), text: z.string().min(1).max(MAX_INPUT) }),
+  /** "Why didn't this land?" for statement `index` of the input (the host opens the timeline, prefilled). */
+  z.object({ type: z.literal('why-xapi'), text: z.string().min(1).max(MAX_INPUT), index: z.number().int().min(0).max(100_000) }),
   /** Open a JWT or xAPI file (the host shows the file dialog and reads it). */
   z.object({ type: z.literal('pick-file'), tab: z.enum(INSPECTOR_TABS) }),
   /** Copy a value (thumbprint, claim) to the clipboard through the host. */

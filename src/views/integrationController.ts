@@ -215,6 +215,7 @@ export class IntegrationController {
       // The engine re-reads the state file and saves its changes under the file's lock (other
       // windows and the CLI may write it too); the model adopts what it saved.
       state: structuredClone(this.model.state(env)),
+      source: 'vscode',
       ...networkSettings(),
       actor: currentActor(),
       signIns: this.signIns,

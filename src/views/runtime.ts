@@ -15,6 +15,8 @@ import { registerPracticeCommands } from '../commands/practiceCommands';
 import { registerInspectorCommands } from '../commands/inspectorCommands';
 import { registerLogCommands } from '../commands/logCommands';
 import { registerProbeCommands } from '../commands/probeCommands';
+import { registerOperationsCommands, type OperationsViews } from '../commands/operationsCommands';
+import { CertificateStatusBar } from './certificateStatusBar';
 import { registerTrustCommands } from '../commands/trustCommands';
 import { registerSignInCommands } from '../commands/signInCommands';
 import { SecretStorageSignInStore, SignInAccounts } from './authProvider';
@@ -77,6 +79,9 @@ export interface OliExtensionApi {
   /** The sign-ins (OAuth with the identity domain, own JWT key) and their Accounts-menu providers. */
   accounts: SignInAccounts;
   timings: ExtensionTimings;
+  /** Issue 14: the inbound certificate's warning, the why timeline and the environments matrix. */
+  certificateBar: CertificateStatusBar;
+  operations: OperationsViews;
 }
 
 /** Wires the core (plan, engine, credentials) to the UI (views, commands). No logic of its own. */
@@ -129,6 +134,8 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   registerProbeCommands(registry, deps);
   registerTrustCommands(registry);
   registerSignInCommands(registry, deps, accounts);
+  const certificateBar = own(new CertificateStatusBar(model));
+  const operations = registerOperationsCommands(registry, deps, certificateBar);
 
   const updateBadge = () => {
     const env = model.activeEnvironment;
@@ -172,5 +179,5 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     .info(
       `activated in ${timings.activateMs.toFixed(1)} ms; runtime loaded in ${timings.runtimeLoadMs.toFixed(1)} ms and started in ${timings.runtimeStartMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.appHost})`,
     );
-  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, accounts, timings };
+  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, accounts, timings, certificateBar, operations };
 }

@@ -31,7 +31,8 @@ export function basisLine(basis: Basis): string {
   return vscode.l10n.t('Basis: sandbox stand-in (not Oracle\'s).');
 }
 
-function when(ts: string): string {
+/** A timestamp in the user's locale (the string itself when it is not a date). */
+export function when(ts: string): string {
   const d = new Date(ts);
   return Number.isNaN(d.getTime()) ? ts : d.toLocaleString();
 }

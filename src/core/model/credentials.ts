@@ -91,14 +91,25 @@ export function parseCredentialKey(key: string): { environment: string; origin: 
   return undefined;
 }
 
-/** CLI store: OLI_USERNAME / OLI_PASSWORD for the admin, OLI_CLIENT_ID / OLI_CLIENT_SECRET for the confidential app. */
+/**
+ * CLI store: OLI_USERNAME / OLI_PASSWORD for the admin, OLI_CLIENT_ID / OLI_CLIENT_SECRET for the
+ * confidential app. Per environment (`oli status --all-envs`, `oli diff`): OLI_USERNAME_<ENV> and
+ * OLI_PASSWORD_<ENV> (ENV upper-cased, other characters as `_`, e.g. OLI_PASSWORD_PROD) win over
+ * the plain pair when both are set; the same for the client pair.
+ */
 export class EnvCredentialStore implements CredentialStore {
   constructor(private readonly env: NodeJS.ProcessEnv) {}
-  async get(): Promise<EnvironmentCredentials> {
+  async get(environment?: string, _url?: string): Promise<EnvironmentCredentials> {
+    const suffix = environment ? `_${environment.toUpperCase().replace(/[^A-Z0-9]/g, '_')}` : '';
+    const pair = (a: string, b: string): [string | undefined, string | undefined] => {
+      const own: [string | undefined, string | undefined] = [this.env[`${a}${suffix}`], this.env[`${b}${suffix}`]];
+      return suffix && own[1] ? own : [this.env[a], this.env[b]];
+    };
     const out: EnvironmentCredentials = {};
-    const { OLI_USERNAME, OLI_PASSWORD, OLI_CLIENT_ID, OLI_CLIENT_SECRET } = this.env;
-    if (OLI_USERNAME && OLI_PASSWORD) out.admin = { kind: 'basic', username: OLI_USERNAME, password: OLI_PASSWORD };
-    if (OLI_CLIENT_SECRET) out.providerClient = { kind: 'oauth-client', clientId: OLI_CLIENT_ID ?? '', clientSecret: OLI_CLIENT_SECRET };
+    const [username, password] = pair('OLI_USERNAME', 'OLI_PASSWORD');
+    const [clientId, clientSecret] = pair('OLI_CLIENT_ID', 'OLI_CLIENT_SECRET');
+    if (username && password) out.admin = { kind: 'basic', username, password };
+    if (clientSecret) out.providerClient = { kind: 'oauth-client', clientId: clientId ?? '', clientSecret };
     return out;
   }
   async set(): Promise<void> {

@@ -49,6 +49,8 @@ export interface EngineOptions {
   refusedNextStep?: string;
   /** Proxy for environments whose plan entry names none (VS Code passes its http.proxy setting). */
   defaultProxy?: string;
+  /** Where it runs, kept in the history entries it writes (a history view tells CLI runs from VS Code's). */
+  source?: 'cli' | 'vscode';
 }
 
 export interface ApplyOutcome {
@@ -273,7 +275,7 @@ export class PlanEngine {
     const before = this.requests;
     const results = await this.checkAll(this.context(), o.onStep);
     const requests = this.requests - before;
-    await this.persist((s) => recordResults(s, results, 'status', requests));
+    await this.persist((s) => recordResults(s, results, 'status', requests, this.options.source));
     return results;
   }
 
@@ -335,7 +337,7 @@ export class PlanEngine {
     if (!dryRun) {
       const failedApplies = results.filter((r) => r.detail.startsWith('Apply failed'));
       await this.persist((s) => {
-        recordResults(s, results, 'apply', requests);
+        recordResults(s, results, 'apply', requests, this.options.source);
         if (failedApplies.length) s.history.push({ at: new Date().toISOString(), action: 'apply', detail: failedApplies.map((r) => `${r.id}: ${r.detail}`).join(' | ') });
       });
     } else {

@@ -75,6 +75,11 @@ export const environmentSchema = z.strictObject({
     .optional()
     .describe('HTTPS proxy URL for this environment'),
   production: z.boolean().optional().describe('Marks a production pod: applying asks for confirmation'),
+  certificate: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The inbound certificate registered in this environment, when it differs from jwt.certificate (written by oli rotate-cert while environments rotate one by one); relative to the plan file'),
 });
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 
@@ -89,6 +94,21 @@ export const scheduledProcessesSchema = z.strictObject({
 });
 export type ScheduledProcessIds = z.infer<typeof scheduledProcessesSchema>;
 export type ScheduledProcessKey = keyof ScheduledProcessIds;
+
+/** Thresholds of `oli health` (and of the certificate warning in the VS Code status bar). */
+export const healthSettingsSchema = z.strictObject({
+  certificateWarningDays: z.number().int().min(1).max(365).optional().describe('Warn this many days before the inbound certificate expires (default 30)'),
+  longWaitMinutes: z.number().int().min(5).max(10080).optional().describe('A run of a scheduled process still waiting this long after its scheduled time is a finding (default 120)'),
+  longRunMinutes: z.number().int().min(5).max(10080).optional().describe('A run still running this long is a finding (default 360)'),
+  contentSyncMaxAgeHours: z.number().int().min(1).max(720).optional().describe('The content sync\'s last success older than this is a finding (default 48)'),
+});
+export type HealthSettings = Required<z.infer<typeof healthSettingsSchema>>;
+export const DEFAULT_HEALTH_SETTINGS: HealthSettings = { certificateWarningDays: 30, longWaitMinutes: 120, longRunMinutes: 360, contentSyncMaxAgeHours: 48 };
+
+/** The plan's health thresholds with the defaults filled in. */
+export function healthSettingsOf(plan: PlanFile): HealthSettings {
+  return { ...DEFAULT_HEALTH_SETTINGS, ...(plan.health ?? {}) };
+}
 
 const noWhitespaceEdges = (s: string) => s === s.trim();
 
@@ -158,6 +178,7 @@ export const planFileSchema = z
       })
       .default({ application: 'EarHcmEss', startTime: '02:00' }),
     identitySample: z.string().optional().describe('CSV or text file of learner identifiers checked by the learner-identity step'),
+    health: healthSettingsSchema.optional().describe('Thresholds of oli health and of the certificate warning (VS Code status bar)'),
   })
   .superRefine((p, ctx) => {
     const xapi = !AICC_PROVIDERS.includes(p.provider);
@@ -252,6 +273,11 @@ export function environmentAuth(plan: PlanFile, environment: string): Environmen
 }
 
 /** The environment to use: the named one, else the default, else the only one. */
+/** The inbound certificate file of an environment: its own (a rotation done there first), else the plan's jwt.certificate. */
+export function certificateOf(plan: PlanFile, environment: string): string | undefined {
+  return plan.environments[environment]?.certificate ?? plan.jwt?.certificate;
+}
+
 export function resolveEnvironment(plan: PlanFile, name?: string): { name: string; config: EnvironmentConfig } {
   const names = Object.keys(plan.environments);
   const chosen = name ?? plan.defaultEnvironment ?? (names.length === 1 ? names[0] : undefined);

@@ -7,17 +7,24 @@ import { writeFileAtomic } from '../io/writeAtomic';
 import { STEP_IDS } from './stepIds';
 import { attestationSchema, stepResultSchema, type Attestation, type StepResult } from './result';
 import { learnedSchema } from './learned';
+import { healthReportSchema } from '../health/report';
+import { rotationSchema } from '../rotation/state';
 
 export const STATE_DIR = '.oracle-learning';
 
 const historyEntrySchema = z.strictObject({
+  // status, apply...: the engine; health, why: oli health / oli why (and VS Code); rotation: a stage of oli rotate-cert.
   at: z.string(),
-  action: z.enum(['status', 'apply', 'attest', 'unattest', 'dry-run', 'probe']),
+  action: z.enum(['status', 'apply', 'attest', 'unattest', 'dry-run', 'probe', 'health', 'why', 'rotation']),
   step: z.enum(STEP_IDS).optional(),
   status: z.string().optional(),
   by: z.string().optional(),
   requests: z.number().int().nonnegative().optional(),
   detail: z.string().optional(),
+  /** health and why: the level or verdict of the run (ok, warning, error, landed, not-landed...). */
+  outcome: z.string().optional(),
+  /** Where it ran: cli or vscode (health, why and rotation record it). */
+  source: z.enum(['cli', 'vscode']).optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -34,6 +41,10 @@ export const environmentStateSchema = z.strictObject({
   /** What `oli probe` confirmed on the pod (issue 10); later status and apply use it. */
   probe: learnedSchema.optional(),
   signIns: z.record(z.string(), signInRecordSchema).optional(),
+  /** The last `oli health` (issue 14): the VS Code tree shows it. */
+  health: healthReportSchema.optional(),
+  /** The certificate rotation in progress, or the last one (issue 14), stage by stage with its evidence. */
+  rotation: rotationSchema.optional(),
 });
 /** Per-environment state: attestations, last results, history. Never secrets. */
 export type EnvironmentState = z.infer<typeof environmentStateSchema>;
@@ -214,12 +225,12 @@ export async function updateState(path: string, environment: string, change: (st
   );
 }
 
-export function recordResults(state: EnvironmentState, results: StepResult[], action: HistoryEntry['action'], requests?: number): void {
+export function recordResults(state: EnvironmentState, results: StepResult[], action: HistoryEntry['action'], requests?: number, source?: HistoryEntry['source']): void {
   const at = new Date().toISOString();
   for (const r of results) {
     state.lastResults[r.id] = r;
   }
-  state.history.push({ at, action, ...(requests !== undefined ? { requests } : {}), detail: results.map((r) => `${r.id}=${r.status}`).join(' ') });
+  state.history.push({ at, action, ...(requests !== undefined ? { requests } : {}), ...(source ? { source } : {}), detail: results.map((r) => `${r.id}=${r.status}`).join(' ') });
 }
 
 export function attestStep(state: EnvironmentState, step: (typeof STEP_IDS)[number], attestation: Attestation): void {

@@ -13,6 +13,7 @@ import { benchWeight } from './weight.bench';
 import { benchXapi } from './xapi.bench';
 import { benchStatus } from './status.bench';
 import { benchIdentity } from './identity.bench';
+import { benchOperations } from './operations.bench';
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
     ['xapi', benchXapi],
     ['status', benchStatus],
     ['identity', benchIdentity],
+    ['operations', benchOperations],
   ] as const) {
     try {
       if (name !== 'weight' && !existsSync(join(ROOT, 'dist', 'cli.js'))) throw new BenchError('missing-build', 'dist/cli.js is missing: run npm run build');
@@ -50,6 +52,7 @@ async function main(): Promise<number> {
       'Activation is measured outside VS Code (bench/activation-probe.cjs, a minimal vscode stub), on the dist/extension.js taken from the packaged .vsix.',
       'The machine is shared with other jobs and noisy: request counts are exact and repeatable; times are medians, read them as ratios (round trips, x faster), not as absolute figures.',
       "Issue 10: the sandbox's administrator now holds what an implementer holds (no Learning Content Provider duty), so `digitalLearningProviders` answers it 403 and the status reads it once as the integration user instead (the read the api-authentication verification call makes anyway): still 11 requests. `oli probe` is read-only and run once per pod; a status after it needs no discovery read. On a pod that refuses SCIM `or` filters, the learner-identity sample costs one request per learner (measured by test/unit/lookups-fallback.test.ts, not here).",
+      'Issue 14: `oli health` (one environment) and `oli status --all-envs` (three sandbox pods, each set up as after the Coursera setup, per-environment credentials) at 200 ms injected latency. Request counts are exact (each pod counts its own); times are medians of three whole processes on a shared, noisy machine, read as round trips and as the ratio of --all-envs to one status (parallel reads keep it near 1; three environments in sequence would be about 3).',
       ...failures.map((f) => `Error: ${f}`),
     ],
   });

@@ -108,7 +108,9 @@ export async function setUpCourseraIntegration(pod: Pod, learnerEmails: string[]
   const tomorrow = new Date(Date.now() + 86_400_000);
   tomorrow.setUTCHours(1, 0, 0, 0);
   await a.submitInScheduledProcesses(ids.loadAndSynchronizeExternalCourseData!, { frequency: 'DAILY', interval: 1, startTime: tomorrow.toISOString() });
-  for (const key of ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions', 'reconcileUserGroups']) await a.submitInScheduledProcesses(ids[key]!);
+  // Each process submitted once, as an admin would in Scheduled Processes; the bulk ingest with its Program Name (OLC-REST).
+  for (const key of ['bulkIngestToOscs', 'processLearningExperienceStatements', 'processCatalogItemDeactivationsAndDeletions', 'reconcileUserGroups'])
+    await a.submitInScheduledProcesses(ids[key]!, undefined, key === 'bulkIngestToOscs' ? [{ name: 'submit.argument1', paramType: 'STRING', value: 'OLC-REST' }] : undefined);
   await engine.apply('all');
   const results = await engine.status();
   // A second plan with the job ids pinned, as `oli status` advises once it has discovered them.

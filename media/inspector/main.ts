@@ -373,6 +373,8 @@ function renderExplanation(m: Extract<ToWebview, { type: 'xapi-explanation' }>):
         { class: 'cert', 'data-lands': String(r.lands), 'data-unchecked': String(!!r.unchecked) },
         el('p', { class: r.lands ? 'ok' : r.unchecked ? 'muted' : 'bad' }, `#${r.index + 1}: ${word}${r.learner ? ` · ${r.learner.userName}` : ''}${r.content ? ` · ${r.content.title}` : ''}`),
         el('ul', {}, ...r.reasons.map((x) => el('li', { class: r.unchecked ? 'muted' : 'bad', 'data-reason': x.code }, el('span', { class: 'check-id' }, x.code), ` ${x.message}`))),
+        // Issue 14: the whole way into Oracle, checked link by link (the host asks, prefilled from this statement).
+        button(`xapi-why-${r.index}`, s('why', "Why didn't this land?"), () => send({ type: 'why-xapi', text: inputs['xapi-input']!.value, index: r.index }), true),
       ),
     );
   }

@@ -99,7 +99,9 @@ async function uiSuite(env: ReturnType<typeof ensureSetup>, sandbox: TestSandbox
     cs = await startCodeServer({ env, runDir, workspace, install: [vsix], extraEnv: sandbox.env });
     log(`code-server with ${vsix.split('/').at(-1)} installed on ${cs.url}; running the UI suite`);
     // Asynchronous: the sandbox pod serves from this process while the suite runs.
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/mocha/bin/mocha.js'), '--config', 'test/e2e/.mocharc.json'], {
+    // OLI_E2E_GREP runs only the matching tests (as it does for the extension-host suite).
+    const grep = process.env.OLI_E2E_GREP ? ['--grep', process.env.OLI_E2E_GREP] : [];
+    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/mocha/bin/mocha.js'), '--config', 'test/e2e/.mocharc.json', ...grep], {
       cwd: repoRoot,
       stdio: 'inherit',
       env: {

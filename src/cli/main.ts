@@ -9,7 +9,7 @@ import { printable } from '../core/text/printable';
 
 export function usage(): string {
   const lines = ['Usage: oli <command> [options]', '', 'Commands:'];
-  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
   lines.push('', 'Run `oli <command> --help` for its options. Exit codes: 0 ok, 1 a problem found, 2 usage or connection error.');
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import { MissingCredentialsError } from '../core/plan/context';
-import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../core/plan/signIn';
+import { adminRefusalFacts, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../core/plan/signIn';
 import { statePath, updateState } from '../core/plan/stateStore';
 import { OracleError } from '../oracle/errors';
 import { currentActor, VSCODE_REFUSED_NEXT_STEP } from '../views/integrationController';
@@ -50,7 +50,7 @@ export function registerProbeCommands(registry: CommandRegistry, deps: CommandDe
     const signIn = report.assumptions.find((x) => x.id === 'sign-in');
     const signedIn = signIn?.outcome === 'confirmed';
     const owner = `VS Code (process ${process.pid})`;
-    const key = adminSignInKey(credentials.admin.username, plan.environments[env]!.url);
+    const { key, facts } = adminRefusalFacts(credentials.admin, env, plan.environments[env]!.url, VSCODE_REFUSED_NEXT_STEP);
     if (signedIn) {
       await recordSignInSuccess(root, env, key, owner).catch(() => undefined);
       // Saved under the state file's lock, on top of what the CLI or another window wrote meanwhile.
@@ -58,12 +58,7 @@ export function registerProbeCommands(registry: CommandRegistry, deps: CommandDe
     } else if (signIn?.outcome === 'refused') {
       // Counted with the other refusals, and remembered next to the credential: not sent again until it is set again.
       const count = await recordRefusedSignIn(root, env, key, owner).catch(() => 1);
-      const refusal = new SignInRefusedError(new OracleError({ reason: 'auth', method: 'GET', path: '/hcmRestApi/scim/Users', status: signIn.status ?? 401 }), {
-        who: `administrator "${credentials.admin.username}"`,
-        environment: env,
-        refusedInARow: count,
-        nextStep: VSCODE_REFUSED_NEXT_STEP,
-      });
+      const refusal = new SignInRefusedError(new OracleError({ reason: 'auth', method: 'GET', path: '/hcmRestApi/scim/Users', status: signIn.status ?? 401 }), { ...facts, refusedInARow: count });
       await controller.recordRefusal(env, refusal);
       void vscode.window.showErrorMessage(refusal.userMessage());
     }

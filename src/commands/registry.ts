@@ -8,6 +8,8 @@ import { CredentialStoreError } from '../views/secretStorageCredentialStore';
 import { ControllerError } from '../views/integrationController';
 import { TRUST_WORKSPACE_COMMAND, UntrustedWorkspaceError } from '../views/workspaceTrust';
 import { PracticeRefusedError } from '../views/practice';
+import { NotSignedInError } from '../core/auth/errors';
+import { SignInRefusedError } from '../core/plan/signIn';
 
 /** Thrown when the user dismisses a quick pick or input box: ends the command silently. */
 export class UserCancelledError extends Error {
@@ -63,6 +65,9 @@ export function actionsFor(err: unknown): ErrorAction[] {
   const showLog = { title: vscode.l10n.t('Show Log'), command: 'oli.showLog' };
   if (err instanceof MissingCredentialsError) return [{ title: vscode.l10n.t('Set Credentials'), command: 'oli.setCredentials', args: [{ environment: err.environment }] }];
   if (err instanceof UntrustedWorkspaceError || (err instanceof CommandPreconditionError && err.reason === 'untrusted')) return [{ title: vscode.l10n.t('Trust this folder'), command: TRUST_WORKSPACE_COMMAND }];
+  // A token sign-in (OAuth, own key) not there, ended or refused: sign in again.
+  if (err instanceof NotSignedInError) return [{ title: vscode.l10n.t('Sign In'), command: 'oli.signIn', args: [{ environment: err.environment }] }, showLog];
+  if (err instanceof SignInRefusedError && !err.lockout) return [{ title: vscode.l10n.t('Sign In'), command: 'oli.signIn' }, showLog];
   if (err instanceof OracleError) {
     if (err.reason === 'auth') return [{ title: vscode.l10n.t('Update Credentials'), command: 'oli.setCredentials' }, showLog];
     if (['network', 'tls', 'timeout', 'config', 'invalid-response', 'not-found'].includes(err.reason)) return [{ title: vscode.l10n.t('Edit Environment'), command: 'oli.editEnvironment' }, showLog];

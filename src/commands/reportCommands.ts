@@ -48,7 +48,7 @@ export function registerReportCommands(registry: CommandRegistry, deps: CommandD
         ...networkSettings(),
       });
       // The first lookup proves the credentials alone; a refusal stops here and is counted.
-      const signIn = { planDir: root, environment: env, username: credentials.admin.username, url: plan.environments[env]!.url, owner: currentActor(), nextStep: VSCODE_REFUSED_NEXT_STEP };
+      const signIn = { planDir: root, environment: env, username: credentials.admin.username, admin: credentials.admin, url: plan.environments[env]!.url, owner: currentActor(), nextStep: VSCODE_REFUSED_NEXT_STEP };
       const report = await run.withProgress(vscode.l10n.t('Oracle Learning: checking learner identities'), () =>
         withAdminSignIn(signIn, () => checkIdentities(client, readIdentifiers(path, by), by, { signal: run.signal, onProgress: (n) => run.progress(vscode.l10n.t('{0} identifiers checked', n)) })).catch(async (err: unknown) => {
           await controller.recordRefusal(env, err);

@@ -7,8 +7,18 @@ import * as z from 'zod';
 
 export type OracleAuth =
   | { kind: 'basic'; username: string; password: string }
-  | { kind: 'bearer'; token: string | (() => string | Promise<string>) }
-  | { kind: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string; scope: string };
+  | {
+      kind: 'bearer';
+      /** The token, or where to get a valid one (refreshed or signed anew by the source). */
+      token: string | ((signal?: AbortSignal) => string | Promise<string>);
+      /** Who the tokens act as, for the sign-in gate: tokens of one identity share one gate (never a secret). */
+      identity?: string;
+      /** After a 401: forget the current token; false when no other token is worth trying. */
+      invalidate?: () => boolean;
+    }
+  | { kind: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string; scope: string }
+  /** No credential (e.g. a public client at the identity domain's token endpoint). */
+  | { kind: 'none' };
 
 /** Token endpoint response (RFC 6749 section 5.1); extra fields tolerated. */
 export const oauthTokenResponseSchema = z.lazy(() => z.looseObject({
@@ -51,7 +61,7 @@ export class AuthProvider {
       this.secretValues.add(basicCredentials(auth.username, auth.password));
     } else if (auth.kind === 'bearer') {
       if (typeof auth.token === 'string') this.secretValues.add(auth.token);
-    } else {
+    } else if (auth.kind === 'oauth') {
       this.secretValues.add(auth.clientSecret);
       this.secretValues.add(basicCredentials(auth.clientId, auth.clientSecret));
     }
@@ -74,17 +84,20 @@ export class AuthProvider {
   async header(signal?: AbortSignal): Promise<string> {
     const a = this.auth;
     if (a.kind === 'basic') return `Basic ${basicCredentials(a.username, a.password)}`;
+    if (a.kind === 'none') return '';
     if (a.kind === 'bearer') {
-      const token = typeof a.token === 'string' ? a.token : await a.token();
+      const token = typeof a.token === 'string' ? a.token : await a.token(signal);
       this.secretValues.add(token);
       return `Bearer ${token}`;
     }
     return `Bearer ${await this.oauthToken(signal)}`;
   }
 
-  /** Forgets the cached OAuth token (after a 401). */
-  invalidate(): void {
+  /** Forgets the cached token (after a 401); false when no other token is worth trying. */
+  invalidate(): boolean {
     this.cached = undefined;
+    if (this.auth.kind === 'bearer' && this.auth.invalidate) return this.auth.invalidate();
+    return true;
   }
 
   private async oauthToken(signal?: AbortSignal): Promise<string> {

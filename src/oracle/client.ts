@@ -358,7 +358,7 @@ export class OracleClient {
     this.basePath = base.pathname.replace(/\/+$/, '');
     this.baseUrl = this.origin + this.basePath;
     const auth = options.auth;
-    if (!auth || !['basic', 'bearer', 'oauth'].includes(auth.kind)) throw configError('auth', 'unknown authentication kind', "use 'basic', 'bearer' or 'oauth'");
+    if (!auth || !['basic', 'bearer', 'oauth', 'none'].includes(auth.kind)) throw configError('auth', 'unknown authentication kind', "use 'basic', 'bearer', 'oauth' or 'none'");
     if (auth.kind === 'basic' && (!auth.username || !auth.password)) throw configError('auth', 'the user name or password is empty', 'give both the user name and the password');
     if (auth.kind === 'oauth') {
       checkEndpoint('tokenUrl', auth.tokenUrl, allowHttp);
@@ -425,12 +425,14 @@ export class OracleClient {
   async send<T>(
     method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
-    options: RequestOptions & { body?: unknown; schema?: z.ZodType<T>; idempotent?: boolean },
+    options: RequestOptions & { body?: unknown; schema?: z.ZodType<T>; idempotent?: boolean; form?: boolean },
   ): Promise<T | undefined> {
     if (this.readOnly) throw configError('readOnly', `${method} ${path} refused: this client only reads`, 'a read-only operation (oli probe) never changes the pod');
     const idempotent = options.idempotent ?? (method === 'PUT' || method === 'DELETE');
     const spec = this.spec(method, path, options, idempotent);
     if (options.body !== undefined) spec.body = options.body;
+    // application/x-www-form-urlencoded (e.g. an OAuth token request).
+    if (options.form) spec.form = true;
     const res = await this.execute(spec);
     if (!options.schema || res.body === undefined) return undefined;
     return this.validate(options.schema, res.body, method, path);
@@ -513,7 +515,7 @@ export class OracleClient {
     if (url.pathname.includes('/resources/') && !Object.keys(headers).some((h) => h.toLowerCase() === 'rest-framework-version')) {
       headers['REST-Framework-Version'] = this.frameworkVersion;
     }
-    return { method, url, headers, idempotent, useAuth: true, ...(options.signal && { signal: options.signal }) };
+    return { method, url, headers, idempotent, useAuth: this.authProvider.kind !== 'none', ...(options.signal && { signal: options.signal }) };
   }
 
   private resolve(path: string, query?: RequestOptions['query']): URL {
@@ -598,8 +600,7 @@ export class OracleClient {
       if (err.status === 401 && spec.useAuth && this.authProvider.refreshable && !refreshed) {
         // The credential may have expired: get a new one and try once more (a 401 was not processed).
         refreshed = true;
-        this.authProvider.invalidate();
-        continue;
+        if (this.authProvider.invalidate()) continue;
       }
       if (result.silent) silentAttempts++;
       // A pod that has never answered this client and lets attempts die silently is black-holed
@@ -863,6 +864,7 @@ export class OracleClient {
       const kind = this.authProvider.kind;
       if (kind === 'basic') return 'check the user name and password for this environment, and that the account is active and not locked';
       if (kind === 'bearer') return 'check the token: its issuer, certificate (x5t), user (prn/sub) and expiry must match the API Authentication setup in the Security Console';
+      if (kind === 'none') return 'the identity domain refused the request: check the client ID of the integrated application and that it allows this grant';
       return 'check the client ID, secret and scope of the OCI IAM confidential application, and the Fusion user it acts as';
     }
     if (status === 403) {

@@ -24,8 +24,14 @@ export type EssRequest = {
   product?: string;
   /** User who submitted the request. */
   submitter?: string;
-  /** The parent of a child request (a run of a schedule, a job set step) [INF: Java API field]. */
+  /** The parent of a child request (a run of a schedule, a job set step) [DOC: a queryable field of "Query job requests"]. */
   parentRequestId?: number;
+  /** When the run is (or was) scheduled to start [DOC queryable field `scheduledTime`; `requestedStartTime` read as a fallback]. */
+  scheduledTime?: string;
+  /** When processing started [DOC queryable field `processStartTime`; `processStart` read too]. */
+  processStart?: string;
+  /** When processing ended [DOC queryable field `processEndTime`; `completedTime`, `processEnd` read too]. */
+  processEnd?: string;
   /** Whether the answer carried a schedule at all: `present` (an object), `null`, or `absent` (no such field). */
   scheduleField: 'present' | 'null' | 'absent';
 };
@@ -64,22 +70,41 @@ const essRequestBase = z.looseObject({
   product: opt(z.string()),
   submitter: opt(z.string()),
   parentRequestId: opt(numberLike),
+  absParentRequestId: opt(numberLike),
+  scheduledTime: opt(z.string()),
+  requestedStartTime: opt(z.string()),
+  processStartTime: opt(z.string()),
+  processStart: opt(z.string()),
+  processEndTime: opt(z.string()),
+  processEnd: opt(z.string()),
+  completedTime: opt(z.string()),
 });
 
 /** An ESS request as returned by GET (and by the submit response when complete). */
 export const essRequestSchema: z.ZodType<EssRequest> = essRequestBase
   .refine((r) => r.requestId !== undefined || r.id !== undefined, { message: 'requestId or id is required', path: ['requestId'] })
   .transform((r) => {
-    const { id, schedule, ...rest } = r;
+    const { id, schedule, absParentRequestId, requestedStartTime, processStartTime, processEndTime, completedTime, ...rest } = r;
     const hasDef = 'scheduleDefinition' in r;
     const hasSchedule = 'schedule' in r;
     const def = r.scheduleDefinition ?? schedule;
     const scheduleField: EssRequest['scheduleField'] =
       def !== undefined && def !== null && (typeof def !== 'string' || def.trim() !== '') ? 'present' : hasDef || hasSchedule ? 'null' : 'absent';
-    const out: EssRequest = { ...rest, requestId: (r.requestId ?? id) as number, scheduleField };
+    const requestId = (r.requestId ?? id) as number;
+    const out: EssRequest = { ...rest, requestId, scheduleField };
     if (def !== undefined && def !== null) out.scheduleDefinition = def;
     else delete out.scheduleDefinition;
-    if (out.parentRequestId === undefined) delete out.parentRequestId;
+    // A child names its parent; an absolute parent other than itself says the same [DOC: absParentRequestId].
+    const parent = r.parentRequestId ?? (absParentRequestId !== undefined && absParentRequestId !== requestId ? absParentRequestId : undefined);
+    if (parent !== undefined && parent > 0) out.parentRequestId = parent;
+    else delete out.parentRequestId;
+    const scheduled = r.scheduledTime ?? requestedStartTime;
+    const started = processStartTime ?? r.processStart;
+    const ended = processEndTime ?? completedTime ?? r.processEnd;
+    for (const [k, v] of [['scheduledTime', scheduled], ['processStart', started], ['processEnd', ended]] as const) {
+      if (v) out[k] = v;
+      else delete out[k];
+    }
     return out;
   });
 

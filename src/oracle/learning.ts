@@ -126,7 +126,7 @@ export interface Listing<V, K extends string> {
 
 const anyItem = z.unknown();
 type Signal = { signal?: AbortSignal };
-type ListOptions = Signal & { q?: string; maxItems?: number; aliases?: FieldAliases };
+type ListOptions = Signal & { q?: string; maxItems?: number; aliases?: FieldAliases; orderBy?: string };
 
 function sig(o?: Signal): Signal {
   return o?.signal ? { signal: o.signal } : {};
@@ -234,6 +234,7 @@ export async function readLearnerLearningRecords(c: OracleClient, o?: ListOption
   const raw = await c.adfList(LEARNER_LEARNING_RECORDS_PATH, anyItem, {
     expand: 'completionDetails',
     ...(o?.q && { q: o.q }),
+    ...(o?.orderBy && { orderBy: o.orderBy }),
     ...(o?.maxItems !== undefined && { maxItems: o.maxItems }),
     ...sig(o),
   });

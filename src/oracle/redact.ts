@@ -10,7 +10,9 @@
 export const REDACTED = '[REDACTED]';
 
 /** Body / query keys whose values are secrets. */
-const SECRET_KEY = /password|passwd|secret|private_?key|token|assertion|key|credential|authorization|cookie/i;
+const SECRET_KEY = /password|passwd|secret|private_?key|token|assertion|key|credential|authorization|cookie|verifier/i;
+/** OAuth parameters that are secrets without saying so: an authorization code, a device or user code. */
+const SECRET_EXACT_KEY = /^(code|device_code|user_code)$/i;
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$/i;
 const PEM_PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
@@ -21,7 +23,7 @@ const TEXT_KEY_VALUE_FORM = /\b([\w.-]*(?:password|passwd|secret|private_?key|to
 
 /** Whether a body, form or query key names a secret. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  return SECRET_KEY.test(key) || SECRET_EXACT_KEY.test(key);
 }
 
 /** Headers with Authorization, Proxy-Authorization, Cookie and secret-named headers redacted. */
@@ -33,7 +35,7 @@ export function redactHeaders(h: Record<string, unknown>): Record<string, string
     if (/^(authorization|proxy-authorization)$/i.test(name)) {
       const scheme = /^\s*([A-Za-z]+)\s+/.exec(value)?.[1];
       out[name] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
-    } else if (SECRET_HEADER.test(name) || SECRET_KEY.test(name)) {
+    } else if (SECRET_HEADER.test(name) || isSecretKey(name)) {
       out[name] = REDACTED;
     } else {
       out[name] = redactPatterns(value);
@@ -61,7 +63,7 @@ function redactValue(v: unknown, depth: number, seen: WeakSet<object>): unknown 
     if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1, seen));
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      out[k] = SECRET_KEY.test(k) && x !== null && x !== undefined && x !== '' ? REDACTED : redactValue(x, depth + 1, seen);
+      out[k] = isSecretKey(k) && x !== null && x !== undefined && x !== '' ? REDACTED : redactValue(x, depth + 1, seen);
     }
     return out;
   }
@@ -93,7 +95,7 @@ function redactForm(form: string): string {
       } catch {
         /* keep raw key */
       }
-      return SECRET_KEY.test(key) ? `${pair.slice(0, eq)}=${REDACTED}` : redactPatterns(pair);
+      return isSecretKey(key) ? `${pair.slice(0, eq)}=${REDACTED}` : redactPatterns(pair);
     })
     .join('&');
 }

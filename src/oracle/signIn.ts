@@ -140,7 +140,10 @@ export function identityOf(auth: OracleAuth, origin: string): string {
       return `basic ${auth.username} @ ${origin} #${fingerprint(`${auth.username}\u0000${auth.password}`)}`;
     case 'oauth':
       return `oauth ${auth.clientId} @ ${auth.tokenUrl} #${fingerprint(`${auth.clientId}\u0000${auth.clientSecret}`)}`;
+    case 'none':
+      return `anonymous @ ${origin}`;
     case 'bearer': {
+      if (auth.identity) return `${auth.identity} @ ${origin}`;
       if (typeof auth.token !== 'string') return `bearer (token source) @ ${origin}`;
       const who = jwtSubject(auth.token);
       // A fresh JWT for the same issuer and user is the same identity: one refusal covers them all.

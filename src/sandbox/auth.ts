@@ -24,7 +24,8 @@ export function may(principal: Principal, grant: Grant): boolean {
 export type AuthFailureReason =
   | 'missing-credentials' | 'malformed-authorization' | 'unknown-user' | 'inactive-user' | 'bad-password'
   | 'malformed-jwt' | 'jwt-alg-not-rs256' | 'jwt-unknown-x5t' | 'jwt-bad-signature' | 'jwt-wrong-issuer'
-  | 'jwt-no-subject' | 'jwt-missing-exp' | 'jwt-expired' | 'unknown-token' | 'expired-token';
+  | 'jwt-no-subject' | 'jwt-missing-exp' | 'jwt-expired' | 'jwt-certificate-expired' | 'unknown-token' | 'expired-token'
+  | 'basic-disabled' | 'token-bad-signature' | 'token-wrong-issuer' | 'token-wrong-audience' | 'token-expired';
 
 /** A rejected credential: the HTTP answer is a generic 401, `reason` goes to the auth-failure log. */
 export class AuthError extends SandboxHttpError {
@@ -89,7 +90,10 @@ export function verifyJwt(tenant: Tenant, token: string, nowMs: number): Sandbox
   if (header.data.alg !== 'RS256') throw new AuthError('jwt-alg-not-rs256', BAD_TOKEN);
   const registration = header.data.x5t ? [...tenant.apiAuthProviders.values()].find((r) => r.x5t === header.data.x5t) : undefined;
   if (!registration) throw new AuthError('jwt-unknown-x5t', BAD_TOKEN);
-  const key = new X509Certificate(registration.certificatePem).publicKey;
+  const certificate = new X509Certificate(registration.certificatePem);
+  // [INF] Oracle does not document it, but a certificate past its validity is not trusted.
+  if (nowMs > Date.parse(certificate.validTo)) throw new AuthError('jwt-certificate-expired', BAD_TOKEN);
+  const key = certificate.publicKey;
   const signatureOk = s.length > 0 && verify('sha256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'));
   if (!signatureOk) throw new AuthError('jwt-bad-signature', BAD_TOKEN);
   const claims = JwtClaims.safeParse(decodeJson(p));
@@ -127,8 +131,16 @@ function oauthUser(tenant: Tenant, token: string, nowMs: number): SandboxUser {
   return user;
 }
 
-/** Authenticates an `Authorization` header (Basic, JWT bearer or OAuth stand-in bearer); throws AuthError. */
-export function authenticate(tenant: Tenant, authorization: string | undefined, nowMs: number): Principal {
+/** What else decides authentication: the identity domain whose access tokens the pod trusts, and whether Basic is accepted. */
+export interface AuthOptions {
+  /** Verifies the identity domain's JWT access tokens (identityDomain.ts). */
+  identity?: { owns(token: string): boolean; verifyAccessToken(tenant: Tenant, token: string, nowMs: number): SandboxUser };
+  /** False: the pod refuses Basic (a pod whose people sign in through SSO only); default true. */
+  basicAuth?: boolean;
+}
+
+/** Authenticates an `Authorization` header (Basic, JWT bearer, identity domain access token or OAuth stand-in bearer); throws AuthError. */
+export function authenticate(tenant: Tenant, authorization: string | undefined, nowMs: number, options: AuthOptions = {}): Principal {
   if (!authorization) throw new AuthError('missing-credentials', 'Authentication is required (Basic or Bearer).');
   const m = /^(Basic|Bearer)\s+(\S+)\s*$/i.exec(authorization);
   if (!m) throw new AuthError('malformed-authorization', 'The Authorization header is not Basic or Bearer.');
@@ -137,8 +149,12 @@ export function authenticate(tenant: Tenant, authorization: string | undefined, 
   let user: SandboxUser;
   let method: Principal['method'];
   if (scheme === 'basic') {
+    if (options.basicAuth === false) throw new AuthError('basic-disabled', 'Basic authentication is not accepted by this pod; sign in with a bearer token.');
     user = basicUser(tenant, value);
     method = 'basic';
+  } else if (value.split('.').length === 3 && options.identity?.owns(value)) {
+    user = options.identity.verifyAccessToken(tenant, value, nowMs);
+    method = 'oauth';
   } else if (value.split('.').length === 3) {
     user = verifyJwt(tenant, value, nowMs);
     method = 'jwt';

@@ -3,6 +3,7 @@ import type * as z from 'zod';
 import type { Need, Principal } from './auth';
 import { SandboxHttpError } from './errors';
 import type { FaultInjector, Stats } from './faults';
+import type { IdentityDomain } from './identityDomain';
 import type { Tenant } from './tenant';
 import type { Variants } from './variants';
 
@@ -31,6 +32,10 @@ export interface SandboxInfo {
   xapiPath: string;
   /** Stand-in OAuth token path (OCI IAM domain token endpoint). */
   tokenPath: string;
+  /** Whether the pod accepts Basic (false: `basicAuth: false` / `oli sandbox --no-basic`). */
+  basicAuth: boolean;
+  /** The identity domain the sandbox plays on its own origin (its paths, the `iss` and `aud` of its access tokens). */
+  identityDomain: { issuer: string; audience: string; authorizePath: string; tokenPath: string; devicePath: string; jwksPath: string; discoveryPath: string };
   /** Number of seeded users. */
   users: number;
   statePath: string | null;
@@ -50,6 +55,8 @@ export interface SandboxContext {
   readonly authFailures: AuthFailure[];
   readonly essStepMs: number;
   readonly variants: Variants;
+  /** The identity domain (OCI IAM stand-in) whose access tokens this pod trusts. */
+  readonly identityDomain: IdentityDomain;
   now(): number;
   /** Authenticates the request and checks it may do `what`; throws 401 / 403. */
   principal(request: FastifyRequest, need: Need, what: string): Principal;

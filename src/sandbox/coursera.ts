@@ -37,6 +37,29 @@ export interface ProgressEvent {
 
 const ADL = 'http://adlnet.gov/expapi/verbs/';
 
+/** Coursera's batch period [DOC: statements are sent in batches every 4 hours]. */
+export const COURSERA_BATCH_MS = 4 * 3_600_000;
+
+/** When the batch holding an event leaves: the first 4-hour boundary (UTC) after its timestamp. */
+export function batchTime(timestamp: string, periodMs: number = COURSERA_BATCH_MS): number {
+  const t = Date.parse(timestamp);
+  return (Math.floor(t / periodMs) + 1) * periodMs;
+}
+
+/**
+ * A learner who completed a course, then retook its assessment and completed again: Coursera
+ * reports the retake as another enrollment [DOC], so Oracle keeps two records.
+ */
+export function retakeEvents(learner: ProgressEvent['learner'], contentId: string, title: string, firstCompletion: Date, retakeCompletion: Date): ProgressEvent[] {
+  const at = (d: Date, minutes: number) => new Date(d.getTime() + minutes * 60_000).toISOString();
+  return [
+    { learner, contentId, title, verb: 'initialized', timestamp: at(firstCompletion, -120) },
+    { learner, contentId, title, verb: 'completed', timestamp: firstCompletion.toISOString(), durationSeconds: 7200, scaledScore: 0.62 },
+    { learner, contentId, title, verb: 'initialized', timestamp: at(retakeCompletion, -60) },
+    { learner, contentId, title, verb: 'completed', timestamp: retakeCompletion.toISOString(), durationSeconds: 3600, scaledScore: 0.91 },
+  ];
+}
+
 /** An xAPI 1.0.3 statement as Coursera sends it: the learner, the content id, a timestamp, optional duration and score. */
 export function xapiStatement(e: ProgressEvent): Record<string, unknown> {
   const actor =
@@ -144,6 +167,19 @@ export class CourseraSimulator {
       signal,
     );
     return { providerId };
+  }
+
+  /**
+   * Coursera's delivery: statements at start and at completion, sent in batches every 4 hours
+   * [DOC "Handling Coursera learning completions"]. Sends the events whose batch has gone by `now`
+   * (a batch leaves at the first 4-hour boundary, UTC, after the event) and returns those still
+   * held for a later batch.
+   */
+  async deliverBatches(events: ProgressEvent[], now: number = Date.now(), signal?: AbortSignal): Promise<{ sent: ProgressEvent[]; held: ProgressEvent[] }> {
+    const sent = events.filter((e) => batchTime(e.timestamp) <= now);
+    const held = events.filter((e) => batchTime(e.timestamp) > now);
+    if (sent.length) await this.sendStatements(sent, signal);
+    return { sent, held };
   }
 
   /** Sends a batch of statements (Coursera sends at start and at completion, batched every 4 hours). */

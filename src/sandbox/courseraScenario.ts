@@ -38,7 +38,7 @@ export class SandboxHookError extends Error {
 export class SandboxAdmin {
   constructor(readonly baseUrl: string) {}
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(new URL(`/__sandbox/${path}`, this.baseUrl), {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -65,6 +65,10 @@ export class SandboxAdmin {
   registerApiAuthentication(p: { issuer: string; alias: string; certificate: string }) {
     return this.call('POST', 'api-authentication-providers', p);
   }
+  /** The admin removes an inbound certificate alias from API Authentication. */
+  removeApiAuthentication(alias: string) {
+    return this.call('DELETE', `api-authentication-providers/${encodeURIComponent(alias)}`);
+  }
   configureExternalProvider(p: { provider: string; userName: string; catalogProfile: string; visibility: string; learnerIdentifier: 'email' | 'username' }) {
     return this.call('POST', 'external-providers', p);
   }
@@ -85,6 +89,17 @@ export class SandboxAdmin {
     requestParameters?: { name: string; paramType?: string; value: string }[],
   ) {
     return this.call('POST', 'ess/submit', { jobDefinitionId, ...(schedule ? { schedule } : {}), ...(requestParameters?.length ? { requestParameters } : {}) });
+  }
+  /** Runs of a job starting in [from, until) end in `state` (WAIT: blocked, they never start). */
+  essOutcome(rule: { jobDefinitionId: string; state: 'SUCCEEDED' | 'ERROR' | 'WARNING' | 'WAIT'; from?: string; until?: string; description?: string }) {
+    return this.call('POST', 'ess/outcomes', rule);
+  }
+  /** The provider's side: a key pair and a certificate with the validity asked for. */
+  async certificate(c: { commonName: string; notBefore?: string; notAfter: string }): Promise<{ certificatePem: string; privateKeyPem: string; notBefore: string; notAfter: string; x5t: string }> {
+    return (await this.call('POST', 'certificates', c)) as { certificatePem: string; privateKeyPem: string; notBefore: string; notAfter: string; x5t: string };
+  }
+  async state(): Promise<Record<string, unknown>> {
+    return (await this.call('GET', 'state')) as Record<string, unknown>;
   }
   faults(rate: number, seed?: number) {
     return this.call('POST', 'faults', { rate, ...(seed !== undefined ? { seed } : {}) });

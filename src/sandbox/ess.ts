@@ -4,7 +4,7 @@ import { baseUrl } from './adfQuery';
 import { iso, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';
 import { deactivateDueItems } from './learning';
-import type { EssRequest } from './model';
+import type { EssOutcomeRule, EssRequest, EssSchedule } from './model';
 import { FilterSyntaxError, allowed, evaluateFilter, parseFilter, plainResolver } from './scimFilter';
 import { ESS_STRICT_MAX_ITEMS } from './variants';
 import { processStatements } from './xapi';
@@ -29,8 +29,8 @@ const EFFECTS: Record<string, (ctx: SandboxContext, at: number) => void> = {
   [STANDIN_JOB_DEFINITIONS.processCatalogItemDeactivationsDeletions]: deactivateDueItems,
 };
 
-export type EssState = 'WAIT' | 'RUNNING' | 'SUCCEEDED' | 'ERROR' | 'CANCELLED' | 'HOLD';
-const DESCRIPTIONS: Record<EssState, string> = { WAIT: 'Wait', RUNNING: 'Running', SUCCEEDED: 'Succeeded', ERROR: 'Error', CANCELLED: 'Cancelled', HOLD: 'Hold' };
+export type EssState = 'WAIT' | 'RUNNING' | 'SUCCEEDED' | 'WARNING' | 'ERROR' | 'CANCELLED' | 'HOLD';
+const DESCRIPTIONS: Record<EssState, string> = { WAIT: 'Wait', RUNNING: 'Running', SUCCEEDED: 'Succeeded', WARNING: 'Warning', ERROR: 'Error', CANCELLED: 'Cancelled', HOLD: 'Hold' };
 
 /** The bulk-ingest process's documented input: "Program Name is OLC-REST" (the seed procedure's step 10). */
 export const BULK_INGEST_PROGRAM = 'OLC-REST';
@@ -44,34 +44,144 @@ function runError(r: EssRequest): string | null {
   return `Error: the process needs its Program Name parameter (value ${BULK_INGEST_PROGRAM}); submit it with requestParameters [{"name":"${BULK_INGEST_PARAMETER}","paramType":"STRING","value":"${BULK_INGEST_PROGRAM}"}] (any parameter name whose value is ${BULK_INGEST_PROGRAM} is accepted here).`;
 }
 
-/** Ms after which a one-off request (or a recurring one's first run) completes; null if never. */
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Runs generated per schedule at most: older occurrences are not emulated. */
+export const ESS_MAX_GENERATED_RUNS = 60;
+
+/** Period of a schedule in ms, or null for a frequency the sandbox does not emulate (no runs are generated). */
+export function schedulePeriodMs(s: EssSchedule): number | null {
+  const n = Math.max(1, s.interval);
+  switch (s.frequency.toUpperCase()) {
+    case 'MINUTELY':
+      return n * MINUTE;
+    case 'HOURLY':
+      return n * 60 * MINUTE;
+    case 'DAILY':
+      return n * DAY;
+    case 'WEEKLY':
+      return n * 7 * DAY;
+    default:
+      return null;
+  }
+}
+
+/**
+ * First occurrence of a schedule: its start time, even in the past (ESS's `executePast` defaults to
+ * true [DOC farca "Submit a new job request"]: instances from the requested start time are
+ * generated), else the submission.
+ */
+function firstOccurrence(r: EssRequest): number {
+  const t = r.schedule?.startTime ? Date.parse(r.schedule.startTime) : Number.NaN;
+  return Number.isFinite(t) ? t : r.submittedAt;
+}
+
+/** When a run is due to start: a child run at its scheduled time, a one-off at its submission. */
+function startOf(r: EssRequest): number {
+  return (r.scheduledAt ?? r.submittedAt) + r.heldMs;
+}
+
+/** Ms after which a run completes (WAIT and RUNNING last essStepMs each). */
 function effectAt(r: EssRequest, stepMs: number): number {
-  const scheduledStart = r.schedule?.startTime ? Date.parse(r.schedule.startTime) : NaN;
-  const start = Number.isFinite(scheduledStart) && scheduledStart > r.submittedAt ? scheduledStart : r.submittedAt;
-  return start + r.heldMs + 2 * stepMs;
+  return startOf(r) + 2 * stepMs;
 }
 
-export function essState(r: EssRequest, now: number, stepMs: number): { state: EssState; processStart: number | null; processEnd: number | null } {
-  if (r.cancelledAt !== null) return { state: 'CANCELLED', processStart: null, processEnd: null };
-  if (r.heldAt !== null) return { state: 'HOLD', processStart: null, processEnd: null };
-  if (r.schedule) return { state: 'WAIT', processStart: null, processEnd: null };
-  const end = effectAt(r, stepMs);
-  const start = end - stepMs;
-  if (now < start) return { state: 'WAIT', processStart: null, processEnd: null };
-  if (now < end) return { state: 'RUNNING', processStart: start, processEnd: null };
-  return { state: runError(r) ? 'ERROR' : 'SUCCEEDED', processStart: start, processEnd: end };
+/** The outcome rule a run falls under (the last one added wins), from the test hook. */
+function outcomeRule(ctx: SandboxContext, r: EssRequest): EssOutcomeRule | undefined {
+  if (r.schedule) return undefined;
+  const t = startOf(r);
+  return ctx.tenant.essOutcomes.filter((o) => o.jobDefinitionId === r.jobDefinitionId && t >= o.from && t < o.until).at(-1);
 }
 
-/** Applies the effects of every run that has completed by now, in completion order. */
+export interface EssRunState {
+  state: EssState;
+  processStart: number | null;
+  processEnd: number | null;
+  /** stateDescription when it says more than the state's name. */
+  description: string | null;
+  cause: string | null;
+}
+
+/**
+ * A request's state from the clock: a schedule (recurring parent) waits until cancelled; a run
+ * (one-off or child of a schedule) waits essStepMs, runs essStepMs, then ends as its outcome rule
+ * says (SUCCEEDED by default; ERROR for a bulk ingest without its Program Name); under a WAIT rule
+ * it never starts.
+ */
+export function essState(ctx: SandboxContext, r: EssRequest, now: number = ctx.now()): EssRunState {
+  const none = { processStart: null, processEnd: null, description: null, cause: null };
+  if (r.cancelledAt !== null) return { ...none, state: 'CANCELLED', cause: 'OPERATOR_CANCEL' };
+  if (r.heldAt !== null) return { ...none, state: 'HOLD' };
+  if (r.schedule) return { ...none, state: 'WAIT' };
+  const step = ctx.essStepMs;
+  const end = effectAt(r, step);
+  const begin = end - step;
+  if (now < begin) return { ...none, state: 'WAIT' };
+  const rule = outcomeRule(ctx, r);
+  if (rule?.state === 'WAIT') return { ...none, state: 'WAIT', description: rule.description ?? 'Wait: the request is blocked (sandbox outcome rule).' };
+  if (now < end) return { ...none, state: 'RUNNING', processStart: begin };
+  const error = runError(r);
+  if (error) return { state: 'ERROR', processStart: begin, processEnd: end, description: error, cause: 'PROCESS_ERROR' };
+  if (rule?.state === 'ERROR') return { state: 'ERROR', processStart: begin, processEnd: end, description: rule.description ?? 'Error: the process ended in error (sandbox outcome rule).', cause: 'PROCESS_ERROR' };
+  if (rule?.state === 'WARNING') return { state: 'WARNING', processStart: begin, processEnd: end, description: rule.description ?? 'Warning: the process ended with warnings (sandbox outcome rule).', cause: 'PROCESS_WARNING' };
+  return { state: 'SUCCEEDED', processStart: begin, processEnd: end, description: null, cause: null };
+}
+
+/**
+ * Generates the child runs of every active schedule up to now, plus its next run ahead of time (a
+ * waiting child whose scheduledTime says when the process runs next), at most
+ * ESS_MAX_GENERATED_RUNS per schedule, in time order (so request ids follow time).
+ */
+function generateRuns(ctx: SandboxContext, now: number): void {
+  const due: { parent: EssRequest; at: number }[] = [];
+  for (const p of ctx.tenant.essRequests.values()) {
+    if (!p.schedule || p.cancelledAt !== null || p.heldAt !== null) continue;
+    const period = schedulePeriodMs(p.schedule);
+    if (period === null) continue;
+    const first = firstOccurrence(p);
+    const next = now < first ? 0 : Math.floor((now - first) / period) + 1;
+    let k = p.generatedUntil === null ? 0 : Math.round((p.generatedUntil - first) / period) + 1;
+    k = Math.max(k, next - ESS_MAX_GENERATED_RUNS + 1);
+    for (; k <= next; k++) due.push({ parent: p, at: first + k * period });
+  }
+  due.sort((a, b) => a.at - b.at || a.parent.requestId - b.parent.requestId);
+  for (const { parent, at } of due) {
+    const child: EssRequest = {
+      requestId: ctx.tenant.next('requestId'),
+      jobDefinitionId: parent.jobDefinitionId,
+      application: parent.application,
+      product: parent.product,
+      schedule: null,
+      requestParameters: parent.requestParameters.map((x) => ({ ...x })),
+      submitter: parent.submitter,
+      submittedAt: Math.max(parent.submittedAt, Math.min(at, now)),
+      cancelledAt: null,
+      heldAt: null,
+      heldMs: 0,
+      effectApplied: false,
+      parentRequestId: parent.requestId,
+      scheduledAt: at,
+      generatedUntil: null,
+    };
+    ctx.tenant.essRequests.set(child.requestId, child);
+    parent.generatedUntil = at;
+    ctx.changed();
+  }
+}
+
+/** Generates due runs of schedules, then applies the effects of every run that has completed by now, in completion order. */
 export function advanceEss(ctx: SandboxContext): void {
   const now = ctx.now();
+  generateRuns(ctx, now);
   const due = [...ctx.tenant.essRequests.values()]
-    .filter((r) => !r.effectApplied && r.cancelledAt === null && r.heldAt === null && effectAt(r, ctx.essStepMs) <= now)
+    .filter((r) => !r.effectApplied && !r.schedule && r.cancelledAt === null && r.heldAt === null && effectAt(r, ctx.essStepMs) <= now)
     .sort((a, b) => effectAt(a, ctx.essStepMs) - effectAt(b, ctx.essStepMs));
   for (const r of due) {
+    const at = effectAt(r, ctx.essStepMs);
+    const { state } = essState(ctx, r, at);
+    if (state === 'WAIT') continue; // blocked: it never ran
     r.effectApplied = true;
-    if (runError(r)) continue;
-    EFFECTS[r.jobDefinitionId]?.(ctx, effectAt(r, ctx.essStepMs));
+    if (state === 'SUCCEEDED' || state === 'WARNING') EFFECTS[r.jobDefinitionId]?.(ctx, at);
     ctx.changed();
   }
 }
@@ -112,18 +222,25 @@ export function submitEss(ctx: SandboxContext, body: unknown, submitter: string)
     heldAt: null,
     heldMs: 0,
     effectApplied: false,
+    parentRequestId: null,
+    scheduledAt: null,
+    generatedUntil: null,
   };
   ctx.tenant.essRequests.set(r.requestId, r);
   ctx.changed();
   return r;
 }
 
-/** The request as the ESS REST API answers it; `requestParameters` only in the full form (`fields=@full`). */
+/**
+ * The request as the ESS REST API answers it; `requestParameters` only in the full form
+ * (`fields=@full`). Time and parent fields carry the names Oracle documents as queryable
+ * [DOC farca "Query job requests"]: scheduledTime, requestedStartTime, processStartTime,
+ * processEndTime, completedTime, parentRequestId, absParentRequestId.
+ */
 export function essToJson(ctx: SandboxContext, r: EssRequest, base: string, full = true): Record<string, unknown> {
-  const { state, processStart, processEnd } = essState(r, ctx.now(), ctx.essStepMs);
+  const { state, processStart, processEnd, description, cause } = essState(ctx, r);
   const href = `${base}${ESS_ROOT}/requests/${r.requestId}`;
-  const requestType = ctx.variants.requestType(r.schedule !== null);
-  const error = state === 'ERROR' ? runError(r) : null;
+  const requestType = r.parentRequestId !== null ? ctx.variants.childRequestType() : ctx.variants.requestType(r.schedule !== null);
   return {
     requestId: r.requestId,
     id: r.requestId,
@@ -131,15 +248,18 @@ export function essToJson(ctx: SandboxContext, r: EssRequest, base: string, full
     application: r.application,
     product: r.product,
     state,
-    stateDescription: error ?? DESCRIPTIONS[state],
-    // `cause` is an enum in Oracle's schema [DOC]: NON_TERMINAL, OPERATOR_CANCEL, PROCESS_ERROR, ...
-    ...(state === 'CANCELLED' ? { cause: 'OPERATOR_CANCEL' } : error ? { cause: 'PROCESS_ERROR' } : {}),
+    stateDescription: description ?? DESCRIPTIONS[state],
+    // `cause` is an enum in Oracle's schema [DOC]: NON_TERMINAL, OPERATOR_CANCEL, PROCESS_ERROR, PROCESS_WARNING, ...
+    ...(cause ? { cause } : {}),
     ...(requestType !== undefined ? { requestType } : {}),
     scheduleDefinition: r.schedule,
     submitter: r.submitter,
     submissionTime: iso(r.submittedAt),
-    ...(processStart !== null ? { processStart: iso(processStart) } : {}),
-    ...(processEnd !== null ? { processEnd: iso(processEnd) } : {}),
+    ...(r.schedule ? (r.schedule.startTime ? { requestedStartTime: r.schedule.startTime } : {}) : { scheduledTime: iso(r.scheduledAt ?? r.submittedAt) }),
+    ...(processStart !== null ? { processStartTime: iso(processStart) } : {}),
+    ...(processEnd !== null ? { processEndTime: iso(processEnd), completedTime: iso(processEnd) } : {}),
+    ...(r.parentRequestId !== null ? { parentRequestId: r.parentRequestId } : {}),
+    absParentRequestId: r.parentRequestId ?? r.requestId,
     ...(full ? { requestParameters: r.requestParameters } : {}),
     links: [
       { rel: 'self', href },
@@ -150,7 +270,10 @@ export function essToJson(ctx: SandboxContext, r: EssRequest, base: string, full
   };
 }
 
-const QUERY_ATTRS = ['jobDefinitionId', 'state', 'requestType', 'scheduleDefinition', 'submissionTime', 'application', 'product', 'submitter', 'requestId'];
+const QUERY_ATTRS = [
+  'jobDefinitionId', 'state', 'requestType', 'scheduleDefinition', 'submissionTime', 'application', 'product', 'submitter', 'requestId',
+  'scheduledTime', 'requestedStartTime', 'processStartTime', 'processEndTime', 'completedTime', 'parentRequestId', 'absParentRequestId',
+];
 /** Query parameters Oracle documents for GET /requests [DOC farca "Query job requests"]. */
 const DOCUMENTED_QUERY_PARAMS = ['q', 'fields', 'excludeFields', 'orderBy', 'id'];
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
@@ -315,10 +438,14 @@ export function registerEssRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     ctx.principal(request, 'ess', 'act on scheduled processes');
     const r = byId(id);
     const now = ctx.now();
-    const { state } = essState(r, now, ctx.essStepMs);
+    const { state } = essState(ctx, r, now);
     if (action === 'cancel') {
       if (state !== 'WAIT' && state !== 'RUNNING' && state !== 'HOLD') throw essBadRequest(`Request ${r.requestId} is ${state} and cannot be cancelled.`, 'ESS-01003');
       r.cancelledAt = now;
+      // Cancelling a schedule cancels its runs that have not ended [DOC "Cancel an ongoing request": a recurring parent cascades].
+      for (const c of ctx.tenant.essRequests.values()) {
+        if (c.parentRequestId === r.requestId && c.cancelledAt === null && ['WAIT', 'RUNNING', 'HOLD'].includes(essState(ctx, c, now).state)) c.cancelledAt = now;
+      }
     } else if (action === 'hold') {
       if (state !== 'WAIT') throw essBadRequest(`Request ${r.requestId} is ${state}; only a waiting request can be held.`, 'ESS-01003');
       r.heldAt = now;

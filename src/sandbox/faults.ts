@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SandboxHttpError, sendError } from './errors';
 import { isUiPageUrl } from './oraclePages';
 
+/** The identity domain's sign-in pages (a person's browser, not the API): no faults, latency or counting either. */
+const isSignInPageUrl = (url: string): boolean => /^\/(oauth2\/v1\/authorize|ui\/v1\/device)(\?|$)/.test(url);
+
 /** mulberry32: a small seeded PRNG returning floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -107,7 +110,7 @@ export function registerTraffic(app: FastifyInstance, injector: FaultInjector, s
   const stalled = new Set<{ timer: NodeJS.Timeout; destroy: () => void }>();
 
   app.addHook('onRequest', async (request, reply) => {
-    if (isHookUrl(request.url) || isUiPageUrl(request.url)) return;
+    if (isHookUrl(request.url) || isUiPageUrl(request.url) || isSignInPageUrl(request.url)) return;
     stats.begin(`${request.method} ${request.routeOptions.url ?? '(no route)'}`);
     reply.raw.once('close', () => stats.end());
     const delay = injector.delay();

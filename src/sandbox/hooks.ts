@@ -8,6 +8,7 @@ import { essState, essToJson, submitEss } from './ess';
 import { SandboxHttpError } from './errors';
 import type { ExternalProvider, SandboxRole, SandboxUser } from './model';
 import { userToScim } from './scim';
+import { providerCertificate } from './certificates';
 
 /**
  * Test-only hooks under /__sandbox/: they simulate what an administrator does in the Oracle UI
@@ -44,6 +45,18 @@ const UserHook = z.object({
 });
 const OAuthClientHook = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), userName: z.string().min(1) });
 const PasswordHook = z.object({ userName: z.string().min(1), password: z.string().min(1) });
+const OutcomeHook = z.object({
+  jobDefinitionId: z.string().min(1),
+  state: z.enum(['SUCCEEDED', 'ERROR', 'WARNING', 'WAIT']),
+  from: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO date').optional(),
+  until: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO date').optional(),
+  description: z.string().min(1).max(2000).optional(),
+});
+const CertificateHook = z.object({
+  commonName: z.string().min(1).max(200),
+  notBefore: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO date').optional(),
+  notAfter: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO date'),
+});
 const FaultsHook = z.object({ rate: z.number().min(0).max(1), seed: z.number().int().optional() });
 const LatencyHook = z.object({ ms: z.number().int().min(0).max(60000) });
 
@@ -59,7 +72,7 @@ export function tenantSummary(ctx: SandboxContext): Record<string, unknown> {
   const nameOf = (id: string): string => tenant.getUser(id)?.userName ?? id;
   const recurringByJob: Record<string, { active: number; cancelled: number; requestIds: number[] }> = {};
   const requests = [...tenant.essRequests.values()].map((r) => {
-    const { state } = essState(r, now, ctx.essStepMs);
+    const { state } = essState(ctx, r, now);
     if (r.schedule) {
       const slot = (recurringByJob[r.jobDefinitionId] ??= { active: 0, cancelled: 0, requestIds: [] });
       if (state === 'CANCELLED') slot.cancelled++;
@@ -68,7 +81,7 @@ export function tenantSummary(ctx: SandboxContext): Record<string, unknown> {
         slot.requestIds.push(r.requestId);
       }
     }
-    return { requestId: r.requestId, jobDefinitionId: r.jobDefinitionId, recurring: r.schedule !== null, state, submitter: r.submitter, requestParameters: r.requestParameters };
+    return { requestId: r.requestId, jobDefinitionId: r.jobDefinitionId, recurring: r.schedule !== null, parentRequestId: r.parentRequestId, state, submitter: r.submitter, requestParameters: r.requestParameters };
   });
   return {
     users: { created: created.map((u) => ({ userName: u.userName, id: u.id, active: u.active, hasPerson: u.personId !== null })), total: tenant.userCount() },
@@ -120,6 +133,13 @@ export function registerHookRoutes(app: FastifyInstance, ctx: SandboxContext, re
     tenant.apiAuthProviders.set(b.alias, { alias: b.alias, issuer: b.issuer, certificatePem: b.certificate, x5t, created: ctx.now() });
     ctx.changed();
     return reply.code(201).send({ alias: b.alias, issuer: b.issuer, x5t });
+  });
+
+  // The admin removes an inbound certificate (its alias) from API Authentication.
+  app.delete<{ Params: { alias: string } }>(`${HOOK_ROOT}/api-authentication-providers/:alias`, async (request) => {
+    if (!tenant.apiAuthProviders.delete(request.params.alias)) throw new SandboxHttpError(404, `No certificate alias ${request.params.alias}.`);
+    ctx.changed();
+    return { removed: request.params.alias };
   });
 
   app.post(`${HOOK_ROOT}/external-providers`, async (request, reply) => {
@@ -195,6 +215,33 @@ export function registerHookRoutes(app: FastifyInstance, ctx: SandboxContext, re
   app.post(`${HOOK_ROOT}/ess/submit`, async (request, reply) => {
     const r = submitEss(ctx, request.body, tenant.adminUserName);
     return reply.code(201).send(essToJson(ctx, r, baseUrl(request)));
+  });
+
+  // How the runs of a job end: runs starting in [from, until) end in `state` (WAIT: they never start).
+  app.post(`${HOOK_ROOT}/ess/outcomes`, async (request, reply) => {
+    const b = parseInput(OutcomeHook, request.body, 'ESS outcome rule');
+    const rule = {
+      jobDefinitionId: b.jobDefinitionId,
+      state: b.state,
+      from: b.from ? Date.parse(b.from) : Number.NEGATIVE_INFINITY,
+      until: b.until ? Date.parse(b.until) : Number.POSITIVE_INFINITY,
+      description: b.description ?? null,
+    };
+    tenant.essOutcomes.push(rule);
+    return reply.code(201).send({ ...b, rules: tenant.essOutcomes.length });
+  });
+  app.delete(`${HOOK_ROOT}/ess/outcomes`, async () => {
+    tenant.essOutcomes = [];
+    return { rules: 0 };
+  });
+
+  // The provider's side: a key pair and a self-signed certificate with the validity asked for.
+  app.post(`${HOOK_ROOT}/certificates`, async (request, reply) => {
+    const b = parseInput(CertificateHook, request.body, 'certificate request');
+    const notBefore = b.notBefore ? Date.parse(b.notBefore) : ctx.now() - 60_000;
+    const notAfter = Date.parse(b.notAfter);
+    if (notAfter <= notBefore) throw new SandboxHttpError(400, 'notAfter must be later than notBefore.');
+    return reply.code(201).send(providerCertificate(b.commonName, notBefore, notAfter));
   });
 
   app.post(`${HOOK_ROOT}/faults`, async (request) => {

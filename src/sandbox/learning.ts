@@ -7,6 +7,7 @@ import { SandboxHttpError } from './errors';
 import type { CompletionDetail, ExternalProvider, LearnerRecord, LearningItem, ProviderAsset } from './model';
 import { hashKey, normaliseBody, shapedSpec } from './shapes';
 import type { Tenant } from './tenant';
+import { LEARNER_RECORDS_RO_PRIV } from './security';
 
 const ROOT = '/hcmRestApi/resources/11.13.18.05';
 
@@ -168,7 +169,8 @@ export function registerLearningRoutes(app: FastifyInstance, ctx: SandboxContext
     }
   };
   /** Rows of learnerLearningRecords the caller may see: their own (data security [GAP]: our choice, docs/SANDBOX.md). */
-  const ownRecords = (who: Principal): LearnerRecord[] => tenant.learnerRecords.filter((r) => r.learnerUserGuid === who.user.id);
+  const ownRecords = (who: Principal): LearnerRecord[] =>
+    variants.has('admin-reads-all-records') && who.codes.has(LEARNER_RECORDS_RO_PRIV) ? tenant.learnerRecords : tenant.learnerRecords.filter((r) => r.learnerUserGuid === who.user.id);
   type IdParams = { Params: { id: string } };
 
   app.get(`${ROOT}/learningSelfPacedItems`, async (request, reply) => {

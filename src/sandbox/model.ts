@@ -134,6 +134,22 @@ export interface EssRequest {
   heldMs: number;
   /** The job's effect (e.g. statements processed) has been applied. */
   effectApplied: boolean;
+  /** A run of a schedule (a child request): the recurring request it belongs to; null for a submitted request. */
+  parentRequestId: number | null;
+  /** A run of a schedule: the time it is scheduled to start (epoch ms); null for a submitted request. */
+  scheduledAt: number | null;
+  /** A schedule: the latest occurrence already generated as a child run (epoch ms); null before the first. */
+  generatedUntil: number | null;
+}
+
+/** How the runs of a job end (test hook `/__sandbox/ess/outcomes`): runs starting in [from, until) take `state`. */
+export interface EssOutcomeRule {
+  jobDefinitionId: string;
+  /** ERROR / WARNING end the run so; WAIT keeps it waiting (it never starts: a blocked or long-waiting run). */
+  state: 'SUCCEEDED' | 'ERROR' | 'WARNING' | 'WAIT';
+  from: number;
+  until: number;
+  description: string | null;
 }
 
 export type StatementStatus = 'pending' | 'processed' | 'rejected';

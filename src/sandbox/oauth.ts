@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod';
 import { verifySecret } from './auth';
 import type { SandboxContext } from './context';
+import { userGrant } from './identityDomain';
 
 /** OAuth client credentials token endpoint [STAND-IN for the OCI IAM domain's /oauth2/v1/token]. */
 export const OAUTH_TOKEN_PATH = '/oauth2/v1/token';
@@ -47,11 +48,14 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
     if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return oauthError(reply, 400, 'invalid_request', 'Send the token request as application/x-www-form-urlencoded.');
     }
+    // The user grants of public applications (authorization code + PKCE, refresh token, device code).
+    const answered = userGrant(ctx, ctx.identityDomain, request, reply);
+    if (answered) return answered;
     const form = TokenForm.safeParse(request.body ?? {});
     if (!form.success) return oauthError(reply, 400, 'invalid_request', 'The form fields are not valid.');
     const { grant_type, scope, client_id, client_secret } = form.data;
     if (grant_type !== 'client_credentials') {
-      return oauthError(reply, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+      return oauthError(reply, 400, 'unsupported_grant_type', 'Supported: client_credentials, authorization_code, refresh_token and the device code grant.');
     }
     const creds = basicClient(request.headers.authorization) ?? (client_id !== undefined && client_secret !== undefined ? { id: client_id, secret: client_secret } : null);
     if (!creds) return oauthError(reply, 401, 'invalid_client', 'Client authentication is required (Basic or client_id/client_secret).');

@@ -34,6 +34,8 @@ const EssSchema = z.object({
   schedule: z.object({ frequency: str, interval: num, startTime: str.optional() }).nullable(),
   requestParameters: z.array(z.object({ name: str, paramType: str.optional(), value: str.optional() })),
   submitter: str, submittedAt: num, cancelledAt: num.nullable(), heldAt: num.nullable(), heldMs: num, effectApplied: z.boolean(),
+  // Child runs of schedules (issue 14); absent in state files written before them.
+  parentRequestId: num.nullable().default(null), scheduledAt: num.nullable().default(null), generatedUntil: num.nullable().default(null),
 });
 
 export const StateFileSchema = z.object({

@@ -10,6 +10,7 @@ import { registerHookRoutes } from './hooks';
 import { registerOraclePages } from './oraclePages';
 import { registerLearningRoutes } from './learning';
 import { OAUTH_TOKEN_PATH, fusionScope, registerOAuthRoutes } from './oauth';
+import { IDCS_PATHS, IDENTITY_ISSUER, IdentityDomain, fusionAudience, registerIdentityDomainRoutes } from './identityDomain';
 import { StateWriter, loadStateFile } from './persist';
 import { registerScimRoutes } from './scim';
 import { DEFAULT_ADMIN_ROLES, PROVIDER_DUTY } from './security';
@@ -34,6 +35,10 @@ export const SandboxOptionsSchema = z.object({
   now: z.custom<() => number>((v) => typeof v === 'function').optional(),
   /** Variant names (docs/SANDBOX.md, "Variants"); an unknown name rejects with the valid ones. */
   variants: z.union([z.array(z.string()), z.string()]).optional(),
+  /** False: the pod refuses Basic authentication (a pod whose people sign in through SSO); OAuth and JWT bearer still work. */
+  basicAuth: z.boolean().default(true),
+  /** Public integrated applications registered in the identity domain at start (as the `/__sandbox/oauth-apps` hook does). */
+  oauthApps: z.array(z.object({ clientId: z.string().min(1), redirectUris: z.array(z.string().url()) })).default([]),
 });
 export type SandboxOptions = z.input<typeof SandboxOptionsSchema>;
 
@@ -91,6 +96,7 @@ function buildApp(ctx: SandboxContext, reset: () => void, injector: FaultInjecto
   registerXapiRoutes(app, ctx);
   registerEssRoutes(app, ctx);
   registerOAuthRoutes(app, ctx);
+  registerIdentityDomainRoutes(app, ctx, ctx.identityDomain);
   registerHookRoutes(app, ctx, reset);
   registerOraclePages(app, ctx);
   return { app, releaseStalled };
@@ -117,6 +123,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const injector = new FaultInjector(o.faultRate, o.faultSeed, o.latencyMs);
   const stats = new Stats();
   const authFailures: AuthFailure[] = [];
+  const identityDomain = new IdentityDomain(fusionAudience(tenant.instanceId), now);
+  for (const a of o.oauthApps) identityDomain.apps.set(a.clientId, { clientId: a.clientId, redirectUris: a.redirectUris, deviceCode: true, accessTokenTtlS: 3600, refreshTokenTtlS: 7 * 86_400 });
   let writer: StateWriter | null = null;
   const info = (): SandboxInfo => ({
     emulator: true,
@@ -125,6 +133,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     jobDefinitions: { ...STANDIN_JOB_DEFINITIONS },
     xapiPath: XAPI_STANDIN_PATH,
     tokenPath: OAUTH_TOKEN_PATH,
+    basicAuth: o.basicAuth,
+    identityDomain: {
+      issuer: IDENTITY_ISSUER,
+      audience: identityDomain.audience,
+      authorizePath: IDCS_PATHS.authorize,
+      tokenPath: IDCS_PATHS.token,
+      devicePath: IDCS_PATHS.device,
+      jwksPath: IDCS_PATHS.jwks,
+      discoveryPath: IDCS_PATHS.discovery,
+    },
     users: tenant.seedUsers,
     statePath: o.statePath ?? null,
     variants: [...variants.list],
@@ -138,10 +156,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     authFailures,
     essStepMs: o.essStepMs,
     variants,
+    identityDomain,
     now,
     principal(request, need, what) {
       try {
-        const p = authenticate(tenant, request.headers.authorization, now());
+        const p = authenticate(tenant, request.headers.authorization, now(), { identity: identityDomain, basicAuth: o.basicAuth });
         authorize(p, need, what);
         return p;
       } catch (err) {

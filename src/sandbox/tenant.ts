@@ -1,5 +1,5 @@
 import type {
-  ApiAuthProvider, EssRequest, ExternalProvider, LearnerRecord, LearningItem, OAuthClient, ProviderAsset,
+  ApiAuthProvider, EssOutcomeRule, EssRequest, ExternalProvider, LearnerRecord, LearningItem, OAuthClient, ProviderAsset,
   SandboxRole, SandboxUser, Settings, StoredStatement,
 } from './model';
 import {
@@ -64,6 +64,8 @@ export class Tenant {
   learningItems = new Map<number, LearningItem>();
   assets: ProviderAsset[] = [];
   essRequests = new Map<number, EssRequest>();
+  /** How the runs of each job end (test hook; not persisted, like faults). */
+  essOutcomes: EssOutcomeRule[] = [];
   statements: StoredStatement[] = [];
   learnerRecords: LearnerRecord[] = [];
   counters: Counters = initialCounters();
@@ -92,6 +94,7 @@ export class Tenant {
     this.learningItems = new Map(seededLearningItems().map((i) => [i.learningItemId, i]));
     this.assets = [];
     this.essRequests = new Map();
+    this.essOutcomes = [];
     this.statements = [];
     this.learnerRecords = [];
     this.counters = initialCounters();

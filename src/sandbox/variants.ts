@@ -18,6 +18,7 @@ export const VARIANTS = {
   'no-self-paced-api': 'learningSelfPacedItems answers 404 (a release before 25C)',
   'admin-security-only': 'the administrator holds only IT Security Manager (403 on userAccounts, ESS and Learning resources)',
   'admin-provider-duty': 'the administrator also holds the Learning Content Provider duty',
+  'admin-reads-all-records': "learnerLearningRecords shows every learner's records to a caller holding the read-only learner-records privilege (the administrator, through HCM Integration Specialist)",
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;
@@ -74,5 +75,9 @@ export class Variants {
     if (this.has('ess-no-request-type')) return undefined;
     if (this.has('ess-recur-parent')) return recurring ? 'RECUR_PARENT' : 'SINGLETON';
     return recurring ? 'RECURRING' : 'ONCE';
+  }
+  /** ESS `requestType` of a run of a schedule (a child request) [GAP: the Java API's enum name RECUR_CHILD]; undefined when the variant omits it. */
+  childRequestType(): string | undefined {
+    return this.has('ess-no-request-type') ? undefined : 'RECUR_CHILD';
   }
 }

@@ -21,6 +21,7 @@ const ACTION_ICON: Record<Action, IconId> = {
   probe: ICON.historyProbe,
   health: ICON.historyHealth,
   why: ICON.historyWhy,
+  rotation: ICON.historyRotation,
 };
 
 export function actionLabel(action: Action): string {
@@ -33,6 +34,7 @@ export function actionLabel(action: Action): string {
     probe: () => vscode.l10n.t('Environment probed'),
     health: () => vscode.l10n.t('Health check'),
     why: () => vscode.l10n.t('Why (explanation)'),
+    rotation: () => vscode.l10n.t('Certificate rotation'),
   };
   return labels[action]();
 }

@@ -49,8 +49,11 @@ export const ICON = {
   historyProbe: 'telescope',
   historyHealth: 'pulse',
   historyWhy: 'question',
+  historyRotation: 'key',
   requests: 'list-flat',
   stepPage: 'open-preview',
+  // after the setup (issue 14)
+  health: 'pulse',
 } as const;
 
 export type IconId = (typeof ICON)[keyof typeof ICON];

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { webviewShell } from './webviewHtml';
+import { whyPrefill } from '../core/why/prefill';
 import type { ComponentLog } from './logger';
 import type { InspectorService } from './inspectorService';
 import { toHostSchema, toWebviewSchema, type InspectorMode, type InspectorTab, type ToHost, type ToWebview } from './inspectorProtocol';
@@ -73,6 +74,7 @@ export function webviewStrings(): Record<string, string> {
     notMappable: vscode.l10n.t('Oracle cannot map this identifier'),
     explain: vscode.l10n.t('Would these completions land in {0}?'),
     explainNote: vscode.l10n.t('asks the pod about these learners and content ids'),
+    why: vscode.l10n.t("Why didn't this land?"),
     lands: vscode.l10n.t('would land'),
     blocked: vscode.l10n.t('would not land'),
     enterPassword: vscode.l10n.t('Enter Password…'),
@@ -322,6 +324,10 @@ export class InspectorPanelHost extends Disposable {
         return;
       case 'explain-xapi':
         view.send(await this.service.explainXapi(m.text));
+        return;
+      case 'why-xapi':
+        // The timeline of issue 14, its questions prefilled from the statement (the user confirms them).
+        await vscode.commands.executeCommand('oli.whyDidntLand', { ...whyPrefill(m.text, m.index), confirm: true });
         return;
       case 'copy':
         await copyFromWebview(m);

@@ -29,6 +29,8 @@ const toHost = tagged('type', {
   'inspect-xapi': obj({ text: input() }),
   /** "Would these completions land?" against the connected environment (the host asks the pod). */
   'explain-xapi': obj({ text: input() }),
+  /** "Why didn't this land?" for statement `index` of the input (the host opens the timeline, prefilled). */
+  'why-xapi': obj({ text: input(), index: num({ int: true, min: 0, max: 100_000 }) }),
   /** Open a JWT or xAPI file (the host shows the file dialog and reads it). */
   'pick-file': obj({ tab: tab() }),
   /** Copy a value (thumbprint, claim) to the clipboard through the host. */

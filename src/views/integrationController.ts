@@ -11,6 +11,7 @@ import { OracleError } from '../oracle/errors';
 import { formatRetry, type RetryNotice } from '../oracle/client';
 import { SignInLedger } from '../oracle/signIn';
 import { adminSignInKey, refusedInARow, SignInRefusedError } from '../core/plan/signIn';
+import { environmentAuth, type SignInMethod } from '../core/plan/planFile';
 import type { IntegrationModel } from './integrationModel';
 import type { OliLog } from './logger';
 import type { RunningSteps } from './runningSteps';
@@ -85,6 +86,8 @@ export class IntegrationController {
    * sent again by later commands (a refresh loop included) until it is set again.
    */
   readonly signIns = new SignInLedger();
+  /** Says why nothing can be sent for an environment that signs in with a token and is not signed in (authProvider.ts). */
+  notSignedIn?: (environment: string, url: string, method: SignInMethod) => Promise<Error>;
   /** Moves the user declined, this session ("env from→to"): not asked again. */
   private readonly declined = new Set<string>();
 
@@ -146,6 +149,13 @@ export class IntegrationController {
     const { plan } = this.requirePlan();
     const url = plan.environments[env]!.url;
     let c = await this.credentials.get(env, url);
+    const method = environmentAuth(plan, env).method;
+    if (method !== 'basic') {
+      // OAuth with the identity domain, or the administrator's own key: signed in, or nothing is sent.
+      if (!c.admin && this.notSignedIn) throw await this.notSignedIn(env, url, method);
+      this.log.addSecrets(secretValues(c));
+      return c;
+    }
     if (!c.admin && this.credentials.elsewhere && this.credentials.move) {
       const candidate = (await this.credentials.elsewhere(env, url)).find((e: CredentialsElsewhere) => e.slots.includes('admin'));
       const key = candidate ? `${env} ${candidate.origin ?? '(unbound)'}→${new URL(url).origin}` : '';
@@ -173,7 +183,8 @@ export class IntegrationController {
 
   /** Remembers, next to the stored credential, that the pod refused it (never for a refusal remembered earlier). */
   async recordRefusal(env: string, err: unknown): Promise<void> {
-    if (!(err instanceof SignInRefusedError) || err.refusedEarlier || !this.credentials.markRefused) return;
+    // A refused token (OAuth, own key) is not a password to keep from the pod: the next command signs anew.
+    if (!(err instanceof SignInRefusedError) || err.refusedEarlier || !err.lockout || !this.credentials.markRefused) return;
     const url = this.model.plan?.environments[env]?.url;
     if (!url) return;
     await this.credentials.markRefused(env, url, 'admin', { at: new Date().toISOString(), method: err.method, path: err.path, status: err.status ?? 401 }).catch((e: unknown) => {

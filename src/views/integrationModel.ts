@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { loadPlan, savePlan, PLAN_FILE_NAME, PlanFileError, type PlanFile } from '../core/plan/planFile';
+import { environmentAuth, loadPlan, savePlan, PLAN_FILE_NAME, PlanFileError, type PlanFile, type SignInMethod } from '../core/plan/planFile';
+import { summarizeSignIn, type SignInSummary } from '../core/auth/methods';
 import { getProfile, type Profile } from '../core/plan/profiles';
 import { loadState, statePath, emptyState, STATE_DIR, type EnvironmentState } from '../core/plan/stateStore';
 import type { StepResult } from '../core/plan/result';
@@ -15,6 +16,10 @@ import { planErrorForPeople } from './planErrors';
 export interface CredentialPresence {
   admin: boolean;
   providerClient: boolean;
+  /** How the plan signs the administrator in to this environment (Basic when it says nothing). */
+  method?: SignInMethod;
+  /** How it is signed in now, and until when (never a secret). */
+  signIn?: SignInSummary;
 }
 
 export interface ConnectionState {
@@ -159,7 +164,7 @@ export class IntegrationModel extends Disposable {
       } catch (err) {
         this.log.warn(`state of "${env}": ${(err as Error).message}`);
       }
-      presence.set(env, await this.readPresence(env, plan!.environments[env]!.url));
+      presence.set(env, await this.readPresence(env, plan!.environments[env]!.url, environmentAuth(plan!, env).method));
     }
     // Assigned at once: listeners never see a half-loaded model.
     const text = plan ? JSON.stringify(plan) : planError !== undefined ? `error:${planError}` : undefined;
@@ -209,13 +214,14 @@ export class IntegrationModel extends Disposable {
   }
 
   /** Which credentials are stored for the environment's current pod (those stored for another pod do not count). */
-  private async readPresence(environment: string, url: string): Promise<CredentialPresence> {
+  private async readPresence(environment: string, url: string, method: SignInMethod): Promise<CredentialPresence> {
     try {
       const c = await this.credentialStore.get(environment, url);
-      return { admin: !!c.admin, providerClient: !!c.providerClient };
+      const signIn = summarizeSignIn(c.admin);
+      return { admin: !!c.admin, providerClient: !!c.providerClient, method, ...(signIn ? { signIn } : {}) };
     } catch (err) {
       this.log.warn(`credentials of "${environment}": ${(err as Error).message}`);
-      return { admin: false, providerClient: false };
+      return { admin: false, providerClient: false, method };
     }
   }
 
@@ -230,7 +236,7 @@ export class IntegrationModel extends Disposable {
     return this.serial(async () => {
       const url = this.plan?.environments[environment]?.url;
       if (!url) return;
-      this.credentials.set(environment, await this.readPresence(environment, url));
+      this.credentials.set(environment, await this.readPresence(environment, url, environmentAuth(this.plan!, environment).method));
       this.changed.fire();
     });
   }

@@ -4,6 +4,7 @@ import { Disposable } from './disposable';
 import type { IntegrationModel } from './integrationModel';
 import type { RunningSteps } from './runningSteps';
 import { worstStatus } from './statusPresentation';
+import { HealthNode } from './healthNodes';
 import { EnvironmentNode, GuidanceNode, PracticeNode, probeSummaryNode, ProviderNode, RestrictedModeNode, StepNode, SubCheckNode, TextNode, type EnvironmentKind, type IntegrationNode } from './treeNodes';
 import type { LocalSandboxSession } from './localSandbox';
 import { practicableSteps } from './practice';
@@ -84,7 +85,7 @@ export class IntegrationTreeProvider extends Disposable implements vscode.TreeDa
       const envs: IntegrationNode[] = this.model.environments.map((env) => {
         const cfg = plan.environments[env]!;
         const presence = this.model.credentialPresence(env);
-        return new EnvironmentNode(env, cfg.url, env === this.model.activeEnvironment, this.environmentKind(env), presence.admin, this.model.connection(env), this.worstOf(env), this.model.planFileUrl(env));
+        return new EnvironmentNode(env, cfg.url, env === this.model.activeEnvironment, this.environmentKind(env), presence.admin, this.model.connection(env), this.worstOf(env), this.model.planFileUrl(env), presence);
       });
       // Restricted Mode: the tree says why nothing runs (an empty tree shows the welcome line instead).
       return vscode.workspace.isTrusted ? envs : [new RestrictedModeNode(), ...envs];
@@ -98,9 +99,11 @@ export class IntegrationTreeProvider extends Disposable implements vscode.TreeDa
       }
       const statuses = profile.steps.map((s) => this.model.result(node.environment, s.id)?.status ?? 'unknown');
       const provider = new ProviderNode(node, profile.provider.displayName, profile.auth, { satisfied: statuses.filter(isSatisfied).length, total: statuses.length });
-      const probe = this.model.state(node.environment).probe;
-      return probe ? [probeSummaryNode(node, probe), provider] : [provider];
+      const state = this.model.state(node.environment);
+      const health = new HealthNode(node, state.health);
+      return state.probe ? [probeSummaryNode(node, state.probe), health, provider] : [health, provider];
     }
+    if (node instanceof HealthNode) return node.children();
     if (node instanceof ProviderNode) {
       const env = node.parent.environment;
       const trusted = vscode.workspace.isTrusted;

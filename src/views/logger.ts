@@ -4,7 +4,7 @@ import type { RequestLogEntry } from '../oracle/client';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
-export type LogComponent = 'extension' | 'command' | 'model' | 'engine' | 'http' | 'credentials' | 'sandbox' | 'inspector' | 'webview' | 'plan' | 'settings';
+export type LogComponent = 'extension' | 'command' | 'model' | 'engine' | 'http' | 'credentials' | 'sandbox' | 'inspector' | 'webview' | 'operations' | 'plan' | 'settings';
 
 /**
  * The "Oracle Learning" LogOutputChannel. Every line carries a component tag and is redacted:

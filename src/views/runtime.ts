@@ -15,7 +15,13 @@ import { registerPracticeCommands } from '../commands/practiceCommands';
 import { registerInspectorCommands } from '../commands/inspectorCommands';
 import { registerLogCommands } from '../commands/logCommands';
 import { registerProbeCommands } from '../commands/probeCommands';
+import { registerOperationsCommands, type OperationsViews } from '../commands/operationsCommands';
+import { CertificateStatusBar } from './certificateStatusBar';
 import { registerTrustCommands } from '../commands/trustCommands';
+import { registerSignInCommands } from '../commands/signInCommands';
+import { SecretStorageSignInStore, SignInAccounts } from './authProvider';
+import { SignInCredentialStore } from './signInCredentialStore';
+import { environmentAuth } from '../core/plan/planFile';
 import { OliLog } from './logger';
 import { SecretStorageCredentialStore } from './secretStorageCredentialStore';
 import { IntegrationModel } from './integrationModel';
@@ -80,6 +86,8 @@ export interface OliExtensionApi {
   contextKeys: ContextKeys;
   sandbox: LocalSandboxSession;
   autoRefresh: AutoRefresh;
+  /** The sign-ins (OAuth with the identity domain, own JWT key) and their Accounts-menu providers. */
+  accounts: SignInAccounts;
   timings: ExtensionTimings;
   /** Issue 13: the typed settings, the plan's Problems, the History view, the step page and the identity check page. */
   settings: Settings;
@@ -88,6 +96,9 @@ export interface OliExtensionApi {
   historyView: vscode.TreeView<unknown>;
   stepPage: StepPageHost;
   identityPage: IdentityPageHost;
+  /** Issue 14: the inbound certificate's warning, the why timeline and the environments matrix. */
+  certificateBar: CertificateStatusBar;
+  operations: OperationsViews;
 }
 
 /** Wires the core (plan, engine, credentials) to the UI (views, commands). No logic of its own. */
@@ -103,7 +114,12 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   configureCoreL10n();
   const settings = own(new Settings());
   const credentials = new SecretStorageCredentialStore(context.secrets);
-  const model = own(new IntegrationModel(context.workspaceState, credentials, log.for('model')));
+  // What an environment sends depends on how its plan entry signs in: a password, or a sign-in of the providers below.
+  let accounts: SignInAccounts | undefined;
+  let model: IntegrationModel | undefined;
+  const signedIn = new SignInCredentialStore(credentials, () => accounts!, (env) => (model?.plan ? environmentAuth(model.plan, env) : { method: 'basic' }));
+  model = own(new IntegrationModel(context.workspaceState, signedIn, log.for('model')));
+  accounts = own(new SignInAccounts(context, new SecretStorageSignInStore(context.secrets), model, log));
   const running = own(new RunningSteps());
   const sandbox = own(new LocalSandboxSession(context.workspaceState, context.storageUri?.fsPath, context.extensionPath, log.for('sandbox')));
   const tree = own(new IntegrationTreeProvider(model, running, sandbox));
@@ -111,7 +127,14 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
   const decorations = own(new StatusDecorationProvider(model, running));
   const statusBar = own(new ActiveEnvironmentStatusBar(model, sandbox));
   const contextKeys = own(new ContextKeys(model, sandbox));
-  const controller = new IntegrationController(model, running, credentials, log, sandbox);
+  const controller = new IntegrationController(model, running, signedIn, log, sandbox);
+  controller.notSignedIn = (env, url, method) => accounts!.notSignedIn(env, url, method);
+  own(
+    accounts.onDidChange(({ environment }) => {
+      controller.credentialsChanged();
+      void model!.refreshCredentialPresence(environment);
+    }),
+  );
   const autoRefresh = own(new AutoRefresh(model, controller, running, sandbox, log.for('model')));
   const inspectorService = new InspectorService(model, controller, log);
   const inspector = own(new InspectorPanelHost(context.extensionUri, log.for('inspector'), inspectorService));
@@ -159,6 +182,9 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
       if (c.defaultEnvironment && env && model.environments.includes(env) && env !== model.activeEnvironment) void model.setActiveEnvironment(env);
     }),
   );
+  registerSignInCommands(registry, deps, accounts);
+  const certificateBar = own(new CertificateStatusBar(model));
+  const operations = registerOperationsCommands(registry, deps, certificateBar);
 
   const updateBadge = () => {
     const env = model.activeEnvironment;
@@ -208,5 +234,5 @@ export async function startRuntime(shell: ShellParts, runtimeLoadMs: number): Pr
     .info(
       `activated in ${timings.activateMs.toFixed(1)} ms; runtime loaded in ${timings.runtimeLoadMs.toFixed(1)} ms and started in ${timings.runtimeStartMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.appHost})`,
     );
-  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, timings, settings, planDiagnostics, history, historyView: historyView as vscode.TreeView<unknown>, stepPage, identityPage };
+  return { model, running, tree, treeView, decorations, statusBar, credentials, controller, registry, log, inspector, inspectorService, certificateEditor, contextKeys, sandbox, autoRefresh, accounts, timings, settings, planDiagnostics, history, historyView: historyView as vscode.TreeView<unknown>, stepPage, identityPage, certificateBar, operations };
 }

@@ -117,7 +117,8 @@ export class SecretStorageCredentialStore implements CredentialStore {
     const byOrigin = new Map<string | undefined, CredentialSlot[]>();
     for (const key of await this.keys()) {
       const k = parseCredentialKey(key);
-      if (!k || k.marker || k.environment !== environment || k.origin === here) continue;
+      // A sign-in (OAuth session, own key) is bound to its pod for good: it is never offered to another one.
+      if (!k || k.marker || k.environment !== environment || k.origin === here || (k.slot !== 'admin' && k.slot !== 'providerClient')) continue;
       byOrigin.set(k.origin, [...(byOrigin.get(k.origin) ?? []), k.slot]);
     }
     return [...byOrigin].map(([origin, slots]) => ({ origin, slots })).sort((a, b) => (a.origin === undefined ? 1 : b.origin === undefined ? -1 : 0));

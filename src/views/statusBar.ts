@@ -4,6 +4,7 @@ import type { IntegrationModel } from './integrationModel';
 import type { LocalSandboxSession } from './localSandbox';
 import { causeLabel } from './connection';
 import { ICON } from './icons';
+import { signInLine } from '../core/auth/methods';
 
 /**
  * Shows the active environment (the pod every command runs against) and, until the next success,
@@ -28,7 +29,8 @@ export class ActiveEnvironmentStatusBar extends Disposable {
   /** The problem shown after the environment's name, if any. */
   problem(env: string): string | undefined {
     if (this.sandbox.isStopped(env, this.model.planFileUrl(env))) return causeLabel('sandbox-stopped');
-    if (!this.model.credentialPresence(env).admin) return vscode.l10n.t('no credentials');
+    const presence = this.model.credentialPresence(env);
+    if (!presence.admin) return presence.method && presence.method !== 'basic' ? vscode.l10n.t('not signed in') : vscode.l10n.t('no credentials');
     const conn = this.model.connection(env);
     if (conn && !conn.ok) return conn.cause ? causeLabel(conn.cause) : vscode.l10n.t('connection failed');
     return undefined;
@@ -55,11 +57,15 @@ export class ActiveEnvironmentStatusBar extends Disposable {
       : problem
         ? conn && !conn.ok
           ? conn.message
-          : vscode.l10n.t('Set its credentials before running anything.')
+          : this.model.credentialPresence(env).method && this.model.credentialPresence(env).method !== 'basic'
+            ? vscode.l10n.t('Sign in before running anything ("Oracle Learning: Sign In").')
+            : vscode.l10n.t('Set its credentials before running anything.')
         : undefined;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${vscode.l10n.t('Oracle Learning environment')}**: `).appendText(`${env}${cfg.production ? ` (${vscode.l10n.t('production')})` : ''}${sandbox ? ` (${vscode.l10n.t('local sandbox, not Oracle')})` : ''}`);
     md.appendMarkdown('\n\n').appendText(cfg.url);
+    const signedIn = this.model.credentialPresence(env).signIn;
+    if (signedIn) md.appendMarkdown('\n\n').appendText(vscode.l10n.t('Signed in as {0}', signInLine(signedIn)));
     if (detail) md.appendMarkdown(`\n\n$(${ICON.needsAction}) `).appendText(detail);
     if (!stopped) md.appendMarkdown('\n\n').appendText(vscode.l10n.t('Click to switch environment.'));
     this.item.tooltip = md;
@@ -70,6 +76,7 @@ export class ActiveEnvironmentStatusBar extends Disposable {
       ...(sandbox ? [vscode.l10n.t('local sandbox, not Oracle')] : []),
       ...(problem ? [problem] : []),
       ...(detail && detail !== problem ? [detail] : []),
+      ...(signedIn && !problem ? [vscode.l10n.t('Signed in as {0}', signInLine(signedIn))] : []),
     ];
     this.item.accessibilityInformation = { label: spoken.join(', '), role: 'button' };
     this.item.show();

@@ -5,7 +5,8 @@ import type { StepStatus } from '../core/plan/stepIds';
 import { outcomeIcon, outcomeLabel, RUNNING_ICON, statusIcon, statusLabel, themeIcon } from './statusPresentation';
 import { ICON, type IconId } from './icons';
 import { causeIcon, causeLabel } from './connection';
-import type { ConnectionState } from './integrationModel';
+import type { ConnectionState, CredentialPresence } from './integrationModel';
+import { signInLine, untilText } from '../core/auth/methods';
 import { restrictedModeText, TRUST_WORKSPACE_COMMAND } from './workspaceTrust';
 
 /** URI scheme of tree items that carry a status decoration (FileDecorationProvider). */
@@ -30,7 +31,8 @@ export function basisLine(basis: Basis): string {
   return vscode.l10n.t('Basis: sandbox stand-in (not Oracle\'s).');
 }
 
-function when(ts: string): string {
+/** A timestamp in the user's locale (the string itself when it is not a date). */
+export function when(ts: string): string {
   const d = new Date(ts);
   return Number.isNaN(d.getTime()) ? ts : d.toLocaleString();
 }
@@ -51,8 +53,21 @@ export class EnvironmentNode implements IntegrationNode {
     readonly worst: StepStatus | undefined,
     /** The URL in the plan file, when the live one differs (the local sandbox on another port). */
     readonly planUrl?: string,
+    /** How the administrator signs in (the plan's method) and how they are signed in now. */
+    readonly signIn?: Pick<CredentialPresence, 'method' | 'signIn'>,
   ) {
     this.id = `env/${environment}`;
+  }
+
+  /** "OAuth until 14:05", "own JWT key", "Basic": how it is signed in, in a few words. */
+  get signInWords(): string | undefined {
+    const s = this.signIn?.signIn;
+    if (!s) return undefined;
+    if (s.method === 'oauth') {
+      const until = untilText(s);
+      return until ? vscode.l10n.t('OAuth, {0}', until) : vscode.l10n.t('OAuth');
+    }
+    return s.method === 'jwt' ? vscode.l10n.t('own JWT key') : vscode.l10n.t('Basic');
   }
 
   get production(): boolean {
@@ -62,7 +77,7 @@ export class EnvironmentNode implements IntegrationNode {
   /** The cause of the last failure, until the next success (or "not running" for a stopped local sandbox). */
   get problem(): string | undefined {
     if (this.envKind === 'sandbox-stopped') return causeLabel('sandbox-stopped');
-    if (!this.hasCredentials) return vscode.l10n.t('no credentials');
+    if (!this.hasCredentials) return this.signIn?.method && this.signIn.method !== 'basic' ? vscode.l10n.t('not signed in') : vscode.l10n.t('no credentials');
     if (this.connection && !this.connection.ok) return this.connection.cause ? causeLabel(this.connection.cause) : vscode.l10n.t('connection failed');
     return undefined;
   }
@@ -80,6 +95,7 @@ export class EnvironmentNode implements IntegrationNode {
       bits.push(this.url);
       const problem = this.problem;
       if (problem) bits.push(problem);
+      else if (this.signInWords) bits.push(this.signInWords);
     }
     item.description = bits.join(' · ');
     const failed = this.connection && !this.connection.ok && this.connection.cause;
@@ -93,7 +109,9 @@ export class EnvironmentNode implements IntegrationNode {
     if (sandbox) md.appendMarkdown('\n\n').appendText(vscode.l10n.t('The local sandbox: an offline emulator of an Oracle pod on this machine. Its "Do this in the sandbox" actions simulate the Oracle UI through test-only hooks.'));
     if (this.production) md.appendMarkdown(`\n\n$(${ICON.needsAction}) ${vscode.l10n.t('Production pod: applying asks for confirmation.')}`);
     if (this.envKind === 'sandbox-stopped') md.appendMarkdown('\n\n').appendText(vscode.l10n.t('The local sandbox is not running. Start it again with "Start Local Sandbox" (its data is kept).'));
-    else if (!this.hasCredentials) md.appendMarkdown(`\n\n${vscode.l10n.t('No credentials yet: run "Set Credentials".')}`);
+    else if (!this.hasCredentials)
+      md.appendMarkdown(`\n\n${this.signIn?.method && this.signIn.method !== 'basic' ? vscode.l10n.t('Not signed in: run "Sign In".') : vscode.l10n.t('No credentials yet: run "Set Credentials".')}`);
+    else if (this.signIn?.signIn) md.appendMarkdown('\n\n').appendText(vscode.l10n.t('Signed in as {0}', signInLine(this.signIn.signIn)));
     if (this.connection && this.envKind !== 'sandbox-stopped') md.appendMarkdown(`\n\n${this.connection.ok ? `$(${ICON.done})` : `$(${ICON.failed})`} `).appendText(`${this.connection.message} (${when(this.connection.at)})`);
     md.supportThemeIcons = true;
     item.tooltip = md;

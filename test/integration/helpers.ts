@@ -77,3 +77,18 @@ export async function sandboxHook(path: string, body: unknown): Promise<unknown>
   if (!res.ok) throw new Error(`sandbox hook ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
+
+/** The sandbox pod that refuses Basic (started by the runner next to the other one). */
+export function noBasicUrl(): string {
+  const url = process.env.OLI_E2E_NOBASIC_URL;
+  if (!url) throw new Error('OLI_E2E_NOBASIC_URL is not set: run the suite through npm run test:vscode, which starts the sandbox pods.');
+  return url;
+}
+
+/** Calls a test-only hook of a given sandbox (e.g. the one without Basic). */
+export async function hookAt(base: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(new URL(`/__sandbox/${path}`, base), body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox hook ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}

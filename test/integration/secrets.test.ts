@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OliExtensionApi } from '../../src/views/runtime';
 import type { StepResult } from '../../src/core/plan/result';
-import { api, sandboxEnv, sandboxHook, waitFor, workspaceRoot } from './helpers';
+import { api, EXTENSION_ID, hookAt, noBasicUrl, sandboxEnv, sandboxHook, waitFor, workspaceRoot } from './helpers';
+import { consent } from '../helpers/identityDomainBrowser';
 
 function allFiles(dir: string): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
@@ -124,7 +125,7 @@ describe('secrets never leak (real extension host, every log level captured)', f
 
     // The secrets were really used: they sit in SecretStorage.
     const stored = await a.credentials.get(ENV, sb.url);
-    assert.equal(stored.admin?.password, PASSWORD);
+    assert.equal(stored.admin?.kind === 'basic' ? stored.admin.password : undefined, PASSWORD);
     assert.equal(stored.providerClient?.clientSecret, CLIENT_SECRET);
     assert.ok(lines.some((l) => l.level === 'trace' && l.line.includes('oli.setCredentials arguments')), 'trace lines (command arguments) were captured');
   });
@@ -144,6 +145,116 @@ describe('secrets never leak (real extension host, every log level captured)', f
     assert.ok(lines.length > 30 && notifications.length > 3, `captured ${lines.length} log lines, ${notifications.length} notifications`);
     for (const [where, text] of places) {
       for (const secret of PLANTED) assert.ok(!text.includes(secret), `a planted secret (${secret.slice(0, 3)}…) is in ${where}`);
+    }
+  });
+});
+
+// Issue 15: the secrets of the other ways to sign in. An OAuth sign-in with the identity domain (the
+// authorization code, access and refresh tokens, a renewed pair) and the administrator's own key
+// (its private key, the tokens it signs) are found nowhere either: log (trace included), workspace
+// files, notifications, command errors. They live in SecretStorage only.
+describe('sign-in secrets never leak (OAuth with the identity domain, own key; real extension host)', function () {
+  this.timeout(120_000);
+  const pod = noBasicUrl();
+  const origin = new URL(pod).origin;
+  const sb = sandboxEnv();
+  const root = workspaceRoot();
+  const CLIENT = 'oli-vscode-secrets';
+  let a: OliExtensionApi;
+  const lines: string[] = [];
+  const notifications: string[] = [];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  const restore: (() => void)[] = [];
+  const collect = async (): Promise<void> => {
+    for (const slot of ['oauthSession', 'jwtKey']) {
+      for (const env of ['leak-oauth', 'leak-key']) {
+        const raw = await a.accounts.store.read(`oracle-learning/${env}@${origin}/${slot}`);
+        if (!raw) continue;
+        const v = JSON.parse(raw) as Record<string, string>;
+        for (const k of ['accessToken', 'refreshToken']) if (v[k]) seen.add(v[k]!);
+        if (v.privateKeyPem) for (const l of v.privateKeyPem.split('\n').filter((x) => x.length >= 24 && !x.startsWith('-----'))) seen.add(l);
+      }
+    }
+  };
+  const exec = async <T>(id: string, ...args: unknown[]): Promise<T | undefined> => {
+    a.registry.lastError = undefined;
+    const r = await vscode.commands.executeCommand<T>(id, ...args);
+    if (a.registry.lastError) errors.push(JSON.stringify(a.registry.lastError));
+    await collect();
+    return r;
+  };
+
+  before(async () => {
+    a = await api();
+    const tap = a.log.tap((line) => lines.push(line));
+    restore.push(() => tap.dispose());
+    const w = vscode.window as unknown as Record<string, Notify>;
+    for (const name of ['showErrorMessage', 'showWarningMessage', 'showInformationMessage']) {
+      const original = w[name]!;
+      w[name] = (message: string, ...rest: unknown[]) => {
+        notifications.push(message);
+        return original.call(vscode.window, message, ...rest);
+      };
+      restore.push(() => (w[name] = original));
+    }
+    const scopeInfo = await hookAt(pod, 'info');
+    await hookAt(pod, 'oauth-apps', { clientId: CLIENT, redirectUris: [(await a.accounts.redirectUri()).split('?')[0]] });
+    const previousOpen = a.accounts.openBrowser;
+    a.accounts.openBrowser = async (url) => {
+      const c = await consent(url, sb.user, sb.password);
+      const back = new URL(c.location!);
+      seen.add(back.searchParams.get('code')!);
+      a.accounts.handleUri(vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}/did-authenticate?${back.searchParams.toString()}`));
+      return true;
+    };
+    restore.push(() => (a.accounts.openBrowser = previousOpen));
+    const previousConfirm = a.accounts.confirmRegistration;
+    a.accounts.confirmRegistration = async (q) => {
+      await hookAt(pod, 'api-authentication-providers', { issuer: q.key.issuer, alias: q.key.alias, certificate: readFileSync(q.certificatePath, 'utf8') });
+      return true;
+    };
+    restore.push(() => (a.accounts.confirmRegistration = previousConfirm));
+    await exec('oli.createPlan', { provider: 'coursera', auth: 'jwt', environments: [{ name: 'leak-oauth', url: pod }, { name: 'leak-key', url: pod }], issuer: 'https://coursera.example.invalid/iss', overwrite: true });
+    await exec('oli.signIn', { environment: 'leak-oauth', method: 'oauth', identityDomain: pod, clientId: CLIENT, scope: `${scopeInfo.scope} offline_access` });
+  });
+
+  after(() => {
+    for (const r of restore.reverse()) r();
+  });
+
+  it('signs in both ways and runs the commands with them', async () => {
+    assert.equal(a.model.credentialPresence('leak-oauth').signIn?.method, 'oauth', JSON.stringify(errors));
+    await exec('oli.refresh', { environment: 'leak-oauth' });
+    await exec('oli.testConnection', { environment: 'leak-oauth' });
+    await exec('oli.dryRun', { environment: 'leak-oauth' });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await hookAt(pod, 'identity-domain/end-access-tokens', {});
+    await exec('oli.refresh', { environment: 'leak-oauth' });
+    await exec('oli.exportReport', { file: 'leak-signin-report.json', open: false, environment: 'leak-oauth' });
+    await exec('oli.signIn', { environment: 'leak-key', method: 'jwt', userName: sb.user });
+    assert.equal(a.model.credentialPresence('leak-key').signIn?.method, 'jwt', JSON.stringify(errors));
+    await exec('oli.refresh', { environment: 'leak-key' });
+    await exec('oli.testConnection', { environment: 'leak-key' });
+    // The Accounts menu's sessions carry tokens (VS Code asks for them): they must not be logged either.
+    await a.accounts.oauth.getSessions();
+    await a.accounts.jwt.getSessions();
+    await exec('oli.signOut', { environment: 'leak-oauth' });
+    await exec('oli.signOut', { environment: 'leak-key' });
+    assert.ok(seen.size >= 6, `secrets collected: ${seen.size}`);
+  });
+
+  it('finds none of them in the log, the workspace files, notifications or errors', () => {
+    const places: [string, string][] = [
+      ['the log channel', lines.join('\n')],
+      ['command errors', errors.join('\n')],
+      ['notifications', notifications.join('\n')],
+      ...allFiles(root).map((f) => [f.path.slice(root.length + 1), f.text] as [string, string]),
+    ];
+    assert.ok(lines.length > 20, `captured ${lines.length} log lines`);
+    for (const [where, text] of places) {
+      for (const secret of seen) assert.ok(!text.includes(secret), `a sign-in secret (${secret.slice(0, 6)}…) is in ${where}`);
+      if (where !== 'the log channel') assert.ok(!/PRIVATE KEY-----/.test(text), `a private key block is in ${where}`);
     }
   });
 });

@@ -7,7 +7,7 @@ import { selfSignedRsa, type SelfSignedPair } from '../../src/core/plan/oracleJw
 import { PlanEngine } from '../../src/core/plan/engine';
 import { emptyState } from '../../src/core/plan/stateStore';
 import { savePlan, type PlanFile } from '../../src/core/plan/planFile';
-import type { EnvironmentCredentials } from '../../src/core/model/credentials';
+import type { BasicAdminCredential, EnvironmentCredentials } from '../../src/core/model/credentials';
 import type { StepResult } from '../../src/core/plan/result';
 import type { StepId } from '../../src/core/plan/stepIds';
 
@@ -47,7 +47,7 @@ export interface PlanFixture {
   admin: SandboxAdmin;
   dir: string;
   plan: PlanFile;
-  credentials: EnvironmentCredentials;
+  credentials: EnvironmentCredentials & { admin: BasicAdminCredential };
   engine(overrides?: Partial<PlanFile>): PlanEngine;
   close(): Promise<void>;
 }
@@ -58,7 +58,7 @@ export async function planFixture(options: { users?: number; plan?: Partial<Plan
   await writeFile(join(dir, 'coursera.cer'), courseraKeys().certificatePem);
   const plan = testPlan(sandbox.url, options.plan);
   await savePlan(join(dir, 'oracle-learning.json'), plan);
-  const credentials: EnvironmentCredentials = { admin: { kind: 'basic', username: sandbox.admin.userName, password: sandbox.admin.password } };
+  const credentials: EnvironmentCredentials & { admin: BasicAdminCredential } = { admin: { kind: 'basic', username: sandbox.admin.userName, password: sandbox.admin.password } };
   const state = emptyState('sandbox');
   return {
     url: sandbox.url,

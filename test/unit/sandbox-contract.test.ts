@@ -226,11 +226,11 @@ describe('sandbox contract (docs/SANDBOX.md) over HTTP', () => {
       clock += 150;
       const running = await (await t.call(`/ess/rest/scheduler/v1/requests/${r.id}?fields=@full`)).json();
       assert.equal(running.state, 'RUNNING');
-      assert.ok(running.processStart);
+      assert.ok(running.processStartTime);
       clock += 100;
       const done = await (await t.call(`/ess/rest/scheduler/v1/requests/${r.id}?fields=@full`)).json();
       assert.equal(done.state, 'SUCCEEDED');
-      assert.ok(done.processEnd);
+      assert.ok(done.processEndTime);
       const q = await (await t.call(`/ess/rest/scheduler/v1/requests?q=${encodeURIComponent(`jobDefinitionId eq "${PLES}" and state eq "SUCCEEDED"`)}`)).json();
       assert.ok(q.items.some((i: { id: number }) => i.id === r.id));
       assert.deepEqual(Object.keys(q).sort(), ['count', 'hasMore', 'items', 'limit', 'offset']);

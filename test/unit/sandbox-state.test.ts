@@ -64,7 +64,10 @@ describe('sandbox state file', () => {
       assert.equal(content.items[0].ExternalContentId, 'urn:c-1');
       assert.equal((await (await second.call(XAPI)).json()).items[0].status, 'pending');
       const ess = await (await second.call('/ess/rest/scheduler/v1/requests')).json();
-      assert.equal(ess.items[0].requestType, 'RECURRING');
+      // Newest first: the schedule's next run (generated ahead of time), its first run (no start time: at submission), then the schedule;
+      // the runs generated before the restart are not generated again.
+      assert.deepEqual(ess.items.map((i: { requestType: string }) => i.requestType), ['RECUR_CHILD', 'RECUR_CHILD', 'RECURRING']);
+      assert.deepEqual(ess.items.slice(0, 2).map((i: { parentRequestId: number }) => i.parentRequestId), [ess.items[2].requestId, ess.items[2].requestId]);
       const token = await second.call('/oauth2/v1/token', {
         body: new URLSearchParams({ grant_type: 'client_credentials', scope: (await second.hook('info')).scope }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' }, authorization: basic('c1', 'client-secret-XYZ'),

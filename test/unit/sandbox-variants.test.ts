@@ -237,7 +237,8 @@ describe('sandbox variants', function () {
         assert.equal(all.count, 500);
         assert.equal(all.hasMore, true);
         const narrowed = await (await t.call(`${ESS}?${q(`jobDefinitionId eq "${JOBS}ProcessLearningExperienceStatements"`)}&fields=requestId,requestType&orderBy=requestId:asc`)).json();
-        assert.deepEqual(narrowed, { items: [{ requestId: sched.requestId, requestType: 'RECURRING' }], count: 1, hasMore: false, limit: 500, offset: 0 });
+        // The schedule and its next run (a child request generated ahead of time).
+        assert.deepEqual(narrowed, { items: [{ requestId: sched.requestId, requestType: 'RECURRING' }, { requestId: sched.requestId + 1, requestType: 'RECUR_CHILD' }], count: 2, hasMore: false, limit: 500, offset: 0 });
         const byId = await (await t.call(`${ESS}?id=${sched.requestId}&excludeFields=links,scheduleDefinition`)).json();
         assert.equal(byId.items.length, 1);
         assert.ok(!('links' in byId.items[0]) && !('scheduleDefinition' in byId.items[0]));
@@ -272,7 +273,10 @@ describe('sandbox variants', function () {
         await t.call(`${ESS}/${b.requestId}/cancel`, { method: 'POST' });
         const state = await t.hook('state');
         assert.deepEqual(state.ess.recurringByJob[job], { active: 1, cancelled: 1, requestIds: [a.requestId] });
-        assert.equal(state.ess.requests.length, 3);
+        // Two schedules, each with its next run generated ahead of time (b's cancelled with it), and the one-off.
+        assert.equal(state.ess.requests.length, 5);
+        const runs = state.ess.requests.filter((r: { parentRequestId: number | null }) => r.parentRequestId !== null);
+        assert.deepEqual(runs.map((r: { parentRequestId: number; state: string }) => [r.parentRequestId, r.state]).sort(), [[a.requestId, 'WAIT'], [b.requestId, 'CANCELLED']].sort());
       });
     });
   });

@@ -239,3 +239,156 @@ describe('security: planted secrets never leak from any command', function () {
     }
   });
 });
+
+/**
+ * Issue 15: every secret of every sign-in method. OAuth with the identity domain (the authorization
+ * code, access and refresh tokens, renewed ones included; the password typed on the identity
+ * domain's page), the device flow, and the administrator's own key (its private key) never appear
+ * in any output, trace line, error or file in the workspace; they live in a 0600 file outside it.
+ */
+describe('security: sign-in secrets (OAuth tokens, authorization codes, the own key) never leak', function () {
+  this.timeout(180_000);
+  let sandbox: SandboxHandle;
+  let dir: string;
+  let config: string;
+  const runs: Run[] = [];
+  const seen = new Set<string>();
+  const CLIENT = `oli-secrets-public-${tag}`;
+
+  const env = (): NodeJS.ProcessEnv => ({ OLI_ACTOR: 'secrets.test', OLI_TRACE: '1', OLI_CONFIG_DIR: config, OLI_KEYRING: 'file', BROWSER: 'none' });
+  /** Collects every value of the sign-in store (tokens, refresh tokens, private keys) after each command. */
+  const collect = async (): Promise<void> => {
+    let all: Record<string, string>;
+    try {
+      all = JSON.parse(await readFile(join(config, 'sign-in.json'), 'utf8')) as Record<string, string>;
+    } catch {
+      return;
+    }
+    for (const raw of Object.values(all)) {
+      const v = JSON.parse(raw) as Record<string, string>;
+      for (const k of ['accessToken', 'refreshToken']) if (v[k]) seen.add(v[k]!);
+      if (v.privateKeyPem) for (const line of pemForms(v.privateKeyPem)) seen.add(line);
+    }
+  };
+  const oli = async (args: string[]): Promise<Run> => {
+    const r = await runOli([...args, '--verbose'], { cwd: dir, env: env() });
+    const run: Run = { args, ...r };
+    runs.push(run);
+    await collect();
+    return run;
+  };
+  /** `oli login` with the test as the person's browser (the identity domain's page, then the loopback). */
+  const browserLogin = async (args: string[]): Promise<Run> => {
+    const { runCli } = await import('../../src/cli/main');
+    const { stdinFrom } = await import('./helpers/cli');
+    const { consent } = await import('../helpers/identityDomainBrowser');
+    let stdout = '';
+    let stderr = '';
+    let settle!: (u: string) => void;
+    const printed = new Promise<string>((r) => (settle = r));
+    const done = runCli([...args, '--verbose'], {
+      stdout: (t) => {
+        stdout += t;
+        const m = /http:\/\/127\.0\.0\.1:\d+\/oauth2\/v1\/authorize\?\S+/.exec(stdout);
+        if (m) settle(m[0]);
+      },
+      stderr: (t) => void (stderr += t),
+      ...stdinFrom(''),
+      env: env(),
+      cwd: dir,
+      signal: new AbortController().signal,
+    });
+    const c = await consent(await printed, sandbox.admin.userName, ADMIN_PASSWORD);
+    const code = new URL(c.location!).searchParams.get('code')!;
+    seen.add(code);
+    await fetch(c.location!);
+    const run = { args, code: await done, stdout, stderr };
+    runs.push(run);
+    await collect();
+    return run;
+  };
+
+  before(async () => {
+    sandbox = await startSandbox({ port: 0, users: 30, essStepMs: 20, adminPassword: ADMIN_PASSWORD, basicAuth: false });
+    const admin = new SandboxAdmin(sandbox.url);
+    const info = await admin.info();
+    dir = await mkdtemp(join(tmpdir(), 'oli-signin-secrets-'));
+    config = await mkdtemp(join(tmpdir(), 'oli-signin-secrets-config-'));
+    await fetch(`${sandbox.url}/__sandbox/oauth-apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: CLIENT, redirectUris: ['http://127.0.0.1/callback'] }) });
+    await writeFile(join(dir, 'coursera.cer'), courseraKeys().certificatePem);
+    await writeFile(join(dir, 'learners.csv'), 'email\nfirst.last1@example.com\n');
+    await savePlan(join(dir, 'oracle-learning.json'), {
+      version: 1,
+      provider: 'coursera',
+      auth: 'jwt',
+      environments: { pod: { url: sandbox.url, auth: { method: 'oauth', identityDomain: sandbox.url, clientId: CLIENT, scope: `${info.scope} offline_access` } } },
+      defaultEnvironment: 'pod',
+      integrationUser: { userName: 'user.coursera', email: 'user.coursera@example.com' },
+      jobRole: { name: ROLE },
+      learnerIdentifier: 'email',
+      jwt: { issuer: ISSUER, certificate: 'coursera.cer' },
+      catalogProfile: 'Coursera',
+      visibility: 'public',
+      scheduledProcesses: {},
+      ess: { application: 'EarHcmEss', startTime: '02:00' },
+      identitySample: 'learners.csv',
+    } satisfies PlanFile);
+    await admin.createRole({ name: ROLE, displayName: 'Coursera', category: 'JOB', duties: [DUTY] });
+  });
+
+  after(async () => {
+    await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    if (config) await rm(config, { recursive: true, force: true });
+  });
+
+  it('runs sign-in and every command with trace logging, with each method', async () => {
+    const ok = (r: Run, codes = [0, 1]) => assert.ok(codes.includes(r.code), `oli ${r.args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    ok(await browserLogin(['login', '--env', 'pod', '--no-browser']), [0]);
+    ok(await oli(['status']));
+    ok(await oli(['apply', '--all', '--dry-run']), [0]);
+    ok(await oli(['apply', '--all']));
+    ok(await oli(['report', '--format', 'json', '--out', 'report.json']));
+    ok(await oli(['identity', 'learners.csv']));
+    ok(await oli(['probe', '--format', 'md', '--out', 'probe.md']));
+    ok(await oli(['login', '--status']), [0]);
+    // A renewal (the rotated refresh token) and an ended session, traced too.
+    await fetch(`${sandbox.url}/__sandbox/identity-domain/end-access-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    ok(await oli(['status']));
+    await fetch(`${sandbox.url}/__sandbox/identity-domain/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${sandbox.url}/__sandbox/identity-domain/end-access-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    ok(await oli(['status']), [2]);
+    // The administrator's own key.
+    const pending = await oli(['login', '--env', 'pod', '--jwt', '--user', sandbox.admin.userName, '--no-wait']);
+    ok(pending, [1]);
+    const issuer = /Trusted Issuer: (\S+) \(exactly\)/.exec(pending.stdout)![1]!;
+    const alias = /Certificate Alias: (\S+);/.exec(pending.stdout)![1]!;
+    await new SandboxAdmin(sandbox.url).registerApiAuthentication({ issuer, alias, certificate: await readFile(join(dir, '.oracle-learning', `pod.admin-${sandbox.admin.userName}.cer`), 'utf8') });
+    ok(await oli(['login', '--env', 'pod', '--jwt']), [0]);
+    ok(await oli(['status']));
+    ok(await oli(['apply', '--all', '--dry-run']), [0]);
+    ok(await oli(['logout', '--env', 'pod']), [0]);
+    assert.ok(seen.size >= 8, `secrets collected: ${seen.size}`);
+    assert.ok(runs.filter((r) => /^\s+(GET|POST) .+ -> /m.test(r.stderr)).length >= 8, 'trace logging was on');
+  });
+
+  it('no token, refresh token, authorization code, private key or password appears in any output or trace line', () => {
+    const all = [...seen, ...forms(ADMIN_PASSWORD, sandbox.admin.userName)];
+    for (const r of runs) {
+      for (const v of all) assert.ok(!r.stdout.includes(v) && !r.stderr.includes(v), `oli ${r.args.join(' ')} printed a secret (${v.slice(0, 8)}…)`);
+      assert.ok(!/PRIVATE KEY-----\n[A-Za-z0-9+/]/.test(r.stdout + r.stderr));
+      assert.ok(!/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\./.test(r.stdout + r.stderr), `oli ${r.args.join(' ')} printed a JWT`);
+    }
+  });
+
+  it('nothing secret in the workspace: the sign-ins live in a 0600 file under the configuration folder', async () => {
+    const files = (await readdir(dir, { recursive: true })).map((f) => join(dir, String(f)));
+    for (const p of files) {
+      if (!(await stat(p)).isFile()) continue;
+      const text = await readFile(p, 'latin1');
+      for (const v of seen) assert.ok(!text.includes(v), `${p} holds a sign-in secret`);
+      assert.ok(!/PRIVATE KEY-----/.test(text), `${p} holds a private key`);
+    }
+    assert.equal((await stat(join(config, 'sign-in.json'))).mode & 0o777, 0o600);
+  });
+});

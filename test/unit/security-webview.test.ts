@@ -23,6 +23,7 @@ import { inspectJwt } from '../../src/core/inspect/jwt';
 import { inspectXapiText } from '../../src/core/inspect/xapi-stream';
 import { signOracleJwt } from '../../src/core/plan/oracleJwt';
 import { detectInspectorTab, toHostSchema, toWebviewSchema } from '../../src/views/inspectorProtocol';
+import { esc, operationsToHostSchema } from '../../src/views/operationsProtocol';
 import { courseraKeys, ISSUER } from './plan.helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -208,12 +209,56 @@ describe('security: the Inspector webview', () => {
         }
       };
       walk('src');
-      assert.deepEqual(setters.sort(), ['identityPage.ts', 'inspectorPanel.ts', 'stepPage.ts'].map((f) => join('src', 'views', f)));
-      for (const f of setters) {
+      assert.deepEqual(setters.sort(), ['identityPage.ts', 'inspectorPanel.ts', 'operationsWebview.ts', 'stepPage.ts'].map((f) => join('src', 'views', f)));
+      // The issue-14 webviews (why timeline, environments matrix) build their own page: checked below.
+      for (const f of setters.filter((x) => !x.endsWith('operationsWebview.ts'))) {
         const text = read(f);
         const assigned = [...text.matchAll(/\.html\s*=\s*([^;]+);/g)].map((m) => m[1]!.trim());
         assert.ok(assigned.length > 0 && assigned.every((v) => v.startsWith('webviewShell(') || v === 'this.html'), `${f} sets HTML that is not the shell's: ${assigned.join(' | ')}`);
         if (assigned.includes('this.html')) assert.match(text, /this\.html = webviewShell\(/);
+      }
+    });
+
+    it("the issue-14 webviews (why timeline, environments matrix): default-src 'none', the one script and style only with a fresh nonce, no local resources, no command URIs", () => {
+      const ops = read('src/views/operationsWebview.ts');
+      const csp = /const csp = \[([^\]]+)\]\.join\('; '\)/.exec(ops)?.[1];
+      assert.ok(csp);
+      const directives = [...csp.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+      assert.deepEqual(directives, ["default-src 'none'", "style-src 'nonce-${nonce}'", "script-src 'nonce-${nonce}'", 'font-src ${webview.cspSource}']);
+      assert.match(ops, /const nonce = randomBytes\(16\)\.toString\('base64'\)/);
+      for (const t of ops.match(/<(script|style)\b[^>]*>/g) ?? []) assert.match(t, /nonce="\$\{nonce\}"/, `${t} has no nonce`);
+      assert.match(ops, /enableCommandUris: false, localResourceRoots: \[\]/);
+      assert.match(ops, /operationsToHostSchema\.safeParse\(raw\)/, 'clicks are validated before they are acted on');
+    });
+
+    it('the issue-14 webviews accept only their button clicks, and escape every text they show', () => {
+      for (const t of ['refresh', 'copy', 'compare']) assert.ok(operationsToHostSchema.safeParse({ type: t }).success, t);
+      for (const bad of [{ type: 'run', command: 'x' }, { type: 'copy', text: 'anything' }, 'refresh', null, {}]) assert.equal(operationsToHostSchema.safeParse(bad).success, false, JSON.stringify(bad));
+      fc.assert(
+        fc.property(fc.string(), (s) => {
+          const e = esc(s);
+          return !/[<>"']/.test(e) && !/&(?!amp;|lt;|gt;|quot;|#39;)/.test(e);
+        }),
+      );
+      assert.equal(esc(`<img src=x onerror="alert('x')">&`), '&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;');
+      // Every interpolation in the page builders goes through esc() (or is a fixed badge, a number or a class name).
+      for (const f of ['src/views/whyPanel.ts', 'src/views/matrixPanel.ts']) {
+        const src = read(f);
+        // Each top-level `${...}` of the source (balanced braces: what esc() wraps is skipped whole).
+        for (let i = src.indexOf('${'); i >= 0; ) {
+          let depth = 0;
+          let j = i + 1;
+          for (; j < src.length; j++) {
+            if (src[j] === '{') depth++;
+            else if (src[j] === '}' && --depth === 0) break;
+          }
+          const expr = src.slice(i + 2, j).trim();
+          const nested = /\$\{/.test(expr) && !/^esc\(/.test(expr);
+          const safe = /^(esc\(|DOT\[|b\.badge$|b\.cls$|BASIS_MARK\[|i \+ 1$|head$|rows$|links$|cells$)/.test(expr) || /^[\w.!&|() ]+ \? (esc\([^`]*\)|'[^'`$]*') : ('[^'`$]*')$/.test(expr);
+          if (!safe && !nested) assert.fail(`${f}: \${${expr}} is not escaped`);
+          // A conditional that builds markup: its own interpolations are checked as the scan goes on.
+          i = src.indexOf('${', nested ? i + 2 : j);
+        }
       }
     });
 

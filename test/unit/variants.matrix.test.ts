@@ -154,6 +154,8 @@ const EXPECT: Record<Exclude<Variant, 'plain'>, { says: RegExp; probe: [id: stri
     ],
   },
   'admin-provider-duty': { says: /digitalLearningProviders readable by the administrator: confirmed/, probe: [['learning.digitalLearningProviders', 'confirmed']] },
+  // Only rows change (every learner's instead of the caller's own): oli health and oli why read them (test/unit/health.test.ts, why.test.ts).
+  'admin-reads-all-records': { says: /learnerLearningRecords readable by the administrator: confirmed/, probe: [['learning.learnerLearningRecords', 'confirmed']] },
 };
 
 describe('variant matrix: status, apply twice, probe and inspect xapi on every pod variant', function () {

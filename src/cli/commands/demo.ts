@@ -6,7 +6,10 @@ import * as z from 'zod';
 import { ExitCode, UsageError } from '../errors';
 import type { CliCommand } from './registry';
 import { PlanEngine } from '../../core/plan/engine';
-import { emptyState } from '../../core/plan/stateStore';
+import { emptyState, saveState, statePath } from '../../core/plan/stateStore';
+import { recordHealth, runHealth } from '../../core/health/health';
+import { healthToText } from '../../core/health/render';
+import type { HealthReport } from '../../core/health/report';
 import { savePlan, type PlanFile } from '../../core/plan/planFile';
 import { selfSignedRsa } from '../../core/plan/oracleJwt';
 import { checkIdentities } from '../../core/plan/identity';
@@ -26,6 +29,8 @@ const demoInput = z.object({ auth: z.enum(['jwt', 'oauth']).default('jwt'), json
 
 export interface DemoResult {
   steps: { id: string; status: string }[];
+  /** The closing `oli health` of the demo pod. */
+  health: HealthReport;
   completions: { learner: string; contentId: string; title: string; status: string; completionDate?: string; actualEffortSeconds?: number; score?: number }[];
 }
 
@@ -184,7 +189,12 @@ export async function runDemo(auth: 'jwt' | 'oauth', say: (who: string, text: st
         });
       }
     }
-    return { steps: final.map((r) => ({ id: r.id, status: r.status })), completions, ...(keep ? { folder: dir } : {}) };
+    // After the setup: what a support rotation checks first thing in the morning (oli health).
+    say('oli', 'oli health: the day after the setup, read-only.');
+    const health = await runHealth({ plan, planDir: dir, environment: 'sandbox', credentials, state: engine.state });
+    recordHealth(engine.state, health, 'cli');
+    await saveState(statePath(dir, 'sandbox'), engine.state);
+    return { steps: final.map((r) => ({ id: r.id, status: r.status })), completions, health, ...(keep ? { folder: dir } : {}) };
   } finally {
     await sandbox.close();
     if (!keep) await rm(dir, { recursive: true, force: true });
@@ -225,6 +235,7 @@ learnerLearningRecords, each learner reading their own records. --keep leaves th
       io.stdout('\nCompletions read back through learnerLearningRecords (each learner reads their own):\n');
       for (const c of result.completions)
         io.stdout(`  ${c.learner.padEnd(34)} ${c.status.padEnd(22)} ${c.completionDate ?? ''}${c.actualEffortSeconds != null ? `  effort ${c.actualEffortSeconds}s` : ''}${c.score != null ? `  score ${c.score}` : ''}\n`);
+      io.stdout(`\n${healthToText(result.health, { brief: true })}`);
       io.stdout(ok ? '\nDemo complete: every step done, attested or not applicable, and completions landed.\n' : '\nDemo finished with problems (see above).\n');
       if ('folder' in result) io.stdout(`Kept the plan, state and verification kit in ${String(result.folder)} (the sandbox pod itself has stopped).\n`);
     }

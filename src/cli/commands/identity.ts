@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors';
-import { EnvCredentialStore } from '../../core/model/credentials';
+import { cliCredentials } from '../credentials';
 import { adminAuth, clientFor } from '../../core/plan/context';
 import { withAdminSignIn } from '../../core/plan/signIn';
 import { printable } from '../../core/text/printable';
@@ -36,15 +36,15 @@ ${TIMEOUT_HELP}`,
     const loaded = await loadPlanFor(values, io);
     const by = ((values.by as string | undefined) ?? loaded.plan.learnerIdentifier) as IdentifierKind;
     if (by !== 'email' && by !== 'username') throw new UsageError('--by is email or username.');
-    const credentials = await new EnvCredentialStore(io.env).get();
     const onLog = traceLogger(values, io);
+    const credentials = await cliCredentials(loaded, io, { ...networkOptions(values, io), ...(onLog ? { onLog } : {}) });
     const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials), {
       ...networkOptions(values, io),
       ...(onLog ? { onLog } : {}),
     });
     let last = 0;
     // The first lookup proves the credentials alone (the client's sign-in gate); a refusal stops here.
-    const signIn = { planDir: loaded.planDir, environment: loaded.environment, username: credentials.admin!.username, url: loaded.url, owner: `${actorName(io)} (process ${process.pid})`, nextStep: 'Check OLI_USERNAME and OLI_PASSWORD before running it again.' };
+    const signIn = { planDir: loaded.planDir, environment: loaded.environment, username: credentials.admin!.username, admin: credentials.admin!, url: loaded.url, owner: `${actorName(io)} (process ${process.pid})`, nextStep: 'Check OLI_USERNAME and OLI_PASSWORD before running it again.' };
     const report = await withAdminSignIn(signIn, () =>
       checkIdentities(client, readIdentifiers(path, by), by, {
         signal: io.signal,

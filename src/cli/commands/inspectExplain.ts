@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { CappedReadError, readFileCapped } from '../../core/io/readCapped';
-import { EnvCredentialStore } from '../../core/model/credentials';
+import { cliCredentials } from '../credentials';
 import { adminAuth, clientFor } from '../../core/plan/context';
 import { explainCompletion, onlyUnchecked, type CompletionExplanation } from '../../core/inspect/xapi-oracle';
 import { loadState, statePath } from '../../core/plan/stateStore';
@@ -60,13 +60,13 @@ export async function runXapiExplain(file: string, values: Record<string, unknow
   const statements = parseStatements(text);
   if (statements.length > MAX_STATEMENTS) throw new UsageError(`${statements.length} statements: explaining against a pod takes at most ${MAX_STATEMENTS}. Split the file.`);
   const loaded = await loadPlanFor(values, io);
-  const credentials = await new EnvCredentialStore(io.env).get();
+  const credentials = await cliCredentials(loaded, io, networkOptions(values, io));
   const client = clientFor(loaded.plan, loaded.planDir, loaded.environment, adminAuth(loaded.environment, credentials), networkOptions(values, io));
   // What `oli probe` learnt about this pod (filter forms, field names) spares refused requests.
   const learned = (await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment)).probe;
   const resolver = new OracleXapiResolver(client, io.signal, resolverSettingsOf(learned));
   io.stderr(`Resolving ${statements.length} statement(s) against ${loaded.environment} (${loaded.url})…\n`);
-  const signIn = { planDir: loaded.planDir, environment: loaded.environment, username: credentials.admin!.username, url: loaded.url, owner: `${actorName(io)} (process ${process.pid})`, nextStep: 'Check OLI_USERNAME and OLI_PASSWORD before running it again.' };
+  const signIn = { planDir: loaded.planDir, environment: loaded.environment, username: credentials.admin!.username, admin: credentials.admin!, url: loaded.url, owner: `${actorName(io)} (process ${process.pid})`, nextStep: 'Check OLI_USERNAME and OLI_PASSWORD before running it again.' };
   const explained: CompletionExplanation[] = await withAdminSignIn(signIn, async () => {
     await resolver.prefetch(statements);
     const out: CompletionExplanation[] = [];

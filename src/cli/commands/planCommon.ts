@@ -1,6 +1,7 @@
+import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { EnvCredentialStore } from '../../core/model/credentials';
+import { cliCredentials } from '../credentials';
 import { PlanEngine } from '../../core/plan/engine';
 import { loadPlan, PLAN_FILE_NAME, resolveEnvironment, type PlanFile } from '../../core/plan/planFile';
 import { BASIS_LEGEND, BASIS_MARK, type Basis, type StepResult } from '../../core/plan/result';
@@ -13,6 +14,8 @@ import { printable } from '../../core/text/printable';
 import { inspectionSettings, numberSetting, SETTINGS } from '../settings';
 
 export { inspectionSettings };
+import { UsageError } from '../errors';
+import type { SessionOptions } from '../../core/ops/session';
 
 export const PLAN_OPTIONS = {
   env: { type: 'string' },
@@ -77,9 +80,14 @@ export interface LoadedPlan {
   url: string;
 }
 
-export async function loadPlanFor(values: Record<string, unknown>, io: CliIO): Promise<LoadedPlan> {
+/** The plan file (`--plan`, else oracle-learning.json in the working folder), whatever its environments. */
+export async function loadPlanFile(values: Record<string, unknown>, io: CliIO): Promise<{ plan: PlanFile; planPath: string }> {
   const planPath = resolve(io.cwd, (values.plan as string | undefined) ?? PLAN_FILE_NAME);
-  const plan = await loadPlan(planPath);
+  return { plan: await loadPlan(planPath), planPath };
+}
+
+export async function loadPlanFor(values: Record<string, unknown>, io: CliIO): Promise<LoadedPlan> {
+  const { plan, planPath } = await loadPlanFile(values, io);
   // --env, else OLI_ENV (the CLI's counterpart of the VS Code setting oracleLearning.defaultEnvironment), else the plan's default.
   const named = (values.env as string | undefined) ?? (io.env.OLI_ENV?.trim() || undefined);
   const env = resolveEnvironment(plan, named);
@@ -92,12 +100,47 @@ export function traceLogger(values: Record<string, unknown>, io: CliIO): ((e: Re
   return (e) => io.stderr(`  ${e.method} ${e.url} -> ${e.status ?? e.error ?? '?'} (${e.durationMs} ms, attempt ${e.attempt})\n`);
 }
 
+/** `--format md|json` (or `--json`), text when neither: for commands that print a report. */
+export function reportFormat(values: Record<string, unknown>): 'text' | 'md' | 'json' {
+  const format = (values.format as string | undefined) ?? (values.json ? 'json' : 'text');
+  if (format !== 'text' && format !== 'md' && format !== 'json') throw new UsageError('--format is md or json (or leave it out for text).');
+  return format;
+}
+
+/** Prints a report, or writes it to `--out FILE` (saying where on stderr). */
+export async function emitReport(values: Record<string, unknown>, io: CliIO, text: string, what: string): Promise<void> {
+  if (!values.out) return io.stdout(text);
+  const out = resolve(io.cwd, values.out as string);
+  await writeFile(out, text, 'utf8');
+  io.stderr(`${what} written to ${out}\n`);
+}
+
+/** What a read-only operation on the chosen environment needs: the plan, its credentials (per environment), state, signal, timeout and trace. */
+export async function sessionFor(values: Record<string, unknown>, io: CliIO, environment?: string): Promise<{ loaded: LoadedPlan; options: SessionOptions; statePath: string }> {
+  const loaded = await loadPlanFor(environment ? { ...values, env: environment } : values, io);
+  const path = statePath(loaded.planDir, loaded.environment);
+  const onLog = traceLogger(values, io);
+  const network = networkOptions(values, io);
+  const options: SessionOptions = {
+    plan: loaded.plan,
+    planDir: loaded.planDir,
+    environment: loaded.environment,
+    credentials: await cliCredentials(loaded, io, { ...network, ...(onLog ? { onLog } : {}) }),
+    state: await loadState(path, loaded.environment),
+    signal: io.signal,
+    actor: actorName(io),
+    ...network,
+    ...(onLog ? { onLog } : {}),
+  };
+  return { loaded, options, statePath: path };
+}
+
 /** An engine for the CLI: credentials from the environment variables, progress on stderr. */
 export async function engineFor(values: Record<string, unknown>, io: CliIO): Promise<{ engine: PlanEngine; loaded: LoadedPlan }> {
   const loaded = await loadPlanFor(values, io);
-  const credentials = await new EnvCredentialStore(io.env).get();
-  const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
   const onLog = traceLogger(values, io);
+  const credentials = await cliCredentials(loaded, io, { ...networkOptions(values, io), ...(onLog ? { onLog } : {}) });
+  const state = await loadState(statePath(loaded.planDir, loaded.environment), loaded.environment);
   const engine = new PlanEngine({
     plan: loaded.plan,
     planDir: loaded.planDir,

@@ -2,13 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors';
 import { OracleError } from '../../oracle/errors';
-import { EnvCredentialStore } from '../../core/model/credentials';
+import { cliCredentials } from '../credentials';
 import { probeEnvironment } from '../../core/probe/probe';
 import { probeToMarkdown, probeToText, recordProbe } from '../../core/probe/render';
 import { CallRecorder } from '../../core/plan/history';
 import type { RequestLogEntry } from '../../oracle/client';
 import { statePath, updateState } from '../../core/plan/stateStore';
-import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../../core/plan/signIn';
+import { adminRefusalFacts, recordRefusedSignIn, recordSignInSuccess, SignInRefusedError } from '../../core/plan/signIn';
 import type { CliCommand } from './registry';
 import { actorName, loadPlanFor, networkOptions, PLAN_OPTIONS, TIMEOUT_HELP, traceLogger } from './planCommon';
 
@@ -33,7 +33,6 @@ ${TIMEOUT_HELP}`,
     const format = (values.format as string | undefined) ?? (values.json ? 'json' : 'text');
     if (!['text', 'md', 'json'].includes(format)) throw new UsageError('--format is md or json (or leave it out for text).');
     const loaded = await loadPlanFor(values, io);
-    const credentials = await new EnvCredentialStore(io.env).get();
     const network = networkOptions(values, io);
     const trace = traceLogger(values, io);
     const calls = new CallRecorder();
@@ -41,6 +40,7 @@ ${TIMEOUT_HELP}`,
       calls.add(e);
       trace?.(e);
     };
+    const credentials = await cliCredentials(loaded, io, { ...network, onLog });
     const report = await probeEnvironment({
       plan: loaded.plan,
       planDir: loaded.planDir,
@@ -54,7 +54,7 @@ ${TIMEOUT_HELP}`,
     const signIn = report.assumptions.find((a) => a.id === 'sign-in');
     const signInFailed = signIn?.outcome !== 'confirmed';
     const owner = `oli probe (${actorName(io)}, process ${process.pid})`;
-    const key = adminSignInKey(credentials.admin!.username, loaded.url);
+    const { key, facts } = adminRefusalFacts(credentials.admin!, loaded.environment, loaded.url, 'Check OLI_USERNAME and OLI_PASSWORD before running it again.');
     const path = statePath(loaded.planDir, loaded.environment);
     if (!signInFailed) {
       await recordSignInSuccess(loaded.planDir, loaded.environment, key, owner).catch(() => undefined);
@@ -64,7 +64,7 @@ ${TIMEOUT_HELP}`,
       const count = await recordRefusedSignIn(loaded.planDir, loaded.environment, key, owner).catch(() => 1);
       const refusal = new SignInRefusedError(
         new OracleError({ reason: 'auth', method: 'GET', path: '/hcmRestApi/scim/Users', status: signIn.status ?? 401 }),
-        { who: `administrator "${credentials.admin!.username}"`, environment: loaded.environment, refusedInARow: count, nextStep: 'Check OLI_USERNAME and OLI_PASSWORD before running it again.' },
+        { ...facts, refusedInARow: count },
       );
       io.stderr(`oli: ${refusal.userMessage()}\n`);
     }

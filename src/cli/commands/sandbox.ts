@@ -26,7 +26,14 @@ const SandboxArgs = z.object({
   'fault-seed': z.string().regex(/^-?\d+$/, '--fault-seed must be a whole number').transform(Number).optional(),
   state: z.string().min(1, '--state must name a file').optional(),
   variant: z.union([z.string(), z.array(z.string())]).optional(),
+  'no-basic': z.boolean().optional(),
+  'oauth-app': z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, '--oauth-app takes a client id (letters, digits, "_", ".", "-")').optional(),
 });
+
+/** Redirect URLs of `--oauth-app`: the CLI's loopback (any port) and VS Code's URI handler. */
+export const SANDBOX_DEFAULT_REDIRECTS = ['http://127.0.0.1/callback', 'vscode://oracle-learning-integrations.oracle-learning-integrations/did-authenticate'] as const;
+
+const oauthAppArg = (values: Record<string, unknown>): string | undefined => values['oauth-app'] as string | undefined;
 
 /** Parses `oli sandbox` options into sandbox options; throws a one-line UsageError. */
 export function sandboxOptionsFromArgs(values: Record<string, unknown>): SandboxOptions {
@@ -53,6 +60,8 @@ export function sandboxOptionsFromArgs(values: Record<string, unknown>): Sandbox
     ...(a['fault-seed'] !== undefined ? { faultSeed: a['fault-seed'] } : {}),
     ...(a.state !== undefined ? { statePath: a.state } : {}),
     ...(variants.length ? { variants } : {}),
+    ...(a['no-basic'] ? { basicAuth: false } : {}),
+    ...(a['oauth-app'] !== undefined ? { oauthApps: [{ clientId: a['oauth-app'], redirectUris: [...SANDBOX_DEFAULT_REDIRECTS] }] } : {}),
   };
 }
 
@@ -91,6 +100,9 @@ export const sandboxCommand: CliCommand = {
     '  --fault-rate R       share of requests that fail, 0-1 (default 0)',
     '  --fault-seed S       seed of the fault and jitter sequence (default 1)',
     '  --state FILE         load state from FILE if present; save changes to it',
+    '  --no-basic           refuse Basic authentication (a pod whose people sign in through SSO): use OAuth or a JWT',
+    '  --oauth-app ID       register a public integrated application ID in the identity domain stand-in',
+    `                       (authorization code + PKCE, refresh token, device code; redirect URLs ${SANDBOX_DEFAULT_REDIRECTS.join(', ')})`,
     '  --variant NAME[,NAME...]  play a pod that differs where Oracle publishes nothing (repeatable):',
     ...Object.entries(VARIANTS).map(([name, what]) => `      ${name.padEnd(22)} ${what}`),
   ].join('\n'),
@@ -104,6 +116,8 @@ export const sandboxCommand: CliCommand = {
     'fault-seed': { type: 'string' },
     state: { type: 'string' },
     variant: { type: 'string', multiple: true },
+    'no-basic': { type: 'boolean' },
+    'oauth-app': { type: 'string' },
   },
   async run(values, positionals, io) {
     if (positionals.length) throw new UsageError(`oli sandbox takes no arguments (got '${positionals[0]}'). Run 'oli sandbox --help'.`);
@@ -122,6 +136,8 @@ export const sandboxCommand: CliCommand = {
     io.stdout(sandbox.info.variants.length
       ? `Variants: ${sandbox.info.variants.join(', ')} (docs/SANDBOX.md, "Variants"); the administrator holds ${sandbox.info.adminRoles.join(', ')}.\n`
       : `Variants: none (the default pod); the administrator holds ${sandbox.info.adminRoles.join(', ')}.\n`);
+    if (!sandbox.info.basicAuth) io.stdout('Basic authentication is refused (--no-basic): sign in with OAuth (oli login) or a JWT (oli login --jwt).\n');
+    if (oauthAppArg(values)) io.stdout(`Identity domain stand-in: public application "${oauthAppArg(values)}", scope "${sandbox.info.scope} offline_access", identity domain ${sandbox.url}.\n`);
     if (sandbox.info.statePath) io.stdout(`State file: ${sandbox.info.statePath}\n`);
     io.stdout('Press Ctrl+C to stop.\n');
     const why = await waitForStop(io);

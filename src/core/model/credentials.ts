@@ -2,7 +2,40 @@
  * Credentials for one environment. They live only in a CredentialStore (VS Code SecretStorage in
  * the extension, environment variables in the CLI) and never in the plan, the state or the logs.
  */
-export type AdminCredential = { kind: 'basic'; username: string; password: string };
+export type BasicAdminCredential = { kind: 'basic'; username: string; password: string };
+
+/**
+ * Where access tokens come from for a signed-in administrator: an OAuth session with the pod's
+ * identity domain (refreshed with its refresh token), or the administrator's own key registered
+ * under API Authentication (short-lived JWTs signed on demand). Never serialised.
+ */
+export interface AccessTokenSource {
+  /** Who, how and where, for the sign-in gate and messages (never a secret). */
+  readonly identity: string;
+  /** A valid access token, renewed (refreshed or signed anew) when close to its end. */
+  token(signal?: AbortSignal): Promise<string>;
+  /** The pod refused the last token: true when the next `token()` gets another one worth trying. */
+  invalidate(): boolean;
+  /** Every secret value held now (access and refresh tokens, private key), for redaction. */
+  secrets(): string[];
+}
+
+/** An administrator signed in with a token (OAuth with the identity domain, or a JWT signed with their own key). */
+export interface TokenAdminCredential {
+  kind: 'oauth' | 'jwt';
+  username: string;
+  source: AccessTokenSource;
+  /** How it is signed in, for people: "OAuth with the identity domain https://idcs-…", "JWT signed with your key (issuer …, alias …)". */
+  how: string;
+  /** Until when, ISO (the access token; renewed by itself when a refresh token is held), if known. */
+  until?: string;
+  /** Whether it renews by itself (a refresh token, or a key that signs new tokens). */
+  renews: boolean;
+  /** What to do when the pod refuses it (differs between the CLI and VS Code). */
+  nextStep: string;
+}
+
+export type AdminCredential = BasicAdminCredential | TokenAdminCredential;
 /** The OAuth confidential application's secret (oauth variant); its client id is in the plan. */
 export type ProviderClientCredential = { kind: 'oauth-client'; clientId: string; clientSecret: string };
 
@@ -49,22 +82,34 @@ export function refusedMarkerKey(environment: string, url: string, slot: Credent
  * Reads a storage key: its environment, slot and origin (undefined for a key stored before the
  * binding), and whether it is a refusal marker rather than the credential itself.
  */
-export function parseCredentialKey(key: string): { environment: string; origin: string | undefined; slot: CredentialSlot; marker: boolean } | undefined {
-  const bound = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)@(https?:\/\/[^/]+)\/(admin|providerClient)(\.refused)?$/.exec(key);
-  if (bound) return { environment: bound[1]!, origin: bound[2]!, slot: bound[3] as CredentialSlot, marker: bound[4] !== undefined };
+export function parseCredentialKey(key: string): { environment: string; origin: string | undefined; slot: CredentialSlot | 'oauthSession' | 'jwtKey'; marker: boolean } | undefined {
+  // oauthSession / jwtKey: a signed-in administrator's session or own key (core/auth/signInStore.ts), removed with the environment.
+  const bound = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)@(https?:\/\/[^/]+)\/(admin|providerClient|oauthSession|jwtKey)(\.refused)?$/.exec(key);
+  if (bound) return { environment: bound[1]!, origin: bound[2]!, slot: bound[3] as CredentialSlot | 'oauthSession' | 'jwtKey', marker: bound[4] !== undefined };
   const legacy = /^oracle-learning\/([A-Za-z0-9][A-Za-z0-9_.-]*)\/(admin|providerClient)$/.exec(key);
   if (legacy) return { environment: legacy[1]!, origin: undefined, slot: legacy[2] as CredentialSlot, marker: false };
   return undefined;
 }
 
-/** CLI store: OLI_USERNAME / OLI_PASSWORD for the admin, OLI_CLIENT_ID / OLI_CLIENT_SECRET for the confidential app. */
+/**
+ * CLI store: OLI_USERNAME / OLI_PASSWORD for the admin, OLI_CLIENT_ID / OLI_CLIENT_SECRET for the
+ * confidential app. Per environment (`oli status --all-envs`, `oli diff`): OLI_USERNAME_<ENV> and
+ * OLI_PASSWORD_<ENV> (ENV upper-cased, other characters as `_`, e.g. OLI_PASSWORD_PROD) win over
+ * the plain pair when both are set; the same for the client pair.
+ */
 export class EnvCredentialStore implements CredentialStore {
   constructor(private readonly env: NodeJS.ProcessEnv) {}
-  async get(): Promise<EnvironmentCredentials> {
+  async get(environment?: string, _url?: string): Promise<EnvironmentCredentials> {
+    const suffix = environment ? `_${environment.toUpperCase().replace(/[^A-Z0-9]/g, '_')}` : '';
+    const pair = (a: string, b: string): [string | undefined, string | undefined] => {
+      const own: [string | undefined, string | undefined] = [this.env[`${a}${suffix}`], this.env[`${b}${suffix}`]];
+      return suffix && own[1] ? own : [this.env[a], this.env[b]];
+    };
     const out: EnvironmentCredentials = {};
-    const { OLI_USERNAME, OLI_PASSWORD, OLI_CLIENT_ID, OLI_CLIENT_SECRET } = this.env;
-    if (OLI_USERNAME && OLI_PASSWORD) out.admin = { kind: 'basic', username: OLI_USERNAME, password: OLI_PASSWORD };
-    if (OLI_CLIENT_SECRET) out.providerClient = { kind: 'oauth-client', clientId: OLI_CLIENT_ID ?? '', clientSecret: OLI_CLIENT_SECRET };
+    const [username, password] = pair('OLI_USERNAME', 'OLI_PASSWORD');
+    const [clientId, clientSecret] = pair('OLI_CLIENT_ID', 'OLI_CLIENT_SECRET');
+    if (username && password) out.admin = { kind: 'basic', username, password };
+    if (clientSecret) out.providerClient = { kind: 'oauth-client', clientId: clientId ?? '', clientSecret };
     return out;
   }
   async set(): Promise<void> {
@@ -75,5 +120,6 @@ export class EnvCredentialStore implements CredentialStore {
 
 /** Every secret value held, for redaction of anything that leaves the process. */
 export function secretValues(c: EnvironmentCredentials): string[] {
-  return [c.admin?.password, c.providerClient?.clientSecret].filter((s): s is string => !!s && s.length >= 4);
+  const admin = c.admin?.kind === 'basic' ? [c.admin.password] : (c.admin?.source.secrets() ?? []);
+  return [...admin, c.providerClient?.clientSecret].filter((s): s is string => !!s && s.length >= 4);
 }

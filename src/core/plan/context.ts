@@ -67,9 +67,13 @@ export function clientFor(plan: PlanFile, planDir: string, environment: string, 
   });
 }
 
+/** How the administrator's requests authenticate: Basic, or the bearer tokens of their sign-in (OAuth session, own key). */
 export function adminAuth(environment: string, credentials: EnvironmentCredentials): OracleAuth {
-  if (!credentials.admin) throw new MissingCredentialsError(environment);
-  return { kind: 'basic', username: credentials.admin.username, password: credentials.admin.password };
+  const admin = credentials.admin;
+  if (!admin) throw new MissingCredentialsError(environment);
+  if (admin.kind === 'basic') return { kind: 'basic', username: admin.username, password: admin.password };
+  const source = admin.source;
+  return { kind: 'bearer', token: (signal) => source.token(signal), identity: source.identity, invalidate: () => source.invalidate() };
 }
 
 /** Users in the learner-identity step's sample (two requests whatever the tenant size). */

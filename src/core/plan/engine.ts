@@ -7,7 +7,7 @@ import { adminAuth, clientFor, describeError, StepContext, type PlannedRequest }
 import { resolveEnvironment, type PlanFile } from './planFile';
 import { getProfile, notApplicableReason, type Profile } from './profiles';
 import { result, type StepResult } from './result';
-import { adminSignInKey, recordRefusedSignIn, recordSignInSuccess, refusedInARow, SignInRefusedError } from './signIn';
+import { adminRefusalFacts, recordRefusedSignIn, recordSignInSuccess, refusedInARow, SignInRefusedError } from './signIn';
 import { attestStep, loadState, recordHistory, recordResults, statePath, updateState, type EnvironmentState, type HistoryExtra } from './stateStore';
 import { CallRecorder } from './history';
 import * as l10n from '@vscode/l10n';
@@ -158,9 +158,7 @@ export class PlanEngine {
 
   private async doSignIn(ctx: StepContext): Promise<void> {
     const o = this.options;
-    const admin = o.credentials.admin!;
-    const key = adminSignInKey(admin.username, resolveEnvironment(o.plan, o.environment).config.url);
-    const facts = { who: `administrator "${admin.username}"`, environment: o.environment, nextStep: o.refusedNextStep ?? CLI_REFUSED_NEXT_STEP };
+    const { key, facts } = adminRefusalFacts(o.credentials.admin!, o.environment, resolveEnvironment(o.plan, o.environment).config.url, o.refusedNextStep ?? CLI_REFUSED_NEXT_STEP);
     const earlier = this.client.signIn.refused;
     if (earlier) {
       // Refused by an earlier command of this window: not sent again.
@@ -439,8 +437,7 @@ export async function testConnection(
       ...(o.signIns ? { signIns: o.signIns } : {}),
     });
     const user = credentials.admin!.username;
-    const key = adminSignInKey(user, resolveEnvironment(plan, environment).config.url);
-    const facts = { who: `administrator "${user}"`, environment, nextStep: o.refusedNextStep ?? CLI_REFUSED_NEXT_STEP };
+    const { key, facts } = adminRefusalFacts(credentials.admin!, environment, resolveEnvironment(plan, environment).config.url, o.refusedNextStep ?? CLI_REFUSED_NEXT_STEP);
     const earlier = client.signIn.refused;
     if (earlier) return { ok: false, error: new SignInRefusedError(earlier.error, { ...facts, refusedInARow: Math.max(1, await refusedInARow(planDir, environment, key)), refusedEarlierAt: earlier.at }) };
     try {

@@ -34,8 +34,40 @@ const podUrl = z
   .refine((u) => !/\/\/[^/]*@/.test(u), 'must not contain a user name or password')
   .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(u), 'plain http:// is only allowed for a local sandbox on 127.0.0.1/localhost');
 
+const identityDomainUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(u), 'must start with https:// (or http:// for a local sandbox)')
+  .refine((u) => !/\/\/[^/]*@/.test(u), 'must not contain a user name or password');
+
+/**
+ * How the administrator signs in to a pod, most preferred first. No secret is ever here: tokens,
+ * refresh tokens, private keys and passwords live in the OS keyring / VS Code SecretStorage.
+ */
+export const environmentAuthSchema = z
+  .discriminatedUnion('method', [
+    z.strictObject({
+      method: z.literal('oauth').describe('OAuth 3-legged (authorization code + PKCE) with the identity domain of the pod: the most preferred'),
+      identityDomain: identityDomainUrl.describe('The OCI IAM identity domain associated with the pod, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com'),
+      clientId: z.string().min(1).describe('Client ID of the public integrated application (authorization code with PKCE, refresh token; no client secret)'),
+      scope: z
+        .string()
+        .min(1)
+        .describe('Scope of the Fusion resource application, e.g. "urn:opc:resource:fa:instanceid=<id>urn:opc:resource:consumer::all offline_access" (offline_access: a refresh token)'),
+    }),
+    z.strictObject({
+      method: z.literal('jwt').describe("JWT bearer signed with the administrator's own key, registered under API Authentication (oli login --jwt)"),
+      issuer: z.string().min(1).optional().describe('Trusted issuer of the administrator\'s key under API Authentication (default: oli-admin.<user name>)'),
+    }),
+    z.strictObject({ method: z.literal('basic').describe('User name and password (Basic): the least preferred; many pods refuse it') }),
+  ])
+  .describe('How the administrator signs in to this pod: "oauth" (preferred), "jwt", or "basic" (least preferred; the default when absent). No secret here.');
+export type EnvironmentAuth = z.infer<typeof environmentAuthSchema>;
+export type SignInMethod = EnvironmentAuth['method'];
+
 export const environmentSchema = z.strictObject({
   url: podUrl.describe('Pod URL, e.g. https://abcd-dev1.fa.us2.oraclecloud.com'),
+  auth: environmentAuthSchema.optional(),
   caFile: z.string().optional().describe('Extra CA certificate file (PEM), relative to the plan file'),
   proxy: z
     .string()
@@ -44,6 +76,11 @@ export const environmentSchema = z.strictObject({
     .optional()
     .describe('HTTPS proxy URL for this environment'),
   production: z.boolean().optional().describe('Marks a production pod: applying asks for confirmation'),
+  certificate: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The inbound certificate registered in this environment, when it differs from jwt.certificate (written by oli rotate-cert while environments rotate one by one); relative to the plan file'),
 });
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 
@@ -58,6 +95,21 @@ export const scheduledProcessesSchema = z.strictObject({
 });
 export type ScheduledProcessIds = z.infer<typeof scheduledProcessesSchema>;
 export type ScheduledProcessKey = keyof ScheduledProcessIds;
+
+/** Thresholds of `oli health` (and of the certificate warning in the VS Code status bar). */
+export const healthSettingsSchema = z.strictObject({
+  certificateWarningDays: z.number().int().min(1).max(365).optional().describe('Warn this many days before the inbound certificate expires (default 30)'),
+  longWaitMinutes: z.number().int().min(5).max(10080).optional().describe('A run of a scheduled process still waiting this long after its scheduled time is a finding (default 120)'),
+  longRunMinutes: z.number().int().min(5).max(10080).optional().describe('A run still running this long is a finding (default 360)'),
+  contentSyncMaxAgeHours: z.number().int().min(1).max(720).optional().describe('The content sync\'s last success older than this is a finding (default 48)'),
+});
+export type HealthSettings = Required<z.infer<typeof healthSettingsSchema>>;
+export const DEFAULT_HEALTH_SETTINGS: HealthSettings = { certificateWarningDays: 30, longWaitMinutes: 120, longRunMinutes: 360, contentSyncMaxAgeHours: 48 };
+
+/** The plan's health thresholds with the defaults filled in. */
+export function healthSettingsOf(plan: PlanFile): HealthSettings {
+  return { ...DEFAULT_HEALTH_SETTINGS, ...(plan.health ?? {}) };
+}
 
 const noWhitespaceEdges = (s: string) => s === s.trim();
 
@@ -127,6 +179,7 @@ export const planFileSchema = z.lazy(() => z
       })
       .default({ application: 'EarHcmEss', startTime: '02:00' }),
     identitySample: z.string().optional().describe('CSV or text file of learner identifiers checked by the learner-identity step'),
+    health: healthSettingsSchema.optional().describe('Thresholds of oli health and of the certificate warning (VS Code status bar)'),
   })
   .superRefine((p, ctx) => {
     const xapi = !AICC_PROVIDERS.includes(p.provider);
@@ -215,7 +268,17 @@ export function planPath(workspaceRoot: string): string {
   return join(workspaceRoot, PLAN_FILE_NAME);
 }
 
+/** How the administrator signs in to an environment: its `auth`, else Basic (the plans written before sign-in methods). */
+export function environmentAuth(plan: PlanFile, environment: string): EnvironmentAuth {
+  return plan.environments[environment]?.auth ?? { method: 'basic' };
+}
+
 /** The environment to use: the named one, else the default, else the only one. */
+/** The inbound certificate file of an environment: its own (a rotation done there first), else the plan's jwt.certificate. */
+export function certificateOf(plan: PlanFile, environment: string): string | undefined {
+  return plan.environments[environment]?.certificate ?? plan.jwt?.certificate;
+}
+
 export function resolveEnvironment(plan: PlanFile, name?: string): { name: string; config: EnvironmentConfig } {
   const names = Object.keys(plan.environments);
   const chosen = name ?? plan.defaultEnvironment ?? (names.length === 1 ? names[0] : undefined);

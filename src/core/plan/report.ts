@@ -3,6 +3,9 @@ import type { PlanFile } from './planFile';
 import { BASIS_LEGEND, BASIS_MARK, type Basis, type StepResult } from './result';
 import type { EnvironmentState, HistoryEntry } from './stateStore';
 import type { StepDefinition } from './types';
+import type { Rotation } from '../rotation/state';
+import { rotationToMarkdown } from '../rotation/render';
+import { healthSummary } from '../health/report';
 
 /** The audit record of an environment: what each step's status is, who attested what, and what was done. */
 export interface Report {
@@ -27,6 +30,10 @@ export interface Report {
   }[];
   /** What `oli probe` confirmed on the pod, when it ran (one line). */
   probe?: { at: string; summary?: string };
+  /** The certificate rotation in progress, or the last one, stage by stage with its evidence (issue 14). */
+  rotation?: Rotation;
+  /** The last `oli health` (one line). */
+  health?: { at: string; level: string; summary: string };
   history: HistoryEntry[];
 }
 
@@ -56,6 +63,8 @@ export function buildReport(input: { plan: PlanFile; environment: string; url: s
       };
     }),
     ...(input.state.probe ? { probe: { at: input.state.probe.at, ...(input.state.probe.summary ? { summary: input.state.probe.summary } : {}) } } : {}),
+    ...(input.state.rotation ? { rotation: input.state.rotation } : {}),
+    ...(input.state.health ? { health: { at: input.state.health.at, level: input.state.health.level, summary: healthSummary(input.state.health.findings) } } : {}),
     history: input.state.history.slice(-100),
   };
 }
@@ -71,6 +80,7 @@ export function reportToMarkdown(r: Report): string {
     `- Generated: ${r.generatedAt} by ${md(r.generatedBy)}`,
     `- Summary: ${Object.entries(r.summary).map(([k, v]) => `${v} ${k}`).join(', ')}`,
     ...(r.probe ? [`- Last probe: ${r.probe.at}${r.probe.summary ? ` (${r.probe.summary})` : ''}`] : []),
+    ...(r.health ? [`- Last health: ${r.health.at}: ${r.health.level} (${r.health.summary})`] : []),
     '',
     '| # | Step | Kind | Status | Basis | Detail |',
     '|---|---|---|---|---|---|',
@@ -93,7 +103,8 @@ export function reportToMarkdown(r: Report): string {
     if (s.evidence) lines.push('', '```json', ...JSON.stringify(s.evidence, null, 2).split('\n').map((l) => printable(l).replace(/```/g, '\\u0060\\u0060\\u0060')), '```');
     lines.push('');
   }
+  if (r.rotation) lines.push('## Certificate rotation', '', ...rotationToMarkdown(r.rotation), '');
   lines.push('## History (requests made)', '', '| When | Action | Step | Requests | Detail |', '|---|---|---|---|---|');
-  for (const h of r.history) lines.push(`| ${h.at} | ${h.action} | ${h.step ?? ''} | ${h.requests ?? ''} | ${md(h.detail ?? '')} |`);
+  for (const h of r.history) lines.push(`| ${h.at} | ${h.action} | ${h.step ?? h.outcome ?? ''} | ${h.requests ?? ''} | ${md(h.detail ?? '')} |`);
   return lines.join('\n') + '\n';
 }

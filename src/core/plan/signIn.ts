@@ -6,6 +6,7 @@
 import { OracleError, initOf } from '../../oracle/errors';
 import { isRefusal } from '../../oracle/signIn';
 import { loadState, statePath, updateState } from './stateStore';
+import type { AdminCredential } from '../model/credentials';
 
 /**
  * Failed sign-ins in a row after which many pods lock an account. Oracle does not publish the
@@ -24,6 +25,22 @@ export function adminSignInKey(username: string, url: string): string {
   return `admin ${username} @ ${origin}`;
 }
 
+/** The state key of any administrator credential: Basic keeps `adminSignInKey`; a token sign-in says how. */
+export function signInKeyOf(admin: AdminCredential, url: string): string {
+  if (admin.kind === 'basic') return adminSignInKey(admin.username, url);
+  return `${admin.kind} ${adminSignInKey(admin.username, url).slice('admin '.length)}`;
+}
+
+/**
+ * Who was refused and what to do, by kind of credential. A password refused counts towards a
+ * lockout; a token refused (OAuth, the administrator's own JWT) does not use the password.
+ */
+export function adminRefusalFacts(admin: AdminCredential, environment: string, url: string, basicNextStep: string): { key: string; facts: Omit<RefusalFacts, 'refusedInARow'> } {
+  if (admin.kind === 'basic') return { key: signInKeyOf(admin, url), facts: { who: `administrator "${admin.username}"`, environment, nextStep: basicNextStep } };
+  const how = admin.kind === 'oauth' ? 'OAuth session' : 'own JWT key';
+  return { key: signInKeyOf(admin, url), facts: { who: `administrator "${admin.username}" (${how})`, environment, nextStep: admin.nextStep, lockout: false } };
+}
+
 export interface RefusalFacts {
   /** Who was refused, for a person: `administrator "admin.user"`. */
   who: string;
@@ -34,6 +51,8 @@ export interface RefusalFacts {
   nextStep: string;
   /** Set when this command sent nothing: the credential was refused earlier and is not sent again. */
   refusedEarlierAt?: Date;
+  /** False for a token (OAuth, own JWT key): no password was tried, so no lockout to warn of. Default true. */
+  lockout?: boolean;
 }
 
 /** A credential the pod refused: the command stops at once (exit 2) and says how close a lockout may be. */
@@ -44,6 +63,8 @@ export class SignInRefusedError extends OracleError {
   readonly remaining: number;
   /** This command sent nothing: the credential was refused earlier. */
   readonly refusedEarlier: boolean;
+  /** A password (counts towards a lockout); false for a token (OAuth session, own JWT key). */
+  readonly lockout: boolean;
   private readonly text: string | undefined;
 
   constructor(cause: OracleError, facts: RefusalFacts) {
@@ -51,6 +72,7 @@ export class SignInRefusedError extends OracleError {
     this.refusedInARow = facts.refusedInARow;
     this.remaining = Math.max(0, LOCKOUT_AFTER - facts.refusedInARow);
     this.refusedEarlier = facts.refusedEarlierAt !== undefined;
+    this.lockout = facts.lockout !== false;
     this.text = refusalMessage(cause, facts);
     this.message = this.text;
   }
@@ -64,6 +86,10 @@ function refusalMessage(cause: OracleError, f: RefusalFacts): string {
   const remaining = Math.max(0, LOCKOUT_AFTER - f.refusedInARow);
   const status = cause.status ?? 401;
   const answer = `HTTP ${status}${status === 401 ? ' Unauthorized' : status === 400 ? ' Bad Request' : ''} on ${cause.method} ${cause.path}`;
+  if (f.lockout === false) {
+    const when = f.refusedEarlierAt ? ` at ${f.refusedEarlierAt.toLocaleTimeString()}; it is not sent again until you sign in again` : '; this command stopped at this one failed sign-in';
+    return `The pod refused the sign-in of ${f.who} (${answer})${when}. ${f.nextStep}`;
+  }
   const head = f.refusedEarlierAt
     ? `The pod refused these credentials (${f.who}: ${answer}) at ${f.refusedEarlierAt.toLocaleTimeString()}; they are not sent again until you change them`
     : `The pod refused these credentials (${f.who}: ${answer}); this command stopped at this one failed sign-in`;
@@ -125,6 +151,8 @@ export interface AdminSignIn {
   planDir: string;
   environment: string;
   username: string;
+  /** The credential sent (a token sign-in is described as such, without a lockout warning); default: Basic of `username`. */
+  admin?: AdminCredential;
   url: string;
   /** Who runs this (for the state lock). */
   owner: string;
@@ -137,14 +165,14 @@ export interface AdminSignIn {
  * clears the failures in a row.
  */
 export async function withAdminSignIn<T>(s: AdminSignIn, work: () => Promise<T>): Promise<T> {
-  const key = adminSignInKey(s.username, s.url);
+  const { key, facts } = adminRefusalFacts(s.admin ?? { kind: 'basic', username: s.username, password: '' }, s.environment, s.url, s.nextStep);
   let value: T;
   try {
     value = await work();
   } catch (err) {
     if (err instanceof OracleError && isRefusal(err)) {
       const count = await recordRefusedSignIn(s.planDir, s.environment, key, s.owner).catch(() => 1);
-      throw new SignInRefusedError(err, { who: `administrator "${s.username}"`, environment: s.environment, refusedInARow: count, nextStep: s.nextStep });
+      throw new SignInRefusedError(err, { ...facts, refusedInARow: count });
     }
     throw err;
   }

@@ -7,6 +7,8 @@ import { writeFileAtomic } from '../io/writeAtomic';
 import { STEP_IDS } from './stepIds';
 import { attestationSchema, stepResultSchema, type Attestation, type StepResult } from './result';
 import { learnedSchema } from './learned';
+import { healthReportSchema } from '../health/report';
+import { rotationSchema } from '../rotation/state';
 
 export const STATE_DIR = '.oracle-learning';
 
@@ -22,8 +24,8 @@ const historyCallSchema = z.lazy(() =>
 );
 export type HistoryCall = z.infer<typeof historyCallSchema>;
 
-/** Actions recorded in the history ('health' and 'why': the day-two commands). */
-export const HISTORY_ACTIONS = ['status', 'apply', 'attest', 'unattest', 'dry-run', 'probe', 'health', 'why'] as const;
+/** Actions recorded in the history (status, apply...: the engine; health, why: oli health / oli why and VS Code; rotation: a stage of oli rotate-cert). */
+export const HISTORY_ACTIONS = ['status', 'apply', 'attest', 'unattest', 'dry-run', 'probe', 'health', 'why', 'rotation'] as const;
 
 const historyEntrySchema = z.lazy(() => z.strictObject({
   at: z.string(),
@@ -39,6 +41,8 @@ const historyEntrySchema = z.lazy(() => z.strictObject({
   /** The requests it made, redacted (at most 60; `callsDropped` counts the others). */
   calls: z.array(historyCallSchema).optional(),
   callsDropped: z.number().int().nonnegative().optional(),
+  /** health and why: the level or verdict of the run (ok, warning, error, landed, not-landed...). */
+  outcome: z.string().optional(),
 }));
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -55,6 +59,10 @@ export const environmentStateSchema = z.lazy(() => z.strictObject({
   /** What `oli probe` confirmed on the pod (issue 10); later status and apply use it. */
   probe: learnedSchema.optional(),
   signIns: z.record(z.string(), signInRecordSchema).optional(),
+  /** The last `oli health` (issue 14): the VS Code tree shows it. */
+  health: healthReportSchema.optional(),
+  /** The certificate rotation in progress, or the last one (issue 14), stage by stage with its evidence. */
+  rotation: rotationSchema.optional(),
 }));
 /** Per-environment state: attestations, last results, history. Never secrets. */
 export type EnvironmentState = z.infer<typeof environmentStateSchema>;

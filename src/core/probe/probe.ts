@@ -162,19 +162,20 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
 
   // ---------------------------------------------------------------- sign-in (one attempt)
   const adminUser = input.credentials.admin!.username;
+  const signInTitle = `Sign-in (${{ basic: 'Basic', oauth: 'OAuth with the identity domain', jwt: "JWT signed with the administrator's key" }[input.credentials.admin!.kind]}, administrator)`;
   say('Signing in…');
   const signIn = await get(admin, SCIM_USERS_PATH, { filter: scimEq('userName', adminUser), count: 1 });
   const signInRequest = `GET ${SCIM_USERS_PATH}?filter=userName eq "<administrator>"`;
   if (!signIn.ok && signIn.error?.status === 401) {
-    add({ id: 'sign-in', title: 'Sign-in (Basic, administrator)', basis: 'documented', outcome: 'refused', status: 401, detail: `${signIn.error.userMessage()} Nothing else was asked: one failed sign-in only.`, request: signInRequest, steps: [] });
+    add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'refused', status: 401, detail: `${signIn.error.userMessage()} Nothing else was asked: one failed sign-in only.`, request: signInRequest, steps: [] });
     return finish();
   }
   const unreachable = !signIn.ok && signIn.error ? signIn.error : undefined;
   if (unreachable && (['network', 'tls', 'timeout'].includes(unreachable.reason) || (unreachable.status !== undefined && unreachable.status >= 300 && unreachable.status < 400))) {
-    add({ id: 'sign-in', title: 'Sign-in (Basic, administrator)', basis: 'documented', outcome: 'not-available', ...(unreachable.status !== undefined ? { status: unreachable.status } : {}), detail: `${unreachable.userMessage()} Nothing else was asked.`, request: signInRequest, steps: [] });
+    add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'not-available', ...(unreachable.status !== undefined ? { status: unreachable.status } : {}), detail: `${unreachable.userMessage()} Nothing else was asked.`, request: signInRequest, steps: [] });
     return finish();
   }
-  add({ id: 'sign-in', title: 'Sign-in (Basic, administrator)', basis: 'documented', outcome: 'confirmed', detail: `The pod accepted the administrator ${adminUser}.`, request: signInRequest, steps: [] });
+  add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'confirmed', detail: `The pod accepted the administrator ${adminUser}.`, request: signInRequest, steps: [] });
 
   // ---------------------------------------------------------------- SCIM
   const scimSteps: Assumption['steps'] = ['learner-identity', 'job-role', 'integration-user'];

@@ -4,6 +4,7 @@ import { readFileCapped } from '../../io/readCapped';
 import { refusalOf } from '../../../oracle/privileges';
 import { OracleError } from '../../../oracle/errors';
 import { describeError, type StepContext } from '../context';
+import { certificateOf } from '../planFile';
 import type { SubCheck } from '../result';
 import { fail, info, pass, unknown, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
 import { readAsProvider } from './guided';
@@ -27,7 +28,8 @@ export function issuerFindings(issuer: string): SubCheck[] {
 }
 
 async function checkJwt(ctx: StepContext): Promise<CheckOutcome> {
-  const jwt = ctx.plan.jwt!;
+  // This environment's certificate (its own after a rotation done there first), else the plan's.
+  const jwt = { ...ctx.plan.jwt!, certificate: certificateOf(ctx.plan, ctx.environment) ?? ctx.plan.jwt!.certificate };
   const checks = issuerFindings(jwt.issuer);
   let evidence: Record<string, unknown> = { issuer: jwt.issuer };
   let certificatePem: Buffer | undefined;

@@ -53,7 +53,7 @@ export const DEFAULT_BULK_INGEST_PARAMETER = { name: 'submit.argument1', paramTy
 const SCHEDULED_PROCESSES_NAV = 'Navigator > Tools > Scheduled Processes';
 
 /** The processes this plan schedules: Load and Synchronize (the order reference), step 10's, and Reconcile User Groups when private. */
-function neededProcesses(ctx: StepContext): ScheduledProcessKey[] {
+export function neededProcesses(ctx: StepContext): ScheduledProcessKey[] {
   if (ctx.profile.provider.family === 'aicc') return ['loadAndSynchronizeExternalCourseData'];
   return ['loadAndSynchronizeExternalCourseData', ...STEP10, ...(ctx.plan.visibility === 'private' ? (['reconcileUserGroups'] as const) : [])];
 }
@@ -136,7 +136,7 @@ async function jobIds(ctx: StepContext): Promise<JobIds> {
 }
 
 /** Minutes after midnight UTC of a schedule's start time, when the answer shows one [INF: the schedule shape is ours]. */
-function startMinutes(r: EssRequest | undefined): number | undefined {
+export function startMinutes(r: EssRequest | undefined): number | undefined {
   const def = r?.scheduleDefinition;
   if (!def || typeof def !== 'object') return undefined;
   const entry = Object.entries(def as Record<string, unknown>).find(([k]) => /^(start(time|date)?|requestedStartTime|startDateTime)$/i.test(k));
@@ -150,7 +150,7 @@ function hhmmMinutes(hhmm: string): number {
   return h * 60 + m;
 }
 
-interface ProcessState {
+export interface ProcessState {
   process: ScheduledProcess;
   id?: string;
   /** What the job id rests on. */
@@ -167,7 +167,7 @@ interface ProcessState {
   recognisedBy?: 'schedule definition' | 'requestType word';
 }
 
-interface ProcessRequests {
+export interface ProcessRequests {
   requests: EssRequest[];
   /** The pod said more requests match than it returned, even after narrowing. */
   truncated: boolean;
@@ -180,12 +180,20 @@ interface ProcessRequests {
  */
 async function readProcessRequests(ctx: StepContext, id: string): Promise<ProcessRequests> {
   const words = essWords(ctx);
-  const first = await queryEssPage(ctx.client, { jobDefinitionId: id }, { signal: ctx.signal });
+  // Newest first (orderBy and requestId are documented): the page holds the latest runs too (oli health).
+  const first = await queryEssPage(ctx.client, { jobDefinitionId: id }, { signal: ctx.signal, orderBy: NEWEST_FIRST });
   const hasSchedule = (rs: EssRequest[]) => rs.some((r) => requestKind(r, words) === 'schedule' && isActiveRequest(r));
   if (!first.hasMore || hasSchedule(first.items)) return { requests: first.items, truncated: first.hasMore };
-  const waiting = await queryEssPage(ctx.client, { jobDefinitionId: id, state: 'WAIT' }, { signal: ctx.signal });
+  const waiting = await queryEssPage(ctx.client, { jobDefinitionId: id, state: 'WAIT' }, { signal: ctx.signal, orderBy: NEWEST_FIRST });
   const seen = new Set(first.items.map((r) => r.requestId));
   return { requests: [...first.items, ...waiting.items.filter((r) => !seen.has(r.requestId))], truncated: waiting.hasMore && !hasSchedule(waiting.items) };
+}
+
+const NEWEST_FIRST = 'requestId:desc';
+
+/** The requests of one job definition, read once per context (shared by status, health, why and diff). */
+export function processRequests(ctx: StepContext, id: string): Promise<ProcessRequests> {
+  return ctx.once(`ess:${id}`, () => readProcessRequests(ctx, id));
 }
 
 function idBasisOf(id: string | undefined, source: JobIds['source'][ScheduledProcessKey]): Basis {
@@ -213,14 +221,14 @@ function stateOf(ctx: StepContext, process: ScheduledProcess, id: string, idBasi
   return base;
 }
 
-async function readSchedules(ctx: StepContext, keys: ScheduledProcessKey[]): Promise<{ states: ProcessState[]; loadSync: ProcessState; job: JobIds }> {
+export async function readSchedules(ctx: StepContext, keys: ScheduledProcessKey[]): Promise<{ states: ProcessState[]; loadSync: ProcessState; job: JobIds }> {
   const job = await jobIds(ctx);
   const read = async (key: ScheduledProcessKey): Promise<ProcessState> => {
     const process = PROCESSES[key];
     const id = job.ids[key];
     if (!id) return { process, idBasis: 'inferred', duplicates: [], ...(job.discoveryRefused ? { refusal: job.discoveryRefused } : {}) };
     const idBasis = idBasisOf(id, job.source[key]);
-    const requests = await readOrRefusal('ess-requests', () => ctx.once(`ess:${id}`, () => readProcessRequests(ctx, id)));
+    const requests = await readOrRefusal('ess-requests', () => processRequests(ctx, id));
     if (!requests.ok) return { process, id, idBasis, duplicates: [], refusal: requests.refusal };
     return stateOf(ctx, process, id, idBasis, requests.value);
   };
@@ -368,7 +376,7 @@ async function checkSchedules(ctx: StepContext, keys: ScheduledProcessKey[], own
   };
 }
 
-function fmt(minutes: number): string {
+export function fmt(minutes: number): string {
   const m = ((minutes % 1440) + 1440) % 1440;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }

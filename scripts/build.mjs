@@ -199,7 +199,8 @@ jobs.push(bundle('cli-commands', {
   ...cliCommon,
   format: 'esm',
   splitting: true,
-  entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])),
+  // dist/cli/xapiWorker.mjs: the worker threads of `oli inspect xapi` (src/cli/xapiParallel.ts).
+  entryPoints: { ...Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])), xapiWorker: 'src/cli/xapiWorker.ts' },
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',

@@ -112,6 +112,30 @@ const xapiValidationRequires = {
     });
   },
 };
+// zod can turn a schema into a JSON Schema (toJSONSchema, the schemas' toJSONSchema method and
+// their Standard Schema JSON Schema): only scripts/gen-schema.ts does, from the sources, to write
+// schemas/oracle-learning.schema.json. In the extension's shared zod (dist/vendor-zod.js) those
+// modules are stubs that say so if called; every schema is built and parses as before.
+const ZOD_JSON_SCHEMA_MODULES = /[\\/]zod[\\/]v4[\\/]core[\\/](json-schema-processors|to-json-schema|json-schema-generator)\.js$/;
+const zodWithoutJsonSchema = {
+  name: 'oli-zod-without-json-schema',
+  setup(b) {
+    b.onLoad({ filter: ZOD_JSON_SCHEMA_MODULES }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const names = [...new Set([...src.matchAll(/^export (?:function|const|class) (\w+)/gm)].map((m) => m[1]))];
+      const renamed = [...src.matchAll(/^export \{ (\w+) as (\w+) \};?$/gm)].map((m) => m[2]);
+      if (!names.length) throw new Error(`zod changed ${args.path}: update oli-zod-without-json-schema in scripts/build.mjs`);
+      const refuse = `() => { throw new Error('JSON Schema generation is not in this build (scripts/gen-schema.ts makes schemas/oracle-learning.schema.json from the sources)'); }`;
+      // Factories of methods (createToJSONSchemaMethod...) are called while a schema is built: they return the refusing method.
+      const contents = [
+        `const refuse = ${refuse};`,
+        ...names.map((n) => (/^create\w+Method$/.test(n) ? `export const ${n} = () => refuse;` : n === 'allProcessors' ? `export const ${n} = {};` : `export const ${n} = refuse;`)),
+        ...renamed.map((n) => `export const ${n} = refuse;`),
+      ].join('\n');
+      return { contents, loader: 'js' };
+    });
+  },
+};
 // The sandbox's fastify declares no JSON schemas (its routes parse their input with zod) and gives
 // fastify compiler factories that refuse one (src/sandbox/server.ts): the default compilers (Ajv,
 // fast-json-stringify, about 300 KB with their dependencies) are never required, nor is
@@ -126,6 +150,12 @@ const sandboxDeps = {
     b.onResolve({ filter: /^(@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler|light-my-request|\.\/logger-pino\.js)$/ }, (args) =>
       /[\\/]node_modules[\\/]fastify[\\/]/.test(args.importer) ? { path: args.path, namespace: 'oli-fastify-stub' } : undefined,
     );
+    // semver checks the fastify version a registered plugin asks for: the sandbox registers none.
+    b.onResolve({ filter: /^semver$/ }, (args) => (/[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/.test(args.importer) ? { path: 'semver', namespace: 'oli-semver-stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'oli-semver-stub' }, () => ({
+      contents: "const refuse = () => { throw new Error('semver is not in this build: the sandbox registers no fastify plugin (see scripts/build.mjs)'); };\nmodule.exports = { gt: refuse, coerce: refuse, satisfies: refuse };",
+      loader: 'js',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'oli-fastify-stub' }, (args) => ({
       contents: `module.exports = function () { throw new Error(${JSON.stringify(`${args.path} is not in this build: the sandbox declares no JSON schemas and is not injected into (see scripts/build.mjs)`)}); };`,
       loader: 'js',
@@ -180,6 +210,31 @@ const axiosNodeOnly = {
     });
   },
 };
+// The extension's two bundles, dist/runtime.js and dist/sandbox.js, share one copy of zod:
+// dist/vendor-zod.js holds the members the sources use (z.object, z.string...: every `z.name` in
+// src/, found here), and each bundle requires it where it imported 'zod'. One zod also means one
+// configuration (src/core/zodSettings.ts). The CLI's commands share theirs through a common chunk.
+const ZOD_TYPE_ONLY = ['infer', 'input', 'output'];
+/** Used by scripts/gen-schema.ts only (src/core/plan/planSchemaJson.ts), never by the extension's bundles. */
+const ZOD_BUILD_TIME_ONLY = ['toJSONSchema'];
+function zodMembers() {
+  const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
+  const used = new Set();
+  for (const f of files('src')) {
+    const text = readFileSync(f, 'utf8');
+    if (/from 'zod[^']*'/.test(text) && !/^import (type )?\* as z from 'zod';$/m.test(text)) throw new Error(`${f} imports zod otherwise than \`import * as z from 'zod'\`: the shared dist/vendor-zod.js would miss it (scripts/build.mjs)`);
+    for (const m of text.matchAll(/\bz\.([A-Za-z_$][\w$]*)/g)) if (!ZOD_TYPE_ONLY.includes(m[1]) && !ZOD_BUILD_TIME_ONLY.includes(m[1])) used.add(m[1]);
+  }
+  return [...used].sort();
+}
+const zodVendorEntry = () => `import * as z from 'zod';\nmodule.exports = { ${zodMembers().map((m) => `${JSON.stringify(m)}: z.${m}`).join(', ')} };`;
+const sharedZod = {
+  name: 'oli-shared-zod',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, () => ({ path: 'zod', namespace: 'oli-shared-zod' }));
+    b.onLoad({ filter: /.*/, namespace: 'oli-shared-zod' }, () => ({ contents: "module.exports = require(__dirname + '/vendor-zod.js');", loader: 'js' }));
+  },
+};
 // Always minified: less to read and compile at every start (source maps stay linked in dev builds).
 const cliCommon = { ...common, minify: true, platform: 'node', target: 'node20' };
 // The dispatcher (CommonJS: `oli --version` loads nothing else) imports dist/cli/<command>.mjs.
@@ -231,7 +286,7 @@ if (existsSync('src/extension.ts') && existsSync('src/commands/localSandbox.ts')
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires, sandboxDeps],
+    plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires, sandboxDeps, sharedZod],
   }));
 }
 // The extension's runtime (model, views, commands, engine, inspector): loaded by the activation
@@ -245,9 +300,22 @@ if (existsSync('src/views/runtime.ts')) {
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [lazyPackages, axiosNodeOnly],
+    plugins: [lazyPackages, axiosNodeOnly, sharedZod],
   }));
   jobs.push(...vendorBundles('dist'));
+  jobs.push(
+    bundle('dist-vendor-zod', {
+      ...common,
+      minify: true,
+      sourcemap: false,
+      stdin: { contents: zodVendorEntry(), resolveDir: process.cwd(), loader: 'js' },
+      outfile: 'dist/vendor-zod.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      plugins: [zodWithoutJsonSchema],
+    }),
+  );
 }
 // The integration suite that runs inside a real extension host (npm run test:vscode / test:electron).
 if (integrationTests) {

@@ -10,7 +10,7 @@ import { takeSnapshot } from '../core/compare/snapshot';
 import { diffSnapshots, diffToText, type EnvironmentDiff } from '../core/compare/diff';
 import { whyPrefill } from '../core/why/prefill';
 import { detectInspectorTab } from '../views/inspectorProtocol';
-import { networkSettings } from '../views/httpSettings';
+import { inspectionSettings, networkSettings } from '../views/httpSettings';
 import { HealthNode } from '../views/healthNodes';
 import { MatrixPanel } from '../views/matrixPanel';
 import { WhyPanel } from '../views/whyPanel';
@@ -74,6 +74,7 @@ export function registerOperationsCommands(registry: CommandRegistry, deps: Comm
       refusedNextStep: VSCODE_REFUSED_NEXT_STEP,
       actor: currentActor(),
       ...networkSettings(),
+      certificateWarningDays: inspectionSettings().certificateWarningDays,
     };
   }
 

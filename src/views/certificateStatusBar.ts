@@ -2,10 +2,12 @@ import * as vscode from 'vscode';
 import { planCertificate, type PlanCertificate } from '../core/health/certificate';
 import { isOpen, nextStage, STAGE_TITLES } from '../core/rotation/state';
 import { Disposable } from './disposable';
+import { inspectionSettings } from './httpSettings';
 import type { IntegrationModel } from './integrationModel';
 
 /**
- * Warns in the status bar from `health.certificateWarningDays` (default 30) before the active
+ * Warns in the status bar from the plan's `health.certificateWarningDays` (else the setting
+ * oracleLearning.certificates.warningDays, default 30) before the active
  * environment's inbound certificate expires (issue 14), read locally from the plan's file; hidden
  * when it is far from expiry or the plan uses OAuth.
  */
@@ -31,7 +33,7 @@ export class CertificateStatusBar extends Disposable {
     const mine = ++this.seq;
     const env = this.model.activeEnvironment;
     const plan = this.model.plan;
-    const cert = plan && env && this.model.root ? await planCertificate(plan, this.model.root, env, this.now()) : undefined;
+    const cert = plan && env && this.model.root ? await planCertificate(plan, this.model.root, env, this.now(), inspectionSettings().certificateWarningDays) : undefined;
     if (mine !== this.seq) return;
     this.current = cert;
     if (!cert || (cert.ok && cert.level === 'ok')) {

@@ -110,11 +110,26 @@ describe('after the setup, in VS Code: health, why, environments side by side (U
     await view().locator('#xapi-explanation [data-lands]').first().waitFor({ timeout: 60_000 });
     await view().locator('#xapi-why-0').click();
     // Prefilled from the statement: the learner, the content id, the completion time; the user confirms each.
-    for (const value of [learner, COURSE.externalContentId, completedAt]) {
+    const steps = [learner, COURSE.externalContentId, completedAt];
+    for (const [i, value] of steps.entries()) {
       const input = wb.quickInput().locator('.quick-input-box input');
       await input.waitFor({ state: 'visible' });
-      await wb.page.waitForFunction((v) => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value === v, value, { timeout: 15_000 });
-      await wb.page.keyboard.press('Enter');
+      // Step i+1 of 3 is shown (its title says so) with its prefilled value: only then is Enter its answer.
+      const title = `(${i + 1}/${steps.length})`;
+      await wb.page.waitForFunction(
+        ([t, v]) =>
+          !!document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes(t!) &&
+          (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value === v,
+        [title, value],
+        { timeout: 15_000 },
+      );
+      await input.press('Enter');
+      // Accepted when the widget moves on (the next step's title, or closed); one more Enter if a keystroke was lost.
+      const movedOn = () => wb.page.waitForFunction((t) => !document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes(t) || !(document.querySelector('.quick-input-widget') as HTMLElement | null)?.offsetParent, title, { timeout: 5_000 });
+      await movedOn().catch(async () => {
+        await input.press('Enter');
+        await movedOn();
+      });
     }
     const verdict = view().locator('#verdict[data-outcome="not-landed"]');
     await verdict.waitFor({ timeout: 60_000 });
@@ -133,8 +148,20 @@ describe('after the setup, in VS Code: health, why, environments side by side (U
     await view().locator('button[data-action="refresh"]').click();
     await view().locator('td[data-env="prod"][data-status="failed"]').first().waitFor({ timeout: 60_000 });
     await view().locator('td[data-env="test"][data-status="done"]').first().waitFor({ timeout: 60_000 });
-    assert.equal(await view().locator('tr[data-step="integration-user"].differs').count(), 1, 'the step that differs is marked');
-    assert.equal(await view().locator('th.env').count(), 2);
+    // The cells arrive environment by environment and each arrival sets the page again (the frame
+    // reloads): read the page once both have answered, polling through the reloads.
+    const settled = async (what: string, read: () => Promise<number>, want: number) => {
+      const until = Date.now() + 60_000;
+      let got = await read().catch(() => -1);
+      while (got !== want && Date.now() < until) {
+        await wb.page.waitForTimeout(250);
+        got = await read().catch(() => -1);
+      }
+      assert.equal(got, want, what);
+    };
+    await settled('the step that differs is marked', () => view().locator('tr[data-step="integration-user"].differs').count(), 1);
+    await settled('one column per environment', () => view().locator('th.env').count(), 2);
+    await settled('only that step differs', () => view().locator('tr.differs').count(), 1);
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.page.mouse.move(5, 5);
     await wb.screenshot('day2-03-environments-matrix');

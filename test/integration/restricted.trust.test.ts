@@ -145,7 +145,17 @@ describe('Restricted Mode (an untrusted workspace, real extension host)', functi
   it('screenshots: the tree line, and the disabled Run button with its reason', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.oracleLearning');
     // Results on disk, as a trusted session left them: the tree lists the steps (nothing is sent here).
-    await a.treeView.reveal((await a.tree.getChildren())[1]!, { expand: 2 });
+    // A refresh of the tree (the model settling after activation) may replace the node between
+    // getChildren and reveal: take the node again and retry, a few times at most.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await a.treeView.reveal((await a.tree.getChildren())[1]!, { expand: 2 });
+        break;
+      } catch (err) {
+        if (attempt >= 5 || !/not found/i.test(String(err))) throw err;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
     await new Promise((r) => setTimeout(r, 500));
     await screenshot('vscode-09-restricted-mode-tree');
     const step = a.model.profile!.steps.find((s) => s.id === 'integration-user')!;

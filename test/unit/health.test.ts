@@ -142,6 +142,12 @@ describe('oli health', function () {
     // A warning period of 10 days: 20 days left is fine.
     await rewritePlan(p, { jwt: { issuer: p.plan.jwt!.issuer, certificate: 'expiring.cer' }, health: { certificateWarningDays: 10 } });
     assert.equal((await health(p)).by('certificate').level, 'ok');
+    // The plan's threshold is the team's and wins over the user's (--cert-warning-days, OLI_CERT_WARNING_DAYS, the VS Code setting).
+    assert.equal((await health(p, ['--cert-warning-days', '40'])).by('certificate').level, 'ok');
+    await rewritePlan(p, { jwt: { issuer: p.plan.jwt!.issuer, certificate: 'expiring.cer' } });
+    assert.equal((await health(p, ['--cert-warning-days', '10'])).by('certificate').level, 'ok');
+    assert.equal((await health(p, [], { ...p.env, OLI_CERT_WARNING_DAYS: '10' })).by('certificate').level, 'ok');
+    assert.match((await health(p, [], { ...p.env, OLI_CERT_WARNING_DAYS: '25' })).by('certificate').message, /within the 25-day warning/);
     const expired = await p.admin.certificate({ commonName: 'Coursera (expired)', notBefore: iso(Date.now() - 400 * 24 * HOUR), notAfter: iso(Date.now() - 2 * 24 * HOUR) });
     await writeCertificate(p, 'expired.cer', expired.certificatePem);
     await rewritePlan(p, { jwt: { issuer: p.plan.jwt!.issuer, certificate: 'expired.cer' } });

@@ -130,6 +130,7 @@ export async function sessionFor(values: Record<string, unknown>, io: CliIO, env
     signal: io.signal,
     actor: actorName(io),
     ...network,
+    ...inspectionSettings(values, io.env),
     ...(onLog ? { onLog } : {}),
   };
   return { loaded, options, statePath: path };

@@ -14,13 +14,15 @@ export const CERTIFICATE_ERROR_DAYS = 7;
 /**
  * The inbound certificate the plan names for an environment (its own, else jwt.certificate), read locally: what is registered under
  * API Authentication cannot be read (Oracle offers no API), so this is the plan's copy. Undefined
- * for the OAuth variant (no inbound certificate). Level: warning from `warnDays` before expiry,
+ * for the OAuth variant (no inbound certificate). Level: warning from `warnDays` before expiry (the plan's
+ * health.certificateWarningDays, else `userWarnDays`, else 30),
  * error within CERTIFICATE_ERROR_DAYS or once expired.
  */
-export async function planCertificate(plan: PlanFile, planDir: string, environment: string, now: Date = new Date()): Promise<PlanCertificate | undefined> {
+export async function planCertificate(plan: PlanFile, planDir: string, environment: string, now: Date = new Date(), userWarnDays?: number): Promise<PlanCertificate | undefined> {
   if (plan.auth !== 'jwt' || !plan.jwt) return undefined;
   const file = certificateOf(plan, environment) ?? plan.jwt.certificate;
-  const warnDays = plan.health?.certificateWarningDays ?? DEFAULT_HEALTH_SETTINGS.certificateWarningDays;
+  // The plan's threshold is the team's; without one, the user's (VS Code setting, --cert-warning-days / OLI_CERT_WARNING_DAYS).
+  const warnDays = plan.health?.certificateWarningDays ?? userWarnDays ?? DEFAULT_HEALTH_SETTINGS.certificateWarningDays;
   try {
     const path = resolve(planDir, file);
     assertSize((await stat(path)).size, `The certificate file ${file}`);

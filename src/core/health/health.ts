@@ -355,7 +355,7 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
   const completions =
     (await session.signIn(() => completionsFinding(session))) ??
     finding({ id: 'completions', area: 'completions', level: 'unknown', title: 'Last completion read back', message: 'learnerLearningRecords could not be read (see the log).', basis: 'documented' });
-  const [{ states, loadSync }, cert] = await Promise.all([readSchedules(ctx, keys), planCertificate(o.plan, o.planDir, o.environment, new Date(now))]);
+  const [{ states, loadSync }, cert] = await Promise.all([readSchedules(ctx, keys), planCertificate(o.plan, o.planDir, o.environment, new Date(now), o.certificateWarningDays)]);
   const all = [loadSync, ...states];
   const unauthorized = all.find((s) => s.refusal?.kind === 'unauthorized');
   if (unauthorized?.refusal) throw signInRefused(unauthorized.refusal);

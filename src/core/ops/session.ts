@@ -26,6 +26,8 @@ export interface SessionOptions {
   signIns?: SignInLedger;
   /** What to do after a refused sign-in (default: the CLI's environment variables). */
   refusedNextStep?: string;
+  /** A certificate expiring within this many days is flagged, unless the plan's health.certificateWarningDays says otherwise (default 30). */
+  certificateWarningDays?: number;
   /** Who runs it, recorded with a refused sign-in (default oli). */
   actor?: string;
 }

@@ -13,6 +13,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { inspectLine, inspectXapiBatches, type InspectXapiOptions, type XapiStatementResult } from '../core/inspect/xapi-stream';
@@ -88,8 +89,10 @@ export function chunkText(job: Omit<XapiChunkJob, 'id'>): XapiTextBatch {
   const results: XapiStatementResult[] = [];
   let line = job.firstLine;
   let index = job.firstIndex;
+  // Bytes below 0x80 read the same as UTF-8 and as Latin-1, which decodes without checking sequences.
+  const encoding = isAscii(buf) ? 'latin1' : 'utf8';
   eachLine(buf, (s, e) => {
-    if (!isBlank(buf, s, e)) results.push(inspectLine(buf.toString('utf8', s, e), index++, line, job.options));
+    if (!isBlank(buf, s, e)) results.push(inspectLine(buf.toString(encoding, s, e), index++, line, job.options));
     line++;
   });
   return formatResults(results, job.format);

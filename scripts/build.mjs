@@ -2,6 +2,7 @@
 import { build } from 'esbuild';
 import { existsSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const integrationTests = process.argv.includes('--integration-tests');
@@ -16,8 +17,19 @@ const common = {
 };
 
 const jobs = [];
+// Each bundle's esbuild metafile (which inputs it holds, their bytes, its imports) goes to
+// out/build-meta/<name>.json: `npm run bench` reads it (no zod in the webview bundles) and it is
+// what to open to see why a bundle is heavy (e.g. https://esbuild.github.io/analyze/).
+const META_DIR = 'out/build-meta';
+rmSync(META_DIR, { recursive: true, force: true });
+async function bundle(name, options) {
+  const result = await build({ ...options, metafile: true });
+  mkdirSync(META_DIR, { recursive: true });
+  writeFileSync(join(META_DIR, `${name}.json`), JSON.stringify(result.metafile));
+  return result;
+}
 if (existsSync('src/extension.ts')) {
-  jobs.push(build({
+  jobs.push(bundle('extension', {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
@@ -59,14 +71,23 @@ const lazyPackages = {
     });
   },
 };
+// node-forge's index loads all of forge (TLS, SSH, Ed25519, key exchange...); the product uses its
+// PKI, PKCS#12, ASN.1, PEM, message digests and utilities only (src/core/inspect/certificates.ts,
+// src/core/plan/oracleJwt.ts): its vendor file loads those modules (and what they load). The build
+// fails if the product uses a part of forge the file does not hold (checked at the end).
+const FORGE_MODULES = ['asn1', 'md.all', 'pem', 'pki', 'pkcs12', 'util'];
+const vendorEntry = (name) =>
+  name === 'node-forge'
+    ? `module.exports = require('node-forge/lib/forge');\n${FORGE_MODULES.map((m) => `require('node-forge/lib/${m}');`).join('\n')}`
+    : `module.exports = require(${JSON.stringify(name)});`;
 /** The vendor files the lazy shims require, in `dir`. */
 function vendorBundles(dir) {
   return LAZY_PACKAGES.map((name) =>
-    build({
+    bundle(`${dir.replace(/\W/g, '-')}-${vendorFile(name).replace(/\.js$/, '')}`, {
       ...common,
       minify: true,
       sourcemap: false,
-      stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: 'js' },
+      stdin: { contents: vendorEntry(name), resolveDir: process.cwd(), loader: 'js' },
       outfile: join(dir, vendorFile(name)),
       platform: 'node',
       format: 'cjs',
@@ -88,6 +109,67 @@ const xapiValidationRequires = {
       }
       const table = `var __xapiRules = {${files.map((f) => `${JSON.stringify(f)}: function () { return require(${JSON.stringify(f)}); }`).join(', ')}};\n`;
       return { contents: table + src.replace('return ruleAccessor(require(file))(data, path);', 'return ruleAccessor(__xapiRules[file]())(data, path);'), loader: 'js' };
+    });
+  },
+};
+// zod can turn a schema into a JSON Schema (toJSONSchema, the schemas' toJSONSchema method and
+// their Standard Schema JSON Schema): only scripts/gen-schema.ts does, from the sources, to write
+// schemas/oracle-learning.schema.json. In the extension's shared zod (dist/vendor-zod.js) those
+// modules are stubs that say so if called; every schema is built and parses as before.
+const ZOD_JSON_SCHEMA_MODULES = /[\\/]zod[\\/]v4[\\/]core[\\/](json-schema-processors|to-json-schema|json-schema-generator)\.js$/;
+const zodWithoutJsonSchema = {
+  name: 'oli-zod-without-json-schema',
+  setup(b) {
+    b.onLoad({ filter: ZOD_JSON_SCHEMA_MODULES }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const names = [...new Set([...src.matchAll(/^export (?:function|const|class) (\w+)/gm)].map((m) => m[1]))];
+      const renamed = [...src.matchAll(/^export \{ (\w+) as (\w+) \};?$/gm)].map((m) => m[2]);
+      if (!names.length) throw new Error(`zod changed ${args.path}: update oli-zod-without-json-schema in scripts/build.mjs`);
+      const refuse = `() => { throw new Error('JSON Schema generation is not in this build (scripts/gen-schema.ts makes schemas/oracle-learning.schema.json from the sources)'); }`;
+      // Factories of methods (createToJSONSchemaMethod...) are called while a schema is built: they return the refusing method.
+      const contents = [
+        `const refuse = ${refuse};`,
+        ...names.map((n) => (/^create\w+Method$/.test(n) ? `export const ${n} = () => refuse;` : n === 'allProcessors' ? `export const ${n} = {};` : `export const ${n} = refuse;`)),
+        ...renamed.map((n) => `export const ${n} = refuse;`),
+      ].join('\n');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+// The sandbox's fastify declares no JSON schemas (its routes parse their input with zod) and gives
+// fastify compiler factories that refuse one (src/sandbox/server.ts): the default compilers (Ajv,
+// fast-json-stringify, about 300 KB with their dependencies) are never required, nor is
+// light-my-request (fastify.inject, for tests that run from the sources) or pino (the sandbox runs
+// with logger: false). The bundles hold a stub that throws in their place. @learninglocker/xapi-validation (the sandbox's xAPI validator) uses
+// three lodash functions: the bundles take them from lodash's own per-function modules instead of
+// the whole library (the same code).
+const XAPI_VALIDATION_LODASH = ['isPlainObject', 'isObject', 'omit'];
+const sandboxDeps = {
+  name: 'oli-sandbox-deps',
+  setup(b) {
+    b.onResolve({ filter: /^(@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler|light-my-request|\.\/logger-pino\.js)$/ }, (args) =>
+      /[\\/]node_modules[\\/]fastify[\\/]/.test(args.importer) ? { path: args.path, namespace: 'oli-fastify-stub' } : undefined,
+    );
+    // semver checks the fastify version a registered plugin asks for: the sandbox registers none.
+    b.onResolve({ filter: /^semver$/ }, (args) => (/[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/.test(args.importer) ? { path: 'semver', namespace: 'oli-semver-stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'oli-semver-stub' }, () => ({
+      contents: "const refuse = () => { throw new Error('semver is not in this build: the sandbox registers no fastify plugin (see scripts/build.mjs)'); };\nmodule.exports = { gt: refuse, coerce: refuse, satisfies: refuse };",
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'oli-fastify-stub' }, (args) => ({
+      contents: `module.exports = function () { throw new Error(${JSON.stringify(`${args.path} is not in this build: the sandbox declares no JSON schemas and is not injected into (see scripts/build.mjs)`)}); };`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^lodash$/ }, (args) => (/[\\/]@learninglocker[\\/]xapi-validation[\\/]/.test(args.importer) ? { path: 'lodash', namespace: 'oli-lodash' } : undefined));
+    b.onLoad({ filter: /^lodash$/, namespace: 'oli-lodash' }, () => {
+      const used = new Set();
+      for (const f of readdirSync('node_modules/@learninglocker/xapi-validation/dist', { recursive: true })) {
+        if (!String(f).endsWith('.js')) continue;
+        for (const m of readFileSync(join('node_modules/@learninglocker/xapi-validation/dist', String(f)), 'utf8').matchAll(/lodash_1\.(\w+)/g)) used.add(m[1]);
+      }
+      const extra = [...used].filter((n) => !XAPI_VALIDATION_LODASH.includes(n));
+      if (extra.length) throw new Error(`@learninglocker/xapi-validation now uses lodash's ${extra.join(', ')}: add them to XAPI_VALIDATION_LODASH in scripts/build.mjs`);
+      return { resolveDir: process.cwd(), loader: 'js', contents: XAPI_VALIDATION_LODASH.map((n) => `exports.${n} = require('lodash/${n}');`).join('\n') };
     });
   },
 };
@@ -128,6 +210,31 @@ const axiosNodeOnly = {
     });
   },
 };
+// The extension's two bundles, dist/runtime.js and dist/sandbox.js, share one copy of zod:
+// dist/vendor-zod.js holds the members the sources use (z.object, z.string...: every `z.name` in
+// src/, found here), and each bundle requires it where it imported 'zod'. One zod also means one
+// configuration (src/core/zodSettings.ts). The CLI's commands share theirs through a common chunk.
+const ZOD_TYPE_ONLY = ['infer', 'input', 'output'];
+/** Used by scripts/gen-schema.ts only (src/core/plan/planSchemaJson.ts), never by the extension's bundles. */
+const ZOD_BUILD_TIME_ONLY = ['toJSONSchema'];
+function zodMembers() {
+  const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
+  const used = new Set();
+  for (const f of files('src')) {
+    const text = readFileSync(f, 'utf8');
+    if (/from 'zod[^']*'/.test(text) && !/^import (type )?\* as z from 'zod';$/m.test(text)) throw new Error(`${f} imports zod otherwise than \`import * as z from 'zod'\`: the shared dist/vendor-zod.js would miss it (scripts/build.mjs)`);
+    for (const m of text.matchAll(/\bz\.([A-Za-z_$][\w$]*)/g)) if (!ZOD_TYPE_ONLY.includes(m[1]) && !ZOD_BUILD_TIME_ONLY.includes(m[1])) used.add(m[1]);
+  }
+  return [...used].sort();
+}
+const zodVendorEntry = () => `import * as z from 'zod';\nmodule.exports = { ${zodMembers().map((m) => `${JSON.stringify(m)}: z.${m}`).join(', ')} };`;
+const sharedZod = {
+  name: 'oli-shared-zod',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, () => ({ path: 'zod', namespace: 'oli-shared-zod' }));
+    b.onLoad({ filter: /.*/, namespace: 'oli-shared-zod' }, () => ({ contents: "module.exports = require(__dirname + '/vendor-zod.js');", loader: 'js' }));
+  },
+};
 // Always minified: less to read and compile at every start (source maps stay linked in dev builds).
 const cliCommon = { ...common, minify: true, platform: 'node', target: 'node20' };
 // The dispatcher (CommonJS: `oli --version` loads nothing else) imports dist/cli/<command>.mjs.
@@ -138,27 +245,28 @@ const cliDispatch = {
   },
 };
 jobs.push(...vendorBundles('dist/cli'));
-jobs.push(build({ ...cliCommon, format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliDispatch] }));
+jobs.push(bundle('cli', { ...cliCommon, format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliDispatch] }));
 // The commands: ES modules with code splitting, so what several commands use (the core, the
 // Oracle client, zod, axios) is one shared chunk (dist/cli/chunk-*.mjs) loaded once per run.
 // `require`, `__dirname` and `__filename` are defined for the CommonJS packages bundled in them.
 const esmPrelude = "import { createRequire as __oliRequire } from 'node:module'; import { fileURLToPath as __oliPath } from 'node:url'; import { dirname as __oliDir } from 'node:path'; const require = __oliRequire(import.meta.url); const __filename = __oliPath(import.meta.url); const __dirname = __oliDir(__filename);";
-jobs.push(build({
+jobs.push(bundle('cli-commands', {
   ...cliCommon,
   format: 'esm',
   splitting: true,
-  entryPoints: Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])),
+  // dist/cli/xapiWorker.mjs: the worker threads of `oli inspect xapi` (src/cli/xapiParallel.ts).
+  entryPoints: { ...Object.fromEntries(cliModules.map((m) => [m, `src/cli/commands/${m}.ts`])), xapiWorker: 'src/cli/xapiWorker.ts' },
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
   banner: { js: esmPrelude },
-  plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires],
+  plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires, sandboxDeps],
 }));
 // The webview pages (the Inspector, the step page, the identity check): one bundle each, always
 // minified (what the webview loads at every show), with no zod (their protocols are hand-checked).
 for (const page of ['inspector', 'stepPage', 'identityPage']) {
   if (!existsSync(`media/${page}/main.ts`)) continue;
-  jobs.push(build({
+  jobs.push(bundle(`webview-${page}`, {
     ...common,
     minify: true,
     entryPoints: [`media/${page}/main.ts`],
@@ -171,20 +279,20 @@ for (const page of ['inspector', 'stepPage', 'identityPage']) {
 // The sandbox pod is loaded only when the "Start Local Sandbox" command runs: its own bundle keeps
 // fastify out of dist/extension.js (fast activation).
 if (existsSync('src/extension.ts') && existsSync('src/commands/localSandbox.ts')) {
-  jobs.push(build({
+  jobs.push(bundle('sandbox', {
     ...common,
     entryPoints: ['src/commands/localSandbox.ts'],
     outfile: 'dist/sandbox.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires],
+    plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires, sandboxDeps, sharedZod],
   }));
 }
 // The extension's runtime (model, views, commands, engine, inspector): loaded by the activation
 // shell dist/extension.js after activation, so activation does not parse zod, axios or node-forge.
 if (existsSync('src/views/runtime.ts')) {
-  jobs.push(build({
+  jobs.push(bundle('runtime', {
     ...common,
     entryPoints: ['src/views/runtime.ts'],
     outfile: 'dist/runtime.js',
@@ -192,9 +300,22 @@ if (existsSync('src/views/runtime.ts')) {
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [lazyPackages, axiosNodeOnly],
+    plugins: [lazyPackages, axiosNodeOnly, sharedZod],
   }));
   jobs.push(...vendorBundles('dist'));
+  jobs.push(
+    bundle('dist-vendor-zod', {
+      ...common,
+      minify: true,
+      sourcemap: false,
+      stdin: { contents: zodVendorEntry(), resolveDir: process.cwd(), loader: 'js' },
+      outfile: 'dist/vendor-zod.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      plugins: [zodWithoutJsonSchema],
+    }),
+  );
 }
 // The integration suite that runs inside a real extension host (npm run test:vscode / test:electron).
 if (integrationTests) {
@@ -236,3 +357,12 @@ if (existsSync('src/extension.ts')) {
 mkdirSync('dist', { recursive: true });
 await Promise.all(jobs);
 chmodSync('dist/cli.js', 0o755);
+{
+  // Every forge namespace the product names (forge.pki, forge.asn1...) is in the vendor file.
+  const used = new Set();
+  const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
+  for (const f of files('src')) for (const m of readFileSync(f, 'utf8').matchAll(/\bforge\.(\w+)/g)) used.add(m[1]);
+  const forge = createRequire(import.meta.url)(join(process.cwd(), 'dist', 'cli', vendorFile('node-forge')));
+  const missing = [...used].filter((n) => forge[n] === undefined);
+  if (missing.length) throw new Error(`dist/cli/${vendorFile('node-forge')} has no forge.${missing.join(', forge.')}: add the module to FORGE_MODULES in scripts/build.mjs`);
+}

@@ -5,16 +5,12 @@
  * comes from OLI_CLIENT_SECRET whatever the method.
  */
 import { resolve } from 'node:path';
-import { adminKeyValue, jwtCredential, JwtTokenSource } from '../core/auth/adminKey';
 import { NotSignedInError } from '../core/auth/errors';
-import { oauthCredential, oauthSessionValue, OAuthTokenSource, sessionMatches } from '../core/auth/oauthSession';
 import { EnvCredentialStore, type EnvironmentCredentials } from '../core/model/credentials';
 import { environmentAuth, type PlanFile } from '../core/plan/planFile';
-import { IdentityDomainClient, type IdentityDomainSettings } from '../oracle/oauthPkce';
+import type { IdentityDomainClient, IdentityDomainSettings } from '../oracle/oauthPkce';
 import type { CliIO } from './io';
-import { cliSignInStore } from './signInStore';
 import { STATE_DIR } from '../core/plan/stateStore';
-import { adminCertificateFileName } from '../core/auth/adminKey';
 
 export interface CliCredentialInput {
   plan: PlanFile;
@@ -44,8 +40,11 @@ export async function cliCredentials(l: CliCredentialInput, io: CliIO, settings:
   const auth = environmentAuth(l.plan, l.environment);
   if (auth.method === 'basic') return fromEnv;
   const out: EnvironmentCredentials = fromEnv.providerClient ? { providerClient: fromEnv.providerClient } : {};
+  // Loaded only for these sign-ins (the keyring, the OAuth session, the own key): a Basic sign-in never pays for them.
+  const { cliSignInStore } = await import('./signInStore');
   const store = await cliSignInStore(io.env);
   if (auth.method === 'oauth') {
+    const [{ oauthCredential, oauthSessionValue, OAuthTokenSource, sessionMatches }, { IdentityDomainClient: DomainClient }] = await Promise.all([import('../core/auth/oauthSession'), import('../oracle/oauthPkce')]);
     const stored = oauthSessionValue(store, l.environment, l.url);
     const session = await stored.read();
     if (!session) {
@@ -55,12 +54,13 @@ export async function cliCredentials(l: CliCredentialInput, io: CliIO, settings:
       throw new NotSignedInError('not-signed-in', l.environment, 'oauth', `The OAuth session of "${l.environment}" was made with another identity domain, client or scope than the plan names now. Run: oli login --env ${l.environment}`);
     }
     let domain: IdentityDomainClient | undefined;
-    const source = new OAuthTokenSource(session, stored, () => (domain ??= new IdentityDomainClient(auth.identityDomain, auth.clientId, identityDomainSettings(l, settings))), {
+    const source = new OAuthTokenSource(session, stored, () => (domain ??= new DomainClient(auth.identityDomain, auth.clientId, identityDomainSettings(l, settings))), {
       signInAgain: `${signInAgainCli(l.environment, 'oauth')}.`,
     });
     out.admin = oauthCredential(source, `${signInAgainCli(l.environment, 'oauth')}; if the pod keeps refusing fresh tokens, check that it trusts the identity domain's tokens for the scope in the plan.`);
     return out;
   }
+  const { adminCertificateFileName, adminKeyValue, jwtCredential, JwtTokenSource } = await import('../core/auth/adminKey');
   const key = await adminKeyValue(store, l.environment, l.url).read();
   if (!key) throw new NotSignedInError('not-signed-in', l.environment, 'jwt', `Not signed in to "${l.environment}": the plan signs its administrator in with a JWT signed by their own key. Run: oli login --env ${l.environment} --jwt --user YOUR_USER_NAME`);
   const certificate = resolve(l.planDir, STATE_DIR, adminCertificateFileName(l.environment, key.userName));

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MissingCredentialsError } from '../core/plan/context';
 import { recordHealth, runHealth } from '../core/health/health';
 import { healthSummary, type HealthReport } from '../core/health/report';

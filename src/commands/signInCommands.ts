@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { adminKeyValue } from '../core/auth/adminKey';
 import { methodInfo, SIGN_IN_METHODS, signInLine, summarizeSignIn } from '../core/auth/methods';
 import { credentialKey, refusedMarkerKey } from '../core/model/credentials';

@@ -8,7 +8,7 @@
  */
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import * as z from 'zod';
 import { AuthProvider, basicCredentials, oauthTokenResponseSchema, type FetchedToken, type OracleAuth } from './auth';
 import { initOf, OracleError, parseErrorBody, reasonForStatus, type OracleErrorInit } from './errors';
@@ -16,6 +16,23 @@ import { redactBody, redactHeaders, redactText, redactUrl } from './redact';
 import { Semaphore } from './semaphore';
 import { identityOf, SignInGate } from './signIn';
 import { Transport } from './transport';
+
+let axiosLoading: Promise<AxiosInstance> | undefined;
+
+/**
+ * axios and the HTTP stack under it (follow-redirects, its proxy agent, zlib), loaded with the
+ * first request, not with the client: a command that fails before sending anything (a plan to fix,
+ * a usage error) never pays for them, and the CLI's status command loads lighter (issue 13).
+ */
+function loadAxios(): Promise<AxiosInstance> {
+  return (axiosLoading ??= import('axios').then(
+    (m) => m.default.create(),
+    (err: unknown) => {
+      axiosLoading = undefined;
+      throw err;
+    },
+  ));
+}
 
 export interface RequestLogEntry {
   method: string;
@@ -328,7 +345,6 @@ export class OracleClient {
 
   private readonly origin: string;
   private readonly basePath: string;
-  private readonly http: AxiosInstance;
   private readonly transport: Transport;
   private readonly authProvider: AuthProvider;
   private readonly semaphore: Semaphore;
@@ -393,7 +409,6 @@ export class OracleClient {
       ...(options.noProxy !== undefined && { noProxy: options.noProxy }),
       ...(options.env !== undefined && { env: options.env }),
     });
-    this.http = axios.create();
     this.authProvider = new AuthProvider(auth, () => this.fetchOAuthToken(), this.now);
   }
 
@@ -663,6 +678,7 @@ export class OracleClient {
   }
 
   private async attempt(spec: RequestSpec, attempt: number, authorization?: string): Promise<AttemptResult> {
+    const http = await loadAxios();
     const controller = new AbortController();
     let timedOut = false;
     let answered = false;
@@ -710,7 +726,7 @@ export class OracleClient {
     if (spec.isTokenRequest) this.stats.tokenRequests++;
     let result: AttemptResult;
     try {
-      const res: AxiosResponse<Readable> = await this.http.request<Readable>({
+      const res: AxiosResponse<Readable> = await http.request<Readable>({
         url: spec.url.href,
         method: spec.method,
         headers,

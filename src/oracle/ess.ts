@@ -55,7 +55,7 @@ export const ESS_TERMINAL_STATES: readonly string[] = Object.freeze([
   'ERROR_MANUAL_RECOVERY',
 ]);
 
-const essRequestBase = z.looseObject({
+const essRequestBase = () => z.looseObject({
   requestId: opt(numberLike),
   id: opt(numberLike),
   jobDefinitionId: z.string().min(1),
@@ -81,7 +81,7 @@ const essRequestBase = z.looseObject({
 });
 
 /** An ESS request as returned by GET (and by the submit response when complete). */
-export const essRequestSchema: z.ZodType<EssRequest> = essRequestBase
+export const essRequestSchema: z.ZodType<EssRequest> = z.lazy(() => essRequestBase()
   .refine((r) => r.requestId !== undefined || r.id !== undefined, { message: 'requestId or id is required', path: ['requestId'] })
   .transform((r) => {
     const { id, schedule, absParentRequestId, requestedStartTime, processStartTime, processEndTime, completedTime, ...rest } = r;
@@ -106,12 +106,12 @@ export const essRequestSchema: z.ZodType<EssRequest> = essRequestBase
       else delete out[k];
     }
     return out;
-  });
+  }));
 
 /** The submit response carries at least the id. */
-const submitResponseSchema = z
+const submitResponseSchema = z.lazy(() => z
   .looseObject({ requestId: opt(numberLike), id: opt(numberLike) })
-  .refine((r) => r.requestId !== undefined || r.id !== undefined, { message: 'requestId or id is required', path: ['requestId'] });
+  .refine((r) => r.requestId !== undefined || r.id !== undefined, { message: 'requestId or id is required', path: ['requestId'] }));
 
 type Signal = { signal?: AbortSignal };
 
@@ -251,7 +251,7 @@ export async function getEssRequest(c: OracleClient, id: number, o?: Signal): Pr
 }
 
 /** The ESS collection answer: items and, when the pod says so, whether more exist than it returned. */
-const essCollectionSchema = z.looseObject({ items: z.array(z.unknown()), hasMore: z.boolean().optional(), count: z.number().optional() });
+const essCollectionSchema = z.lazy(() => z.looseObject({ items: z.array(z.unknown()), hasMore: z.boolean().optional(), count: z.number().optional() }));
 
 export interface EssQueryFilter {
   jobDefinitionId?: string;

@@ -10,7 +10,7 @@
  * logged). Nothing here stores a token: callers decide where (SecretStorage, the OS keyring).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OracleClient, type OracleClientOptions } from './client';
 import { OracleError } from './errors';
 
@@ -68,13 +68,13 @@ export function readCallback(query: URLSearchParams, expectedState: string): Cal
   return code ? { ok: true, code } : { ok: false, error: 'invalid_request', description: 'the answer carries no code' };
 }
 
-const tokenResponseSchema = z.looseObject({
+const tokenResponseSchema = z.lazy(() => z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   expires_in: z.coerce.number().positive().optional(),
   refresh_token: z.string().min(1).optional(),
   scope: z.string().optional(),
-});
+}));
 
 export interface TokenSet {
   accessToken: string;
@@ -84,23 +84,23 @@ export interface TokenSet {
   scope?: string;
 }
 
-const deviceResponseSchema = z.looseObject({
+const deviceResponseSchema = z.lazy(() => z.looseObject({
   device_code: z.string().min(1),
   user_code: z.string().min(1),
   verification_uri: z.string().url(),
   verification_uri_complete: z.string().url().optional(),
   expires_in: z.coerce.number().positive(),
   interval: z.coerce.number().positive().optional(),
-});
+}));
 export type DeviceAuthorization = z.infer<typeof deviceResponseSchema>;
 
-const discoverySchema = z.looseObject({
+const discoverySchema = z.lazy(() => z.looseObject({
   issuer: z.string().optional(),
   authorization_endpoint: z.string().optional(),
   token_endpoint: z.string().optional(),
   device_authorization_endpoint: z.string().optional(),
   grant_types_supported: z.array(z.string()).optional(),
-});
+}));
 
 /** Default lifetime when the token endpoint does not say (seconds). */
 const DEFAULT_LIFETIME_S = 300;

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthError, JWT_LEEWAY_S, verifySecret } from './auth';
 import { parseInput, type SandboxContext } from './context';
 import { SandboxHttpError } from './errors';

@@ -65,8 +65,20 @@ function ensureAdmin(tenant: Tenant, userName: string, password: string, variant
   tenant.setManagedRoles(user.id, ADMIN_MANAGED_ROLES, variants.adminRoles());
 }
 
+/** The sandbox's compiler factories: a route with a JSON schema is a mistake here (parse with zod instead). */
+function refuseSchemas(): never {
+  throw new Error('The sandbox compiles no JSON schemas: parse the input of a route with zod (src/sandbox/context.ts parseInput).');
+}
+
 function buildApp(ctx: SandboxContext, reset: () => void, injector: FaultInjector, stats: Stats): { app: FastifyInstance; releaseStalled: () => void } {
-  const app = fastify({ logger: false, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024 });
+  const app = fastify({
+    logger: false,
+    forceCloseConnections: true,
+    bodyLimit: 10 * 1024 * 1024,
+    // No route declares a JSON schema (every input is parsed with zod): fastify's default compilers
+    // (Ajv, fast-json-stringify) are never built, and the bundles leave them out (scripts/build.mjs).
+    schemaController: { compilersFactory: { buildValidator: refuseSchemas, buildSerializer: refuseSchemas } },
+  });
   app.addContentTypeParser(/^application\/[\w.-]+\+json/, { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, body === '' ? undefined : JSON.parse(body as string));

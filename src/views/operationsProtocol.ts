@@ -1,6 +1,6 @@
 // The message protocol and escaping of the issue-14 webviews (the why timeline, the environments
 // matrix). Pure TypeScript (no 'vscode'), so the unit tests check them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Webview → extension: button clicks only (the host renders every page itself). */
 export const operationsToHostSchema = z.discriminatedUnion('type', [

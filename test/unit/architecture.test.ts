@@ -37,6 +37,15 @@ describe('architecture', () => {
     assert.ok(!PRODUCT_IMPORT.test(`import { x } from './coreish'`));
   });
 
+  it('zod is imported as a namespace (import * as z), never as a named z: a named import keeps all of zod, its 50 locales included, in every bundle', () => {
+    const NAMED_Z = /import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*['"]zod(?:\/[\w/-]+)?['"]/;
+    const offenders = ['src', 'media'].flatMap(walk).filter((f) => NAMED_Z.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(offenders, []);
+    assert.ok(NAMED_Z.test(`import { z } from 'zod'`));
+    assert.ok(NAMED_Z.test(`import { type ZodType, z } from "zod/v4"`));
+    assert.ok(!NAMED_Z.test(`import * as z from 'zod'`));
+  });
+
   it('no default exports in src (named exports only)', () => {
     const offenders = walk('src').filter((f) => /^export default /m.test(readFileSync(f, 'utf8')));
     assert.deepEqual(offenders, []);

@@ -8,7 +8,7 @@
  * certificate (public) is written next to the plan for the upload.
  */
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccessTokenSource, TokenAdminCredential } from '../model/credentials';
 import { podOrigin } from '../model/credentials';
 import { selfSignedRsa, signOracleJwt, x5tOf } from '../plan/oracleJwt';
@@ -20,7 +20,7 @@ export const ADMIN_JWT_LIFETIME_S = 300;
 /** Validity of the self-signed certificate (the key is replaced by signing in again). */
 export const ADMIN_CERT_DAYS = 365;
 
-export const storedAdminKeySchema = z.strictObject({
+export const storedAdminKeySchema = z.lazy(() => z.strictObject({
   kind: z.literal('jwt'),
   version: z.literal(1),
   environment: z.string(),
@@ -36,7 +36,7 @@ export const storedAdminKeySchema = z.strictObject({
   notAfter: z.string(),
   /** ISO: when one call signed with it was accepted; absent while the registration is pending. */
   provenAt: z.string().optional(),
-});
+}));
 export type StoredAdminKey = z.infer<typeof storedAdminKeySchema>;
 
 export function adminKeyValue(store: SignInStore, environment: string, url: string): StoredValue<StoredAdminKey> {

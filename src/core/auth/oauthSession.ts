@@ -4,7 +4,7 @@
  * refresh token shortly before it ends, or once after the pod refused it; a renewal the identity
  * domain refuses ends the session (it is forgotten) and the command says to sign in again.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OracleError } from '../../oracle/errors';
 import { domainOrigin, tokenUser, type IdentityDomainClient, type TokenSet } from '../../oracle/oauthPkce';
 import type { AccessTokenSource, TokenAdminCredential } from '../model/credentials';
@@ -13,7 +13,7 @@ import type { EnvironmentAuth } from '../plan/planFile';
 import { NotSignedInError } from './errors';
 import { signInKey, StoredValue, type SignInStore } from './signInStore';
 
-export const storedOAuthSessionSchema = z.strictObject({
+export const storedOAuthSessionSchema = z.lazy(() => z.strictObject({
   kind: z.literal('oauth'),
   version: z.literal(1),
   environment: z.string(),
@@ -32,7 +32,7 @@ export const storedOAuthSessionSchema = z.strictObject({
   /** ISO: the last renewal. */
   refreshedAt: z.string().optional(),
   grant: z.enum(['authorization-code', 'device-code']),
-});
+}));
 export type StoredOAuthSession = z.infer<typeof storedOAuthSessionSchema>;
 
 export function oauthSessionValue(store: SignInStore, environment: string, url: string): StoredValue<StoredOAuthSession> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BASES } from '../../oracle/basis';
 
 /**
@@ -12,7 +12,7 @@ export type HealthLevel = (typeof HEALTH_LEVELS)[number];
 
 export const HEALTH_AREAS = ['schedule', 'run', 'content-sync', 'certificate', 'rotation', 'completions'] as const;
 
-export const healthFindingSchema = z.strictObject({
+export const healthFindingSchema = z.lazy(() => z.strictObject({
   id: z.string(),
   area: z.enum(HEALTH_AREAS),
   level: z.enum(HEALTH_LEVELS),
@@ -21,10 +21,10 @@ export const healthFindingSchema = z.strictObject({
   /** What to check or do next (warnings, unknowns and errors). */
   check: z.string().optional(),
   basis: z.enum(BASES),
-});
+}));
 export type HealthFinding = z.infer<typeof healthFindingSchema>;
 
-const runSchema = z.strictObject({
+const runSchema = z.lazy(() => z.strictObject({
   requestId: z.number(),
   state: z.string(),
   /** scheduledTime of the run (or its submission). */
@@ -34,10 +34,10 @@ const runSchema = z.strictObject({
   stateDescription: z.string().optional(),
   /** A run of the schedule (a child request) or a one-off submitted by hand. */
   kind: z.enum(['scheduled', 'one-off']),
-});
+}));
 export type HealthRun = z.infer<typeof runSchema>;
 
-export const processHealthSchema = z.strictObject({
+export const processHealthSchema = z.lazy(() => z.strictObject({
   key: z.string(),
   name: z.string(),
   jobDefinitionId: z.string().nullable(),
@@ -47,11 +47,11 @@ export const processHealthSchema = z.strictObject({
   lastRuns: z.array(runSchema),
   lastSuccess: z.string().nullable(),
   nextRun: z.strictObject({ at: z.string(), from: z.enum(['waiting run', 'schedule definition']), requestId: z.number().optional() }).nullable(),
-});
+}));
 export type ProcessHealth = z.infer<typeof processHealthSchema>;
 
 /** What `oli health` found on one environment (also kept, the last one, in the environment's state). */
-export const healthReportSchema = z.strictObject({
+export const healthReportSchema = z.lazy(() => z.strictObject({
   environment: z.string(),
   url: z.string(),
   at: z.string(),
@@ -63,7 +63,7 @@ export const healthReportSchema = z.strictObject({
   certificate: z
     .strictObject({ file: z.string(), subject: z.string(), notAfter: z.string(), daysLeft: z.number(), warnDays: z.number(), sha1: z.string() })
     .optional(),
-});
+}));
 export type HealthReport = z.infer<typeof healthReportSchema>;
 
 const RANK: Record<HealthLevel, number> = { ok: 0, info: 0, warning: 1, unknown: 1, error: 2 };

@@ -225,7 +225,8 @@ export async function* inspectXapiBatches(source: string | Readable, options: In
   }
 }
 
-function inspectLine(line: string, index: number, lineNo: number, options: InspectXapiOptions): XapiStatementResult {
+/** One NDJSON line: its statement inspected, or an invalid result when it is not JSON. */
+export function inspectLine(line: string, index: number, lineNo: number, options: InspectXapiOptions): XapiStatementResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);

@@ -29,14 +29,14 @@ type Obj = Record<string, unknown>;
  * RFC 4122 string form (8-4-4-4-12 hex). Version and variant nibbles are not enforced: the xAPI spec's
  * own examples use ids such as 12345678-1234-5678-1234-567812345678, and so do real providers.
  */
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** Absolute IRI: a scheme, then no whitespace or characters excluded from IRIs (RFC 3987). */
-const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$/;
+export const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$/;
 const MAILTO = /^mailto:[^\s@<>"]+@[^\s@<>"]+$/i;
 const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
 const DURATION = /^P(?:(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?|\d+(?:[.,]\d+)?W)$/;
 /** ISO 8601 / RFC 3339 date-time with optional fraction and zone. */
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+export const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 const MIME = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(?:\s*;.*)?$/;
 const LANG_TAG =
   /^(?:(?:en-GB-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|i-tao|i-tay|i-tsu|sgn-BE-FR|sgn-BE-NL|sgn-CH-DE|art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang)|(?:(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}(?:-[A-Za-z]{3}){0,2})?|[A-Za-z]{4}|[A-Za-z]{5,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-x(?:-[A-Za-z0-9]{1,8})+)?)|x(?:-[A-Za-z0-9]{1,8})+)$/;
@@ -65,6 +65,7 @@ const COMPONENT_KEYS = new Set(['id', 'description']);
 const STATEMENT_REF_KEYS = new Set(['objectType', 'id']);
 const RESULT_KEYS = new Set(['score', 'success', 'completion', 'response', 'duration', 'extensions']);
 const SCORE_KEYS = new Set(['scaled', 'raw', 'min', 'max']);
+const SCORE_FIELDS = ['scaled', 'raw', 'min', 'max'] as const;
 const CONTEXT_KEYS_103 = new Set(['registration', 'instructor', 'team', 'contextActivities', 'revision', 'platform', 'language', 'statement', 'extensions']);
 const CONTEXT_KEYS_20 = new Set([...CONTEXT_KEYS_103, 'contextAgents', 'contextGroups']);
 const ATTACHMENT_KEYS = new Set(['usageType', 'display', 'description', 'contentType', 'length', 'sha2', 'fileUrl']);
@@ -72,6 +73,74 @@ const CONTEXT_AGENT_KEYS = new Set(['objectType', 'agent', 'relevantTypes']);
 const CONTEXT_GROUP_KEYS = new Set(['objectType', 'group', 'relevantTypes']);
 
 const langCache = new Map<string, boolean>();
+
+// Hand-written equivalents of UUID and IRI (the hot path: 100,000 statements hold several each;
+// test/unit/property-parsers.test.ts checks that they agree with the expressions).
+const HEX = new Uint8Array(128);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+/** Same as UUID.test(v). */
+export function isUuid(v: string): boolean {
+  if (v.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (c >= 128 || HEX[c] === 0) return false;
+  }
+  return true;
+}
+
+/** Characters of a URI scheme after its first letter: A-Z a-z 0-9 + . - */
+const SCHEME = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-') SCHEME[c.charCodeAt(0)] = 1;
+/** ASCII characters IRI refuses after the scheme: regex \s (tab to CR, space) and < > " { } | \ ^ ` */
+const NOT_IRI = new Uint8Array(128);
+for (const c of '\t\n\v\f\r <>"{}|\\^`') NOT_IRI[c.charCodeAt(0)] = 1;
+
+/** Same as IRI.test(v): a letter, scheme characters, ":", then no regex whitespace and none of < > " { } | \ ^ `. */
+export function isIri(v: string): boolean {
+  const n = v.length;
+  if (n === 0) return false;
+  const first = v.charCodeAt(0);
+  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return false;
+  let i = 1;
+  for (; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 128 || SCHEME[c] === 0) break;
+  }
+  if (i === n || v.charCodeAt(i) !== 58) return false;
+  for (i++; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 128) {
+      if (NOT_IRI[c] === 1) return false;
+    } else if (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) return false;
+  }
+  return true;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digit = (v: string, i: number): number => {
+  const c = v.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+
+/**
+ * The usual timestamp form, YYYY-MM-DDTHH:MM:SS(.fraction)?Z, read without a regular expression:
+ * its parts, or undefined for any other form (then read by TIMESTAMP).
+ */
+function plainUtcTimestamp(v: string): [number, number, number, number, number, number] | undefined {
+  const n = v.length;
+  if (n < 20 || v.charCodeAt(n - 1) !== 90 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return undefined;
+  const d = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18].map((i) => digit(v, i));
+  if (d.some((x) => x < 0)) return undefined;
+  if (n > 20) {
+    const sep = v.charCodeAt(19);
+    if ((sep !== 46 && sep !== 44) || n === 21) return undefined;
+    for (let i = 20; i < n - 1; i++) if (digit(v, i) < 0) return undefined;
+  }
+  return [d[0]! * 1000 + d[1]! * 100 + d[2]! * 10 + d[3]!, d[4]! * 10 + d[5]!, d[6]! * 10 + d[7]!, d[8]! * 10 + d[9]!, d[10]! * 10 + d[11]!, d[12]! * 10 + d[13]!];
+}
 
 class Checker {
   readonly errors: XapiError[] = [];
@@ -111,15 +180,20 @@ class Checker {
   }
 
   iri(v: unknown, path: string, what: string): void {
-    if (this.str(v, path, what) && !IRI.test(v)) this.err(path, `${what} must be an absolute IRI (e.g. https://example.com/...), got ${JSON.stringify(v)}`);
+    if (this.str(v, path, what) && !isIri(v)) this.err(path, `${what} must be an absolute IRI (e.g. https://example.com/...), got ${JSON.stringify(v)}`);
   }
 
   uuid(v: unknown, path: string, what: string): void {
-    if (this.str(v, path, what) && !UUID.test(v)) this.err(path, `${what} must be a UUID (RFC 4122, e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6), got ${JSON.stringify(v)}`);
+    if (this.str(v, path, what) && !isUuid(v)) this.err(path, `${what} must be a UUID (RFC 4122, e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6), got ${JSON.stringify(v)}`);
   }
 
   timestamp(v: unknown, path: string, what: string): void {
     if (!this.str(v, path, what)) return;
+    const plain = plainUtcTimestamp(v);
+    if (plain) {
+      this.realDate(v, plain[0], plain[1], plain[2], plain[3], plain[4], plain[5], path, what);
+      return;
+    }
     const m = TIMESTAMP.exec(v);
     if (!m) {
       this.err(path, `${what} must be an ISO 8601 date-time such as 2024-05-01T12:00:00.000Z, got ${JSON.stringify(v)}`);
@@ -130,14 +204,12 @@ class Checker {
       this.err(path, `${what} uses the offset ${zone}, which xAPI forbids (-00:00 means "unknown offset"); use Z or +00:00`);
       return;
     }
-    const y = +m[1]!;
-    const mo = +m[2]!;
-    const d = +m[3]!;
-    const h = +m[4]!;
-    const mi = +m[5]!;
-    const s = m[6] === undefined ? 0 : +m[6];
-    const dim = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if (mo < 1 || mo > 12 || d < 1 || d > dim[mo - 1]! || h > 23 || mi > 59 || s > 60) {
+    this.realDate(v, +m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, m[6] === undefined ? 0 : +m[6], path, what);
+  }
+
+  realDate(v: string, y: number, mo: number, d: number, h: number, mi: number, s: number, path: string, what: string): void {
+    const days = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : DAYS_IN_MONTH[mo - 1]!;
+    if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || s > 60) {
       this.err(path, `${what} ${JSON.stringify(v)} is not a real date and time`);
     }
   }
@@ -159,7 +231,7 @@ class Checker {
   extensions(v: unknown, path: string): void {
     if (!this.isObj(v, path, 'extensions')) return;
     for (const k in v) {
-      if (!IRI.test(k)) this.err(join(path, k), `extension key ${JSON.stringify(k)} must be an absolute IRI`);
+      if (!isIri(k)) this.err(join(path, k), `extension key ${JSON.stringify(k)} must be an absolute IRI`);
     }
   }
 
@@ -336,7 +408,7 @@ class Checker {
   score(v: unknown, path: string): void {
     if (!this.isObj(v, path, 'score')) return;
     this.keys(v, SCORE_KEYS, path, 'score');
-    for (const k of ['scaled', 'raw', 'min', 'max'] as const) {
+    for (const k of SCORE_FIELDS) {
       if (v[k] !== undefined && (typeof v[k] !== 'number' || !Number.isFinite(v[k]))) this.err(join(path, k), `score ${k} must be a number, got ${kind(v[k])}`);
     }
     const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);

@@ -12,10 +12,25 @@ import { attestStep, loadState, recordHistory, recordResults, statePath, updateS
 import { CallRecorder } from './history';
 import * as l10n from '@vscode/l10n';
 import { isSatisfied, STEP_IDS, type StepId } from './stepIds';
-import { BEHAVIOURS } from './steps/registry';
-import type { CheckOutcome } from './steps/behaviour';
+import type { CheckOutcome, StepBehaviour } from './steps/behaviour';
 import { needsJobIdDiscovery, readRecentRequestsFirst } from './steps/schedules';
 import type { StepDefinition } from './types';
+
+let behavioursLoading: Promise<Record<StepId, StepBehaviour>> | undefined;
+
+/**
+ * The steps' checks and applies, loaded on first use: a status sends its sign-in request first and
+ * loads them while that request is in flight (the CLI's bundles keep them in a chunk of their own).
+ */
+function behaviours(): Promise<Record<StepId, StepBehaviour>> {
+  return (behavioursLoading ??= import('./steps/registry').then(
+    (m) => m.BEHAVIOURS,
+    (err: unknown) => {
+      behavioursLoading = undefined;
+      throw err;
+    },
+  ));
+}
 
 export interface EngineOptions {
   plan: PlanFile;
@@ -242,7 +257,7 @@ export class PlanEngine {
     const na = notApplicableReason(this.profile.provider, this.profile.auth, id);
     if (na) return { status: 'not-applicable', detail: na, checks: [] };
     try {
-      return await BEHAVIOURS[id].check(ctx);
+      return await (await behaviours())[id].check(ctx);
     } catch (err) {
       if (ctx.signal?.aborted) throw err;
       return { status: 'unknown', detail: l10n.t('Could not check: {0}', describeError(err)), checks: [] };
@@ -292,7 +307,16 @@ export class PlanEngine {
 
   private async checkAll(ctx: StepContext, onStep?: (r: StepResult) => void): Promise<StepResult[]> {
     this.options.onProgress?.(`Signing in to ${this.options.environment}…`);
-    await this.signIn(ctx);
+    const signedIn = this.signIn(ctx);
+    // While the sign-in request is in flight (no other request leaves before it is answered): load
+    // the checks and do their local work (files named in the plan, tokens to sign), so that they
+    // send their own requests as soon as the answer proves the credentials.
+    const prepared = this.prepare(ctx);
+    try {
+      await signedIn;
+    } finally {
+      await prepared;
+    }
     this.options.onProgress?.(`Checking ${this.steps.length} steps on ${this.options.environment}…`);
     const outcomes = new Map<StepId, CheckOutcome>();
     await Promise.all(
@@ -303,6 +327,22 @@ export class PlanEngine {
     const results = this.compose(outcomes);
     results.forEach((r) => onStep?.(r));
     return results;
+  }
+
+  /** The applicable steps' local work (StepBehaviour.prepare), started after the sign-in request left; never rejects. */
+  private async prepare(ctx: StepContext): Promise<void> {
+    // Let the sign-in request reach the socket before compiling the checks' code.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      const all = await behaviours();
+      await Promise.all(
+        this.steps
+          .filter((s) => !notApplicableReason(this.profile.provider, this.profile.auth, s.id))
+          .map((s) => all[s.id].prepare?.(ctx).catch(() => undefined)),
+      );
+    } catch {
+      // The checks load again (and say what failed) when they run.
+    }
   }
 
   /** Reads every step's live state: independent checks run in parallel; shared reads are made once. */
@@ -327,7 +367,7 @@ export class PlanEngine {
     if (target !== 'all') {
       const na = notApplicableReason(this.profile.provider, this.profile.auth, target);
       if (na) throw new StepNotApplicableError(`${target} does not apply: ${na}`);
-      if (!BEHAVIOURS[target].apply) {
+      if (!(await behaviours())[target].apply) {
         const def = this.steps.find((s) => s.id === target);
         throw new StepNotApplicableError(
           `${target} has nothing to apply: ${def?.automation === 'guided' ? 'Oracle offers no API for it; follow its checklist and attest it.' : 'it is a check only.'}`,
@@ -338,9 +378,10 @@ export class PlanEngine {
     // A failed apply keeps its reason even when a later step's re-check reads the pod again.
     const applyFailures = new Map<StepId, StepResult>();
     const keepFailures = (fresh: StepResult[]) => fresh.map((r) => (applyFailures.has(r.id) && !isSatisfied(r.status) ? applyFailures.get(r.id)! : r));
+    const all = await behaviours();
     for (const id of STEP_IDS) {
       if (!wanted.includes(id)) continue;
-      const behaviour = BEHAVIOURS[id];
+      const behaviour = all[id];
       const current = results.find((r) => r.id === id);
       if (!behaviour.apply || !current) continue;
       if (current.status === 'done' || current.status === 'not-applicable' || current.status === 'attested') continue;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The stages of a certificate rotation, in order (Oracle's way: the new certificate next to the old one, then the old one removed). */
 export const ROTATION_STAGES = ['inspect', 'register', 'verify', 'update-plan', 'remove-old'] as const;
@@ -12,7 +12,7 @@ export const STAGE_TITLES: Record<RotationStage, string> = {
   'remove-old': 'Remove the old alias once the provider uses the new one (guided)',
 };
 
-const certificateFacts = z.strictObject({
+const certificateFacts = z.lazy(() => z.strictObject({
   /** Path as given (relative to the plan folder when inside it). */
   file: z.string(),
   subject: z.string(),
@@ -20,18 +20,18 @@ const certificateFacts = z.strictObject({
   x5t: z.string(),
   notBefore: z.string(),
   notAfter: z.string(),
-});
+}));
 export type CertificateFacts = z.infer<typeof certificateFacts>;
 
-const stageRecord = z.strictObject({
+const stageRecord = z.lazy(() => z.strictObject({
   at: z.string(),
   by: z.string(),
   /** What the stage rests on: an attestation note, a verification's answer, the plan's old and new values. Never a secret. */
   evidence: z.record(z.string(), z.unknown()),
-});
+}));
 export type StageRecord = z.infer<typeof stageRecord>;
 
-export const rotationSchema = z.strictObject({
+export const rotationSchema = z.lazy(() => z.strictObject({
   startedAt: z.string(),
   startedBy: z.string(),
   /** The certificate the plan named when the rotation started (null when it could not be read). */
@@ -43,7 +43,7 @@ export const rotationSchema = z.strictObject({
   stages: z.partialRecord(z.enum(ROTATION_STAGES), stageRecord),
   completedAt: z.string().optional(),
   abandonedAt: z.string().optional(),
-});
+}));
 /** A certificate rotation of one environment, stage by stage with its evidence (kept in the state file). */
 export type Rotation = z.infer<typeof rotationSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BASES } from '../../oracle/basis';
 
 /** A link of the "why didn't this land?" timeline: what must be true, checked against the pod. */

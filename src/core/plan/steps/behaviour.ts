@@ -16,6 +16,13 @@ export interface CheckOutcome {
 
 export interface StepBehaviour {
   check(ctx: StepContext): Promise<CheckOutcome>;
+  /**
+   * The check's local work, which sends no request (reading a file named in the plan, signing a
+   * token): the engine starts it while its sign-in request is in flight, so that the check sends its
+   * own requests as soon as the sign-in is answered. What it finds is memoised in the context (the
+   * check uses it); it never throws (the check reports what failed).
+   */
+  prepare?(ctx: StepContext): Promise<void>;
   /** Performs what Oracle's APIs allow (idempotent: re-checks and changes only what is missing). */
   apply?(ctx: StepContext): Promise<void>;
 }

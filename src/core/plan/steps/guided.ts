@@ -37,8 +37,24 @@ export const selfPacedLearning: StepBehaviour = {
   },
 };
 
-/** The client of the integration user, when this machine can act as it (the verification kit, or the OAuth application). */
-async function providerClient(ctx: StepContext): Promise<{ client: OracleClient; how: string } | undefined> {
+/**
+ * The client of the integration user, when this machine can act as it (the verification kit, or the
+ * OAuth application): made once per context (reading the kit and signing its token is local work,
+ * done while the engine's sign-in request is in flight, see `prepare`).
+ */
+function providerClient(ctx: StepContext): Promise<{ client: OracleClient; how: string } | undefined> {
+  return ctx.once('provider-client', () => makeProviderClient(ctx));
+}
+
+/** Prepares the read as the integration user (the kit read, its token signed): no request. */
+function prepareProviderClient(ctx: StepContext): Promise<void> {
+  return providerClient(ctx).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+async function makeProviderClient(ctx: StepContext): Promise<{ client: OracleClient; how: string } | undefined> {
   if (ctx.plan.auth === 'jwt') {
     const kit = await loadKit(ctx.planDir, ctx.environment);
     if (!kit) return undefined;
@@ -95,6 +111,7 @@ async function readProviders(ctx: StepContext): Promise<{ ok: true; listing: Pro
 
 /** Configure External Providers: no API; the provider showing in digitalLearningProviders is indirect evidence [INF]. */
 export const externalProvider: StepBehaviour = {
+  prepare: prepareProviderClient,
   async check(ctx): Promise<CheckOutcome> {
     const name = ctx.profile.provider.oracleProviderName;
     const settings = info('settings', l10n.t('Catalog profile, visibility and mappings'), l10n.t('No API reads them: confirm and attest.'), 'documented');
@@ -154,6 +171,7 @@ export const externalProvider: StepBehaviour = {
 
 /** API Authentication (jwt): guided, with a real verification through a temporary test issuer. */
 export const apiAuthentication: StepBehaviour = {
+  prepare: prepareProviderClient,
   async check(ctx) {
     if (ctx.plan.auth !== 'jwt' || !ctx.plan.jwt) return { status: 'not-applicable', detail: l10n.t('Only the JWT variant uses API Authentication.'), checks: [] };
     const checks = [info('no-api', l10n.t('No Oracle API'), l10n.t('Register issuer "{0}" and the provider certificate in the Security Console, then attest.', ctx.plan.jwt.issuer), 'documented')];

@@ -1,5 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { ScimLookupError, type ScimLookupLearned } from '../../../oracle/scimUsers';
-import { checkIdentities, readIdentifiers, type IdentityReport } from '../identity';
+import { checkIdentities, readIdentifiers, type IdentityReport, type LearnerRow } from '../identity';
 import { LEARNER_SAMPLE_SIZE, type StepContext } from '../context';
 import { fail, info, pass, unknown, warn, type CheckOutcome, type StepBehaviour } from './behaviour';
 import * as l10n from '@vscode/l10n';
@@ -15,8 +16,31 @@ function lookupOptions(ctx: StepContext, onLearn: (l: ScimLookupLearned) => void
 
 const SAMPLE_SIZE = LEARNER_SAMPLE_SIZE;
 
+/** A learner list up to this size is read whole while the sign-in request is in flight; a larger one is streamed by the check. */
+const READ_AHEAD_MAX_BYTES = 1 << 20;
+
+/**
+ * The rows of the plan's learner list when it is small enough to hold (read once per context),
+ * else undefined (the check streams the file). A file that cannot be read is the check's to report.
+ */
+function sampleRows(ctx: StepContext, path: string): Promise<LearnerRow[] | undefined> {
+  return ctx.once('identity-sample-rows', async () => {
+    const size = await stat(path).then(
+      (s) => (s.isFile() ? s.size : undefined),
+      () => undefined,
+    );
+    if (size === undefined || size > READ_AHEAD_MAX_BYTES) return undefined;
+    const rows: LearnerRow[] = [];
+    for await (const row of readIdentifiers(path, ctx.plan.learnerIdentifier)) rows.push(row);
+    return rows;
+  });
+}
+
 /** Learner identity: every learner must resolve to exactly one active user by the configured identifier. */
 export const learnerIdentity: StepBehaviour = {
+  async prepare(ctx) {
+    if (ctx.plan.identitySample) await sampleRows(ctx, ctx.planRelative(ctx.plan.identitySample)).catch(() => undefined);
+  },
   async check(ctx): Promise<CheckOutcome> {
     try {
       return await checkLearners(ctx);
@@ -39,7 +63,8 @@ async function checkLearners(ctx: StepContext): Promise<CheckOutcome> {
     let source: string;
     if (ctx.plan.identitySample) {
       source = `the learner list ${ctx.plan.identitySample}`;
-      report = await checkIdentities(ctx.client, readIdentifiers(ctx.planRelative(ctx.plan.identitySample), by), by, options);
+      const path = ctx.planRelative(ctx.plan.identitySample);
+      report = await checkIdentities(ctx.client, (await sampleRows(ctx, path)) ?? readIdentifiers(path, by), by, options);
     } else {
       // No list: a fixed-size sample of the tenant's users, checked the same way (two requests whatever the tenant size).
       source = `a sample of ${SAMPLE_SIZE} users`;

@@ -27,6 +27,11 @@ export function issuerFindings(issuer: string): SubCheck[] {
   return out;
 }
 
+/** The JWT variant's outcome, once per context. */
+function jwtOutcome(ctx: StepContext): Promise<CheckOutcome> {
+  return ctx.once('provider-credentials:jwt', () => checkJwt(ctx));
+}
+
 async function checkJwt(ctx: StepContext): Promise<CheckOutcome> {
   // This environment's certificate (its own after a rotation done there first), else the plan's.
   const jwt = { ...ctx.plan.jwt!, certificate: certificateOf(ctx.plan, ctx.environment) ?? ctx.plan.jwt!.certificate };
@@ -132,8 +137,12 @@ async function checkOAuth(ctx: StepContext): Promise<CheckOutcome> {
 
 /** The provider's credentials: the JWT issuer and certificate, or the OAuth confidential application. */
 export const providerCredentials: StepBehaviour = {
+  // The JWT variant reads and inspects local files only: done while the sign-in request is in flight.
+  async prepare(ctx) {
+    if (ctx.plan.auth === 'jwt' && ctx.plan.jwt) await jwtOutcome(ctx).catch(() => undefined);
+  },
   async check(ctx) {
-    if (ctx.plan.auth === 'jwt' && ctx.plan.jwt) return checkJwt(ctx);
+    if (ctx.plan.auth === 'jwt' && ctx.plan.jwt) return jwtOutcome(ctx);
     if (ctx.plan.auth === 'oauth' && ctx.plan.oauth) return checkOAuth(ctx);
     return { status: 'needs-action', detail: l10n.t('The plan has no "{0}" section.', ctx.plan.auth), checks: [] };
   },

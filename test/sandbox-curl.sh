@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run by test/unit/sandbox-curl.test.ts (npm test), or by hand: starts `oli sandbox` on a free port and sends the request
-# bodies documented in ../shared/oracle-reference.md with curl, checking each status code.
+# bodies Oracle documents for these resources (docs/SANDBOX.md lists them) with curl, checking each status code.
 # Needs: node, curl, openssl. Build first: node scripts/build.mjs   (or set OLI_CLI=path/to/cli.js)
 set -euo pipefail
 cd "$(dirname "$0")/.."

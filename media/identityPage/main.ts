@@ -4,13 +4,8 @@
 // learners' identifiers): the host sends it again when the page is shown.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { identityPageToHostSchema, toIdentityPageSchema, type IdentityPageReport, type IdentityPageToHost, type ToIdentityPage } from '../../src/views/identityPageProtocol';
+import { el, listen, vscode } from '../shared/page';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
 let strings: Record<string, string> = {};
 const s = (key: string, fallback: string) => strings[key] ?? fallback;
 let report: IdentityPageReport | undefined;
@@ -20,13 +15,6 @@ const KINDS = ['missing', 'duplicate', 'inactive', 'invalid'] as const;
 
 function send(message: IdentityPageToHost): void {
   vscode.postMessage(identityPageToHostSchema.parse(message));
-}
-
-function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string | null | undefined)[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
 }
 
 function button(id: string, label: string, onClick: () => void, o: { secondary?: boolean; pressed?: boolean } = {}): HTMLElement {
@@ -105,14 +93,6 @@ function onMessage(m: ToIdentityPage): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = toIdentityPageSchema.safeParse(event.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    send({ type: 'invalid-message', issue: `${issue?.path.join('.') || '(message)'}: ${issue?.message ?? 'invalid'}`.slice(0, 500) });
-    return;
-  }
-  onMessage(parsed.data);
-});
+listen(toIdentityPageSchema, onMessage, (issue) => send({ type: 'invalid-message', issue }));
 
 send({ type: 'ready' });

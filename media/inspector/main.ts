@@ -14,15 +14,8 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import { INSPECTOR_TABS, inspectorStateSchema, keepableInput, toHostSchema, toWebviewSchema, type InspectorMode, type InspectorState, type InspectorTab, type ToHost, type ToWebview } from '../../src/views/inspectorProtocol';
+import { el, listen, vscode } from '../shared/page';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
 let strings: Record<string, string> = {};
 let mode: InspectorMode = 'inspector';
 let environment: string | null = null;
@@ -63,13 +56,6 @@ function keepResult(m: ToWebview): void {
 
 function send(message: ToHost): void {
   vscode.postMessage(toHostSchema.parse(message));
-}
-
-function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) e.append(c);
-  return e;
 }
 
 type ValueElement = HTMLElement & { value: string };
@@ -446,15 +432,9 @@ function renderResult(m: ToWebview): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = toWebviewSchema.safeParse(event.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    console.warn('inspector: ignored an invalid message', issue?.message);
-    send({ type: 'invalid-message', issue: `${issue?.path.join('.') || '(message)'}: ${issue?.message ?? 'invalid'}`.slice(0, 500) });
-    return;
-  }
-  render(parsed.data);
+listen(toWebviewSchema, render, (issue) => {
+  console.warn('inspector: ignored an invalid message', issue);
+  send({ type: 'invalid-message', issue });
 });
 
 send({ type: 'ready' });

@@ -7,15 +7,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import { stepPageStateSchema, stepPageToHostSchema, toStepPageSchema, type StepPageState, type StepPageToHost, type StepPageView, type ToStepPage } from '../../src/views/stepPageProtocol';
+import { el, listen, vscode } from '../shared/page';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
 let strings: Record<string, string> = {};
 const s = (key: string, fallback: string) => strings[key] ?? fallback;
 const restored = stepPageStateSchema.safeParse(vscode.getState());
@@ -30,13 +23,6 @@ function send(message: StepPageToHost): void {
 function save(next: StepPageState): void {
   state = next;
   vscode.setState(next);
-}
-
-function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string | null | undefined)[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
 }
 
 function button(id: string, label: string, onClick: () => void, o: { secondary?: boolean; disabled?: boolean; title?: string } = {}): HTMLElement {
@@ -258,14 +244,6 @@ function onMessage(m: ToStepPage): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = toStepPageSchema.safeParse(event.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    send({ type: 'invalid-message', issue: `${issue?.path.join('.') || '(message)'}: ${issue?.message ?? 'invalid'}`.slice(0, 500) });
-    return;
-  }
-  onMessage(parsed.data);
-});
+listen(toStepPageSchema, onMessage, (issue) => send({ type: 'invalid-message', issue }));
 
 send({ type: 'ready' });

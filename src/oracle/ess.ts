@@ -24,6 +24,9 @@ export type EssRequest = {
   product?: string;
   /** User who submitted the request. */
   submitter?: string;
+  // parentRequestId, scheduledTime, processStartTime, processEndTime: listed among the queryable fields of Oracle's
+  // "Query job requests" (https://docs.oracle.com/en/cloud/saas/applications-common/23d/farca/op-ess-rest-scheduler-v1-query-application-requests-get.html),
+  // not in the project's Oracle reference, whose ESS list ends with "...": a pod may omit them (all optional).
   /** The parent of a child request (a run of a schedule, a job set step) [DOC: a queryable field of "Query job requests"]. */
   parentRequestId?: number;
   /** When the run is (or was) scheduled to start [DOC queryable field `scheduledTime`; `requestedStartTime` read as a fallback]. */

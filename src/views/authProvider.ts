@@ -29,7 +29,7 @@ import { STATE_DIR } from '../core/plan/stateStore';
 import { OracleError } from '../oracle/errors';
 import { authorizeUrl, createPkce, IdentityDomainClient, readCallback, type CallbackResult, type IdentityDomainSettings } from '../oracle/oauthPkce';
 import { Disposable } from './disposable';
-import { vscodeProxy } from './httpSettings';
+import { networkSettings } from './httpSettings';
 import type { IntegrationModel } from './integrationModel';
 import type { OliLog } from './logger';
 
@@ -151,7 +151,7 @@ export class SignInAccounts extends Disposable implements vscode.UriHandler {
   private settings(environment: string): IdentityDomainSettings {
     const { plan, root } = this.plan();
     const env = plan.environments[environment]!;
-    const proxy = env.proxy ?? vscodeProxy();
+    const proxy = env.proxy ?? networkSettings().defaultProxy;
     return { ...(env.caFile ? { caFile: resolve(root, env.caFile) } : {}), ...(proxy ? { proxy } : {}), onLog: (e) => this.log.request(e) };
   }
 
@@ -289,7 +289,7 @@ export class SignInAccounts extends Disposable implements vscode.UriHandler {
 
   /** One call as the new sign-in: the pod must accept it (a 403 does: only a signed-in caller is told it lacks a role). */
   private async prove(plan: PlanFile, root: string, environment: string, admin: TokenAdminCredential, signal?: AbortSignal): Promise<void> {
-    const proxy = vscodeProxy();
+    const proxy = networkSettings().defaultProxy;
     const r = await testConnection(plan, root, environment, { admin }, { ...(signal ? { signal } : {}), onLog: (e) => this.log.request(e), ...(proxy ? { defaultProxy: proxy } : {}), actor: 'VS Code sign-in' });
     if (r.ok) return;
     if (r.error instanceof OracleError && r.error.status === 403) return;

@@ -17,8 +17,3 @@ export function inspectionSettings(): { certificateWarningDays: number; clockTol
   const { certificateWarningDays, clockToleranceSeconds } = engineSettings(readSettings());
   return { certificateWarningDays, clockToleranceSeconds };
 }
-
-/** The proxy for the sign-in requests to an identity domain (the same choice as for the pod's requests). */
-export function vscodeProxy(): string | undefined {
-  return networkSettings().defaultProxy;
-}

@@ -169,11 +169,16 @@ describe('security: the Inspector webview', () => {
     });
 
     it('the webview parses every message with toWebviewSchema, sends only through toHostSchema, and never writes HTML', () => {
-      assert.match(webview, /addEventListener\('message',[^]*?toWebviewSchema\.safeParse\(event\.data\)[^]*?if \(!parsed\.success\)[^]*?return;[^]*?render\(parsed\.data\)/);
+      // The page hands its messages to the shared listener with toWebviewSchema; the listener parses
+      // each one and drops what fails before anything renders.
+      const shared = read('media/shared/page.ts');
+      assert.match(webview, /listen\(toWebviewSchema, render,/);
+      assert.match(shared, /addEventListener\('message',[^]*?schema\.safeParse\(event\.data\)[^]*?if \(!parsed\.success\)[^]*?return;[^]*?onMessage\(parsed\.data\)/);
       assert.match(webview, /function send\(message: ToHost\): void \{\s*vscode\.postMessage\(toHostSchema\.parse\(message\)\)/);
       assert.equal((webview.match(/vscode\.postMessage\(/g) ?? []).length, 1, 'one way out: send()');
+      assert.equal((shared.match(/\.postMessage\(/g) ?? []).length, 0, 'the shared module sends nothing itself');
       for (const sink of [/\.innerHTML\s*=/, /\.outerHTML\s*=/, /insertAdjacentHTML/, /document\.write/, /\beval\(/, /new Function\(/, /setAttribute\(\s*['"]on/]) {
-        assert.ok(!sink.test(webview.replace(/^\s*\/\/.*$/gm, '')), `the webview uses ${sink}`);
+        for (const [name, text] of [['inspector', webview], ['shared', shared]] as const) assert.ok(!sink.test(text.replace(/^\s*\/\/.*$/gm, '')), `the ${name} page code uses ${sink}`);
       }
     });
   });

@@ -182,7 +182,15 @@ describe('The first hour: from an empty folder to 11 of 11 on the local sandbox 
       await wb.page.locator('.notification-toast', { hasText: 'simulating the Oracle UI' }).waitFor({ state: 'detached', timeout: 30_000 });
       await shotBoth(o.screenshot);
     }
-    await wb.page.keyboard.press('Enter');
+    // Enter in the input itself (a page opening beside the tree may have taken the keyboard focus),
+    // once more if the box is still there (a keystroke lost while the page loaded).
+    const input = box.locator('.quick-input-box input');
+    const boxTitle = box.locator('.quick-input-title', { hasText: `Attest "${title}"` });
+    await input.press('Enter');
+    await boxTitle.waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => {
+      await input.press('Enter');
+      await boxTitle.waitFor({ state: 'hidden', timeout: 5_000 });
+    });
     await stepRow(title, 'attested').waitFor({ timeout: 60_000 });
     await stepRow(title).click(); // collapse it again: the tree stays short
   }

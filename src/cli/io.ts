@@ -4,6 +4,8 @@ import { readStreamCapped } from '../core/io/readCapped';
 /** Output streams of a CLI command; tests pass their own. */
 export interface CliIO {
   stdout: (text: string) => void;
+  /** UTF-8 bytes for standard output, written as they are (large outputs made by worker threads); without it they are decoded for `stdout`. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (text: string) => void;
   /**
    * Standard input as bytes (for `-` arguments), never decoded: a DER certificate or a PKCS#12

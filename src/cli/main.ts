@@ -100,6 +100,7 @@ if (require.main === module) {
   });
   const io: CliIO = {
     stdout: (t) => void process.stdout.write(t),
+    stdoutBytes: (b) => void process.stdout.write(b),
     stderr: (t) => void process.stderr.write(t),
     readStdin: readProcessStdin,
     stdinStream: () => process.stdin,

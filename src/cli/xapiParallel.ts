@@ -29,6 +29,14 @@ export interface XapiTextBatch {
   invalid: number;
 }
 
+/** A worker's answer: the same, its text as UTF-8 bytes (transferred, not copied, and written as they are). */
+export interface XapiBytesBatch {
+  bytes: Uint8Array;
+  total: number;
+  valid: number;
+  invalid: number;
+}
+
 /** A chunk of whole NDJSON lines for a worker: its bytes, its first line's number and first statement's. */
 export interface XapiChunkJob {
   id: number;
@@ -83,19 +91,33 @@ export function countChunk(bytes: Uint8Array): { lines: number; statements: numb
   return { lines, statements };
 }
 
+/** A batch's text as UTF-8 bytes in a buffer of their own (so that it can be transferred). */
+export function batchBytes(b: XapiTextBatch): XapiBytesBatch {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(b.text, 'utf8'));
+  bytes.write(b.text, 'utf8');
+  return { bytes, total: b.total, valid: b.valid, invalid: b.invalid };
+}
+
 /** A chunk of whole NDJSON lines inspected and printed (a worker's job). */
 export function chunkText(job: Omit<XapiChunkJob, 'id'>): XapiTextBatch {
   const buf = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
-  const results: XapiStatementResult[] = [];
+  const texts: string[] = [];
   let line = job.firstLine;
   let index = job.firstIndex;
+  let valid = 0;
   // Bytes below 0x80 read the same as UTF-8 and as Latin-1, which decodes without checking sequences.
   const encoding = isAscii(buf) ? 'latin1' : 'utf8';
+  const json = job.format === 'json';
   eachLine(buf, (s, e) => {
-    if (!isBlank(buf, s, e)) results.push(inspectLine(buf.toString(encoding, s, e), index++, line, job.options));
+    if (!isBlank(buf, s, e)) {
+      // Printed at once: the parsed statement dies young (a cheap scavenge), not with the whole chunk.
+      const r = inspectLine(buf.toString(encoding, s, e), index++, line, job.options);
+      if (r.valid) valid++;
+      texts.push(json ? xapiResultJsonText(r) : xapiHuman(r));
+    }
     line++;
   });
-  return formatResults(results, job.format);
+  return { text: texts.join(json ? ',' : ''), total: texts.length, valid, invalid: texts.length - valid };
 }
 
 function threadCount(env: NodeJS.ProcessEnv): number {
@@ -109,14 +131,14 @@ class ChunkPool {
   private readonly workers: Worker[] = [];
   /** Jobs each worker has not answered yet: the next job goes to the least busy. */
   private readonly busy: number[] = [];
-  private readonly waiting = new Map<number, { worker: number; resolve: (b: XapiTextBatch) => void; reject: (e: unknown) => void }>();
+  private readonly waiting = new Map<number, { worker: number; resolve: (b: XapiBytesBatch) => void; reject: (e: unknown) => void }>();
   private failure?: Error;
 
   constructor(file: string, count: number) {
     for (let i = 0; i < count; i++) {
       // A young generation that holds a few chunks' garbage: fewer scavenges (measured: 128 KB chunks, 32 MB).
-      const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 32 } });
-      w.on('message', (m: { id: number; batch?: XapiTextBatch; error?: string }) => {
+      const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      w.on('message', (m: { id: number; batch?: XapiBytesBatch; error?: string }) => {
         const entry = this.waiting.get(m.id);
         if (!entry) return;
         this.waiting.delete(m.id);
@@ -133,7 +155,7 @@ class ChunkPool {
     }
   }
 
-  run(job: XapiChunkJob): Promise<XapiTextBatch> {
+  run(job: XapiChunkJob): Promise<XapiBytesBatch> {
     if (this.failure) return Promise.reject(this.failure);
     let worker = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.busy[i]! < this.busy[worker]!) worker = i;
@@ -177,7 +199,7 @@ function firstLineSaysNdjson(buf: Buffer): boolean | undefined {
 }
 
 /** The inspected input as printed text, batch by batch, in input order. */
-export async function* xapiTextBatches(source: string | Readable, options: InspectXapiOptions, format: XapiFormat, env: NodeJS.ProcessEnv = process.env): AsyncGenerator<XapiTextBatch> {
+export async function* xapiTextBatches(source: string | Readable, options: InspectXapiOptions, format: XapiFormat, env: NodeJS.ProcessEnv = process.env): AsyncGenerator<XapiTextBatch | XapiBytesBatch> {
   const workerFile = join(__dirname, 'xapiWorker.mjs');
   const threads = threadCount(env);
   if (threads < 2 || !existsSync(workerFile)) {
@@ -227,7 +249,7 @@ export async function* xapiTextBatches(source: string | Readable, options: Inspe
     return;
   }
   const pool = new ChunkPool(workerFile, threads);
-  const queue: Promise<XapiTextBatch>[] = [];
+  const queue: Promise<XapiBytesBatch>[] = [];
   let id = 0;
   let line = 1;
   let index = 0;

@@ -267,13 +267,19 @@ async function runXapi(file: string | undefined, o: Options, io: CliIO): Promise
       buffer = '';
     }
   };
+  const writeBytes = io.stdoutBytes ?? ((b: Uint8Array) => io.stdout(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')));
   let started = false;
   try {
     for await (const batch of xapiTextBatches(source, options, o.json ? 'json' : 'human', io.env)) {
       if (!batch.total) continue;
       if (o.json) {
-        buffer += (started ? ',' : '{"results":[') + batch.text;
+        buffer += started ? ',' : '{"results":[';
         started = true;
+      }
+      if ('bytes' in batch) {
+        // A worker's text, already UTF-8: written as it is, after what is buffered.
+        flush(true);
+        writeBytes(batch.bytes);
       } else buffer += batch.text;
       summary.total += batch.total;
       summary.valid += batch.valid;

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { inspectCertificates, type CertificateInfo } from '../inspect/certificates';
 import { assertSize } from '../inspect/errors';
 import { certificateOf, DEFAULT_HEALTH_SETTINGS, type PlanFile } from '../plan/planFile';
@@ -28,10 +29,10 @@ export async function planCertificate(plan: PlanFile, planDir: string, environme
     assertSize((await stat(path)).size, `The certificate file ${file}`);
     const report = inspectCertificates(await readFile(path), { now, warnDays });
     const info = report.certificates[0];
-    if (!info) return { ok: false, file, message: `${file} holds no certificate.` };
+    if (!info) return { ok: false, file, message: l10n.t('{0} holds no certificate.', file) };
     const level = info.daysRemaining <= CERTIFICATE_ERROR_DAYS || info.status === 'expired' ? 'error' : info.daysRemaining <= warnDays ? 'warning' : 'ok';
     return { ok: true, file, info, warnDays, level };
   } catch (err) {
-    return { ok: false, file, message: `Cannot read ${file}: ${(err as Error).message}` };
+    return { ok: false, file, message: l10n.t('Cannot read {0}: {1}', file, (err as Error).message) };
   }
 }

@@ -4,6 +4,7 @@
  * documented request fields); the content sync's last success; the inbound certificate's days
  * left; the last completion an administrator can read back. Every finding has a level and a basis.
  */
+import * as l10n from '@vscode/l10n';
 import { ESS_TERMINAL_STATES, requestKind, type EssRequest, type EssWords } from '../../oracle/ess';
 import { weakestBasis, type Basis } from '../../oracle/basis';
 import type { EnvironmentState } from '../plan/stateStore';
@@ -42,9 +43,9 @@ function when(iso: string | undefined): string {
 
 function ago(fromMs: number, now: number): string {
   const minutes = Math.round((now - fromMs) / 60_000);
-  if (minutes < 90) return `${minutes} min`;
+  if (minutes < 90) return l10n.t('{0} min', minutes);
   const hours = minutes / 60;
-  return hours < 48 ? `${Math.round(hours)} h` : `${Math.round(hours / 24)} days`;
+  return hours < 48 ? l10n.t('{0} h', Math.round(hours)) : l10n.t('{0} days', Math.round(hours / 24));
 }
 
 /** When a run was meant to start: its scheduledTime, else its submission. */
@@ -134,7 +135,7 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
   const key = s.process.key;
   const out: HealthFinding[] = [];
   if (v.refusal) {
-    return [finding({ id: `schedule:${key}`, area: 'schedule', level: 'unknown', title: name, message: `Could not read its requests: ${v.refusal.message}`, check: `Give the administrator ${v.refusal.grantedBy}, or check "${name}" in ${SCHEDULED_PROCESSES}.`, basis: RESOURCE_ACCESS['ess-requests'].basis })];
+    return [finding({ id: `schedule:${key}`, area: 'schedule', level: 'unknown', title: name, message: l10n.t('Could not read its requests: {0}', v.refusal.message), check: l10n.t('Give the administrator {0}, or check "{1}" in {2}.', v.refusal.grantedBy, name, SCHEDULED_PROCESSES), basis: RESOURCE_ACCESS['ess-requests'].basis })];
   }
   if (!s.id) {
     return [
@@ -143,14 +144,14 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
         area: 'schedule',
         level: 'unknown',
         title: name,
-        message: 'Its job definition id is unknown (Oracle does not publish it), so its runs cannot be read.',
-        check: `Submit "${name}" once in ${SCHEDULED_PROCESSES} (the id is then found), or set scheduledProcesses.${key} in the plan; oli probe remembers it.`,
+        message: l10n.t('Its job definition id is unknown (Oracle does not publish it), so its runs cannot be read.'),
+        check: l10n.t('Submit "{0}" once in {1} (the id is then found), or set scheduledProcesses.{2} in the plan; oli probe remembers it.', name, SCHEDULED_PROCESSES, key),
         basis: 'documented',
       }),
     ];
   }
   if (s.undetermined) {
-    out.push(finding({ id: `schedule:${key}`, area: 'schedule', level: 'unknown', title: name, message: `Whether it has a daily schedule cannot be told: ${s.undetermined}.`, check: `Search "${name}" in ${SCHEDULED_PROCESSES} for a recurring request.`, basis: 'inferred' }));
+    out.push(finding({ id: `schedule:${key}`, area: 'schedule', level: 'unknown', title: name, message: l10n.t('Whether it has a daily schedule cannot be told: {0}.', s.undetermined), check: l10n.t('Search "{0}" in {1} for a recurring request.', name, SCHEDULED_PROCESSES), basis: 'inferred' }));
   } else if (!s.schedule) {
     out.push(
       finding({
@@ -158,8 +159,10 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
         area: 'schedule',
         level: 'error',
         title: name,
-        message: `No daily schedule (recurring request) for ${s.id}: Oracle's procedure asks it to run daily${s.process.afterLoadSync ? ', after Load and Synchronize External Course Data' : ''}.`,
-        check: 'Run `oli apply --step scheduled-processes` (or schedule it daily in Scheduled Processes).',
+        message: s.process.afterLoadSync
+          ? l10n.t("No daily schedule (recurring request) for {0}: Oracle's procedure asks it to run daily, after Load and Synchronize External Course Data.", s.id)
+          : l10n.t("No daily schedule (recurring request) for {0}: Oracle's procedure asks it to run daily.", s.id),
+        check: l10n.t('Run `oli apply --step scheduled-processes` (or schedule it daily in Scheduled Processes).'),
         basis,
       }),
     );
@@ -170,8 +173,8 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
         area: 'schedule',
         level: 'warning',
         title: name,
-        message: `${s.duplicates.length + 1} daily schedules (requests ${[s.schedule, ...s.duplicates].map((r) => r.requestId).join(', ')}): it runs ${s.duplicates.length + 1} times a day.`,
-        check: `Cancel all but request ${s.schedule.requestId} in ${SCHEDULED_PROCESSES} (oli apply cancels those the administrator submitted).`,
+        message: l10n.t('{0} daily schedules (requests {1}): it runs {0} times a day.', s.duplicates.length + 1, [s.schedule, ...s.duplicates].map((r) => r.requestId).join(', ')),
+        check: l10n.t('Cancel all but request {0} in {1} (oli apply cancels those the administrator submitted).', s.schedule.requestId, SCHEDULED_PROCESSES),
         basis,
       }),
     );
@@ -179,15 +182,22 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
   const last = v.runs[0];
   const finished = v.runs.find((r) => ESS_TERMINAL_STATES.includes(r.state.toUpperCase()) && r.state.toUpperCase() !== 'CANCELLED');
   if (finished && ['ERROR', 'ERROR_MANUAL_RECOVERY', 'VALIDATION_FAILED', 'EXPIRED'].includes(finished.state.toUpperCase())) {
-    const bulk = key === 'bulkIngestToOscs' ? ' For this process, check its Program Name parameter is OLC-REST.' : '';
+    const bulk = key === 'bulkIngestToOscs' ? ` ${l10n.t('For this process, check its Program Name parameter is OLC-REST.')}` : '';
+    // The run's facts in one sentence; its optional parts are phrases of their own (each translated whole).
+    const started = finished.processStart ? l10n.t(' (started {0})', when(finished.processStart)) : '';
+    const cause = finished.cause ? ` (${finished.cause})` : '';
+    const description = finished.stateDescription ? `: ${finished.stateDescription}` : '';
+    const success = h.lastSuccess ? l10n.t('Last success: {0}.', when(h.lastSuccess)) : l10n.t('No successful run on record.');
     out.push(
       finding({
         id: `run-failed:${key}`,
         area: 'run',
         level: 'error',
-        title: `${name}: last run failed`,
-        message: `Request ${finished.requestId}${finished.processStart ? ` (started ${when(finished.processStart)})` : ''} ended in ${finished.state}${finished.cause ? ` (${finished.cause})` : ''}${finished.stateDescription ? `: ${finished.stateDescription}` : ''}.${h.lastSuccess ? ` Last success: ${when(h.lastSuccess)}.` : ' No successful run on record.'}`,
-        check: `Open request ${finished.requestId} in ${SCHEDULED_PROCESSES} and read its log and output.${bulk} Resubmit it once fixed${h.nextRun ? `, or let the next run (${when(h.nextRun.at)}) pick it up` : ''}.`,
+        title: l10n.t('{0}: last run failed', name),
+        message: l10n.t('Request {0}{1} ended in {2}{3}{4}. {5}', finished.requestId, started, finished.state, cause, description, success),
+        check: `${l10n.t('Open request {0} in {1} and read its log and output.', finished.requestId, SCHEDULED_PROCESSES)}${bulk} ${
+          h.nextRun ? l10n.t('Resubmit it once fixed, or let the next run ({0}) pick it up.', when(h.nextRun.at)) : l10n.t('Resubmit it once fixed.')
+        }`,
         basis,
       }),
     );
@@ -197,9 +207,9 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
         id: `run-failed:${key}`,
         area: 'run',
         level: 'warning',
-        title: `${name}: last run ended with warnings`,
-        message: `Request ${finished.requestId} ended in WARNING${finished.stateDescription ? `: ${finished.stateDescription}` : ''}.`,
-        check: `Read the log of request ${finished.requestId} in ${SCHEDULED_PROCESSES}: some records may not have been processed.`,
+        title: l10n.t('{0}: last run ended with warnings', name),
+        message: l10n.t('Request {0} ended in WARNING{1}.', finished.requestId, finished.stateDescription ? `: ${finished.stateDescription}` : ''),
+        check: l10n.t('Read the log of request {0} in {1}: some records may not have been processed.', finished.requestId, SCHEDULED_PROCESSES),
         basis,
       }),
     );
@@ -213,9 +223,16 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
           id: `run-waiting:${key}`,
           area: 'run',
           level: 'warning',
-          title: `${name}: a run is waiting`,
-          message: `Request ${r.requestId} has been ${st} since ${when(new Date(planned).toISOString())} (${ago(planned, now)})${r.stateDescription && !/^wait$/i.test(r.stateDescription) ? `: ${r.stateDescription}` : ''}.`,
-          check: `In ${SCHEDULED_PROCESSES}, open request ${r.requestId}: a hold, an incompatible request still running (e.g. another run of the same process) or a busy scheduler keeps it waiting; release or cancel it.`,
+          title: l10n.t('{0}: a run is waiting', name),
+          message: l10n.t(
+            'Request {0} has been {1} since {2} ({3}){4}.',
+            r.requestId,
+            st,
+            when(new Date(planned).toISOString()),
+            ago(planned, now),
+            r.stateDescription && !/^wait$/i.test(r.stateDescription) ? `: ${r.stateDescription}` : '',
+          ),
+          check: l10n.t('In {0}, open request {1}: a hold, an incompatible request still running (e.g. another run of the same process) or a busy scheduler keeps it waiting; release or cancel it.', SCHEDULED_PROCESSES, r.requestId),
           basis,
         }),
       );
@@ -228,9 +245,9 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
           id: `run-long:${key}`,
           area: 'run',
           level: 'warning',
-          title: `${name}: a run is taking long`,
-          message: `Request ${r.requestId} has been RUNNING since ${when(r.processStart)} (${ago(started, now)}).`,
-          check: `Open request ${r.requestId} in ${SCHEDULED_PROCESSES} and follow its log; cancel it if it is stuck.`,
+          title: l10n.t('{0}: a run is taking long', name),
+          message: l10n.t('Request {0} has been RUNNING since {1} ({2}).', r.requestId, when(r.processStart), ago(started, now)),
+          check: l10n.t('Open request {0} in {1} and follow its log; cancel it if it is stuck.', r.requestId, SCHEDULED_PROCESSES),
           basis,
         }),
       );
@@ -248,23 +265,32 @@ function processFindings(v: ProcessView, settings: HealthSettings, now: number):
         id: `run-stale:${key}`,
         area: 'run',
         level: 'warning',
-        title: `${name}: no recent success`,
-        message: lastOk !== undefined ? `Its last successful run ended ${when(h.lastSuccess!)} (${ago(lastOk, now)} ago), although it is scheduled daily.` : `No successful run on record, although it is scheduled daily since ${when(new Date(dueSince).toISOString())}.`,
-        check: `In ${SCHEDULED_PROCESSES}, check the runs of request ${s.schedule.requestId} (held, cancelled, or never started).`,
+        title: l10n.t('{0}: no recent success', name),
+        message:
+          lastOk !== undefined
+            ? l10n.t('Its last successful run ended {0} ({1} ago), although it is scheduled daily.', when(h.lastSuccess!), ago(lastOk, now))
+            : l10n.t('No successful run on record, although it is scheduled daily since {0}.', when(new Date(dueSince).toISOString())),
+        check: l10n.t('In {0}, check the runs of request {1} (held, cancelled, or never started).', SCHEDULED_PROCESSES, s.schedule.requestId),
         basis,
       }),
     );
   }
   if (!out.length) {
-    const lastText = last ? `last run ${last.requestId} ${last.state}${last.processEnd ? ` at ${when(last.processEnd)}` : last.processStart ? ` since ${when(last.processStart)}` : ''}` : 'no run yet';
-    const nextText = h.nextRun ? `; next ${when(h.nextRun.at)}${h.nextRun.from === 'schedule definition' ? ' (from its schedule definition)' : ''}` : '';
+    const lastText = !last
+      ? l10n.t('no run yet')
+      : last.processEnd
+        ? l10n.t('last run {0} {1} at {2}', last.requestId, last.state, when(last.processEnd))
+        : last.processStart
+          ? l10n.t('last run {0} {1} since {2}', last.requestId, last.state, when(last.processStart))
+          : l10n.t('last run {0} {1}', last.requestId, last.state);
+    const nextText = !h.nextRun ? '' : h.nextRun.from === 'schedule definition' ? l10n.t('; next {0} (from its schedule definition)', when(h.nextRun.at)) : l10n.t('; next {0}', when(h.nextRun.at));
     out.push(
       finding({
         id: `schedule:${key}`,
         area: 'schedule',
         level: 'ok',
         title: name,
-        message: `Daily schedule ${s.schedule!.requestId}; ${lastText}${nextText}.`,
+        message: l10n.t('Daily schedule {0}; {1}{2}.', s.schedule!.requestId, lastText, nextText),
         basis: h.nextRun?.from === 'schedule definition' ? weakestBasis([basis, 'inferred'])! : basis,
       }),
     );
@@ -280,7 +306,7 @@ function contentSyncFinding(views: ProcessView[], settings: HealthSettings, now:
   const unread = parts.filter((v) => v.refusal || !v.state.id);
   const basis = weakestBasis(parts.map((p) => p.basis))!;
   if (unread.length === parts.length) {
-    return finding({ id: 'content-sync', area: 'content-sync', level: 'unknown', title: 'Content sync', message: `The runs of ${unread.map((v) => `"${v.state.process.name}"`).join(' and ')} could not be read (see above).`, basis });
+    return finding({ id: 'content-sync', area: 'content-sync', level: 'unknown', title: l10n.t('Content sync'), message: l10n.t('The runs of {0} could not be read (see above).', unread.map((v) => `"${v.state.process.name}"`).join(l10n.t(' and '))), basis });
   }
   const maxAge = settings.contentSyncMaxAgeHours * HOUR;
   /** A process not due long enough to have succeeded yet (its schedule starts later, or recently). */
@@ -291,30 +317,39 @@ function contentSyncFinding(views: ProcessView[], settings: HealthSettings, now:
   };
   const readable = parts.filter((v) => !v.refusal && v.state.id);
   const stale = readable.filter((v) => !notDueYet(v) && (v.health.lastSuccess === null || now - ms(v.health.lastSuccess)! > maxAge));
-  const lines = parts.map((v) =>
-    `${v.state.process.name}: ${v.health.lastSuccess ? `last success ${when(v.health.lastSuccess)}` : v.refusal || !v.state.id ? 'not readable' : notDueYet(v) ? `not run yet${v.health.nextRun ? ` (first run ${when(v.health.nextRun.at)})` : ''}` : 'no success on record'}`,
-  );
+  const lines = parts.map((v) => {
+    const what = v.health.lastSuccess
+      ? l10n.t('last success {0}', when(v.health.lastSuccess))
+      : v.refusal || !v.state.id
+        ? l10n.t('not readable')
+        : notDueYet(v)
+          ? v.health.nextRun
+            ? l10n.t('not run yet (first run {0})', when(v.health.nextRun.at))
+            : l10n.t('not run yet')
+          : l10n.t('no success on record');
+    return `${v.state.process.name}: ${what}`;
+  });
   return finding({
     id: 'content-sync',
     area: 'content-sync',
     level: stale.length ? 'warning' : unread.length ? 'unknown' : 'ok',
-    title: 'Content sync',
-    message: `${lines.join('; ')}.${stale.length ? ` Older than ${settings.contentSyncMaxAgeHours} h (or none): new or changed provider content may not reach learners.` : ''}`,
-    ...(stale.length ? { check: `Check the runs of these processes in ${SCHEDULED_PROCESSES} (see the findings above), then their logs.` } : {}),
+    title: l10n.t('Content sync'),
+    message: `${lines.join('; ')}.${stale.length ? ` ${l10n.t('Older than {0} h (or none): new or changed provider content may not reach learners.', settings.contentSyncMaxAgeHours)}` : ''}`,
+    ...(stale.length ? { check: l10n.t('Check the runs of these processes in {0} (see the findings above), then their logs.', SCHEDULED_PROCESSES) } : {}),
     basis,
   });
 }
 
 /** The last completion an administrator can read back (learnerLearningRecords applies to the learner [DOC]). */
 async function completionsFinding(session: EnvironmentSession): Promise<HealthFinding> {
-  const title = 'Last completion read back';
+  const title = l10n.t('Last completion read back');
   const read = await readOrRefusal('learner-learning-records', () =>
     // The newest records first (assignmentRecordId is documented): one page, whatever the tenant's size.
     readLearnerLearningRecords(session.ctx.client, { maxItems: 25, orderBy: 'assignmentRecordId:desc', ...(session.ctx.signal ? { signal: session.ctx.signal } : {}) }),
   );
   if (!read.ok) {
     if (read.refusal.kind === 'unauthorized') throw signInRefused(read.refusal);
-    return finding({ id: 'completions', area: 'completions', level: 'unknown', title, message: `Could not read: ${read.refusal.message}`, check: 'Use `oli why` for one learner, or ask the learner to check My Learning.', basis: 'documented' });
+    return finding({ id: 'completions', area: 'completions', level: 'unknown', title, message: l10n.t('Could not read: {0}', read.refusal.message), check: l10n.t('Use `oli why` for one learner, or ask the learner to check My Learning.'), basis: 'documented' });
   }
   const dates = read.value.items.flatMap((r) => r.completionDetails.map((c) => ({ at: c.completionDate, record: r.assignmentRecordNumber ?? r.assignmentRecordId })).filter((c) => ms(c.at) !== undefined));
   dates.sort((a, b) => ms(b.at)! - ms(a.at)!);
@@ -325,7 +360,12 @@ async function completionsFinding(session: EnvironmentSession): Promise<HealthFi
       area: 'completions',
       level: 'ok',
       title,
-      message: `The latest completion the administrator can read: ${when(latest.at)} (record ${latest.record ?? '?'}, among ${read.value.items.length} record(s) read). Oracle documents learnerLearningRecords for learners: other completions may not be visible here.`,
+      message: l10n.t(
+        'The latest completion the administrator can read: {0} (record {1}, among {2} record(s) read). Oracle documents learnerLearningRecords for learners: other completions may not be visible here.',
+        when(latest.at),
+        latest.record ?? '?',
+        read.value.items.length,
+      ),
       basis: 'documented',
     });
   }
@@ -334,7 +374,10 @@ async function completionsFinding(session: EnvironmentSession): Promise<HealthFi
     area: 'completions',
     level: 'info',
     title,
-    message: `No completion is visible to the administrator in ${LEARNER_LEARNING_RECORDS_PATH.split('/').pop()}: Oracle documents it as a resource that applies to the learner (each learner reads their own records; an administrator's view of others is not documented), so this does not mean none landed. For one learner, run \`oli why --learner ... --content ...\`.`,
+    message: l10n.t(
+      "No completion is visible to the administrator in {0}: Oracle documents it as a resource that applies to the learner (each learner reads their own records; an administrator's view of others is not documented), so this does not mean none landed. For one learner, run `oli why --learner ... --content ...`.",
+      LEARNER_LEARNING_RECORDS_PATH.split('/').pop() ?? '',
+    ),
     basis: 'documented',
   });
 }
@@ -349,12 +392,12 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
   const session = new EnvironmentSession(o);
   const ctx = session.ctx;
   const settings = healthSettingsOf(o.plan);
-  o.onProgress?.(`Checking the health of ${o.environment}…`);
+  o.onProgress?.(l10n.t('Checking the health of {0}…', o.environment));
   const keys = neededProcesses(ctx).filter((k) => k !== 'loadAndSynchronizeExternalCourseData');
   // The learner records read proves the sign-in before the scheduler reads fan out.
   const completions =
     (await session.signIn(() => completionsFinding(session))) ??
-    finding({ id: 'completions', area: 'completions', level: 'unknown', title: 'Last completion read back', message: 'learnerLearningRecords could not be read (see the log).', basis: 'documented' });
+    finding({ id: 'completions', area: 'completions', level: 'unknown', title: l10n.t('Last completion read back'), message: l10n.t('learnerLearningRecords could not be read (see the log).'), basis: 'documented' });
   const [{ states, loadSync }, cert] = await Promise.all([readSchedules(ctx, keys), planCertificate(o.plan, o.planDir, o.environment, new Date(now), o.certificateWarningDays)]);
   const all = [loadSync, ...states];
   const unauthorized = all.find((s) => s.refusal?.kind === 'unauthorized');
@@ -369,25 +412,29 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
     const i = cert.info;
     certificate = { file: cert.file, subject: i.subject, notAfter: i.notAfter, daysLeft: i.daysRemaining, warnDays: cert.warnDays, sha1: i.sha1 };
     const rotation = isOpen(o.state.rotation) ? o.state.rotation : undefined;
-    const rotating = rotation ? ` A rotation is in progress (next stage: ${STAGE_TITLES[nextStage(rotation) ?? 'remove-old']}).` : '';
+    const rotating = rotation ? ` ${l10n.t('A rotation is in progress (next stage: {0}).', STAGE_TITLES[nextStage(rotation) ?? 'remove-old'])}` : '';
+    const provider = ctx.profile.provider.displayName;
     findings.push(
       finding({
         id: 'certificate',
         area: 'certificate',
         level: cert.level,
-        title: 'Inbound certificate',
-        message:
+        title: l10n.t('Inbound certificate'),
+        message: `${
           i.daysRemaining < 0
-            ? `${cert.file} (${i.subject}) expired on ${when(i.notAfter)}: Oracle can no longer verify ${ctx.profile.provider.displayName}'s tokens signed for it.${rotating}`
-            : `${cert.file} (${i.subject}) expires on ${when(i.notAfter)}: ${i.daysRemaining} day(s) left${cert.level === 'ok' ? '' : `, within the ${cert.warnDays}-day warning`}.${rotating}`,
+            ? l10n.t("{0} ({1}) expired on {2}: Oracle can no longer verify {3}'s tokens signed for it.", cert.file, i.subject, when(i.notAfter), provider)
+            : cert.level === 'ok'
+              ? l10n.t('{0} ({1}) expires on {2}: {3} day(s) left.', cert.file, i.subject, when(i.notAfter), i.daysRemaining)
+              : l10n.t('{0} ({1}) expires on {2}: {3} day(s) left, within the {4}-day warning.', cert.file, i.subject, when(i.notAfter), i.daysRemaining, cert.warnDays)
+        }${rotating}`,
         ...(cert.level !== 'ok'
-          ? { check: rotation ? 'Continue the rotation: `oli rotate-cert` says where it stands.' : `Ask ${ctx.profile.provider.displayName} for its next certificate, then run \`oli rotate-cert --new FILE\`.` }
+          ? { check: rotation ? l10n.t('Continue the rotation: `oli rotate-cert` says where it stands.') : l10n.t('Ask {0} for its next certificate, then run `oli rotate-cert --new FILE`.', provider) }
           : {}),
         basis: 'documented',
       }),
     );
   } else if (cert) {
-    findings.push(finding({ id: 'certificate', area: 'certificate', level: 'error', title: 'Inbound certificate', message: cert.message, check: 'Fix jwt.certificate in the plan: it names the certificate registered under API Authentication.', basis: 'documented' }));
+    findings.push(finding({ id: 'certificate', area: 'certificate', level: 'error', title: l10n.t('Inbound certificate'), message: cert.message, check: l10n.t('Fix jwt.certificate in the plan: it names the certificate registered under API Authentication.'), basis: 'documented' }));
   }
   if (isOpen(o.state.rotation)) {
     const r = o.state.rotation;
@@ -397,8 +444,16 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
         id: 'rotation',
         area: 'rotation',
         level: 'info',
-        title: 'Certificate rotation in progress',
-        message: `Started ${when(r.startedAt)} by ${r.startedBy}: new certificate ${r.newCertificate.subject} (alias ${r.newAlias}, expires ${when(r.newCertificate.notAfter)}); next stage: ${stage ? STAGE_TITLES[stage] : 'none'}.`,
+        title: l10n.t('Certificate rotation in progress'),
+        message: l10n.t(
+          'Started {0} by {1}: new certificate {2} (alias {3}, expires {4}); next stage: {5}.',
+          when(r.startedAt),
+          r.startedBy,
+          r.newCertificate.subject,
+          r.newAlias,
+          when(r.newCertificate.notAfter),
+          stage ? STAGE_TITLES[stage] : l10n.t('none'),
+        ),
         basis: 'documented',
       }),
     );
@@ -415,7 +470,7 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
     processes: views.map((v) => v.health),
     ...(certificate ? { certificate } : {}),
   };
-  o.onProgress?.(`Health of ${o.environment}: ${healthSummary(findings)} (${session.requests} request(s)).`);
+  o.onProgress?.(l10n.t('Health of {0}: {1} ({2} request(s)).', o.environment, healthSummary(findings), session.requests));
   return report;
 }
 

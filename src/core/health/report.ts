@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod';
 import { BASES } from '../../oracle/basis';
 
@@ -83,12 +84,14 @@ export function healthExitCode(level: HealthLevel): 0 | 1 | 2 {
 /** "2 errors, 1 warning, 1 unknown" (or "all ok"). */
 export function healthSummary(findings: HealthFinding[]): string {
   const count = (l: HealthLevel) => findings.filter((f) => f.level === l).length;
+  const errors = count('error');
+  const warnings = count('warning');
+  const unknowns = count('unknown');
+  // One phrase per count, singular and plural apart (a translator sees whole phrases).
   const parts = [
-    [count('error'), 'error'],
-    [count('warning'), 'warning'],
-    [count('unknown'), 'unknown'],
-  ]
-    .filter(([n]) => (n as number) > 0)
-    .map(([n, w]) => `${n} ${w}${n === 1 || w === 'unknown' ? '' : 's'}`);
-  return parts.length ? parts.join(', ') : `all ok (${findings.length} findings)`;
+    errors === 1 ? l10n.t('1 error') : errors ? l10n.t('{0} errors', errors) : '',
+    warnings === 1 ? l10n.t('1 warning') : warnings ? l10n.t('{0} warnings', warnings) : '',
+    unknowns ? l10n.t('{0} unknown', unknowns) : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : l10n.t('all ok ({0} findings)', findings.length);
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { ProviderId } from '../plan/planFile';
 
 /**
@@ -13,32 +14,38 @@ export interface DeliveryProfile {
   delayText?: string;
   /** What a retake does. */
   retake?: string;
+  /** A retake creates another enrollment (the learner's latest enrollment is the one to read). */
+  retakeIsAnotherEnrollment?: boolean;
   basis: 'documented' | 'inferred';
 }
 
 const HOUR = 3_600_000;
 
-export const DELIVERY: Partial<Record<ProviderId, DeliveryProfile>> = {
-  coursera: {
-    sends: 'Coursera sends statements at start and at completion only, in batches every 4 hours',
-    delayMs: 4 * HOUR,
-    delayText: 'up to 4 hours after the completion',
-    retake: 'an assessment retake with a new score creates another enrollment rather than updating the first',
-    basis: 'documented',
-  },
-  'udemy-business': {
-    sends: 'Udemy Business sends completions only, in near real time',
-    delayMs: 0,
-    delayText: 'near real time',
-    retake: 'Udemy Business sends no retakes',
-    basis: 'documented',
-  },
-  edflex: {
-    sends: 'Edflex sends statements at start and at completion; some content types send nothing',
-    basis: 'documented',
-  },
-};
+/** The documented profiles, their sentences in the language configured when asked (so built on each call). */
+function deliveryProfiles(): Partial<Record<ProviderId, DeliveryProfile>> {
+  return {
+    coursera: {
+      sends: l10n.t('Coursera sends statements at start and at completion only, in batches every 4 hours'),
+      delayMs: 4 * HOUR,
+      delayText: l10n.t('up to 4 hours after the completion'),
+      retake: l10n.t('an assessment retake with a new score creates another enrollment rather than updating the first'),
+      retakeIsAnotherEnrollment: true,
+      basis: 'documented',
+    },
+    'udemy-business': {
+      sends: l10n.t('Udemy Business sends completions only, in near real time'),
+      delayMs: 0,
+      delayText: l10n.t('near real time'),
+      retake: l10n.t('Udemy Business sends no retakes'),
+      basis: 'documented',
+    },
+    edflex: {
+      sends: l10n.t('Edflex sends statements at start and at completion; some content types send nothing'),
+      basis: 'documented',
+    },
+  };
+}
 
 export function deliveryOf(provider: ProviderId, displayName: string): DeliveryProfile {
-  return DELIVERY[provider] ?? { sends: `Oracle documents no delivery schedule for ${displayName}`, basis: 'documented' };
+  return deliveryProfiles()[provider] ?? { sends: l10n.t('Oracle documents no delivery schedule for {0}', displayName), basis: 'documented' };
 }

@@ -9,6 +9,7 @@
  * fails (one failure, never a locked account). Samples are shapes (keys and value types), never
  * values: the report is what a user attaches to a bug.
  */
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod';
 import type { OracleClient, RequestLogEntry } from '../../oracle/client';
 import { OracleError } from '../../oracle/errors';
@@ -153,7 +154,8 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
   };
   const get = (c: OracleClient, path: string, query: Record<string, string | number | boolean> = {}) => ask(() => c.get(path, z.unknown(), { query, ...sig }));
   const add = (a: Assumption) => out.push(a);
-  const refusedAs = (a: Omit<Assumption, 'outcome' | 'detail' | 'status' | 'privilege'>, e: OracleError, resource: OracleResource, what = ''): Assumption => {
+  const refusedAs = (a: Omit<Assumption, 'outcome' | 'detail' | 'status' | 'privilege'>, e: OracleError, resource: OracleResource, sentence?: string): Assumption => {
+    const what = sentence ? ` ${sentence}` : '';
     const r = refusalOf(e, resource);
     if (r?.kind === 'not-found') return { ...a, outcome: 'not-available', status: 404, detail: `${r.message}${what}` };
     if (r && r.kind !== 'shape') return { ...a, outcome: 'refused', ...(r.status !== undefined ? { status: r.status } : {}), privilege: r.grantedBy, detail: `${r.message}${what}` };
@@ -162,20 +164,24 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
 
   // ---------------------------------------------------------------- sign-in (one attempt)
   const adminUser = input.credentials.admin!.username;
-  const signInTitle = `Sign-in (${{ basic: 'Basic', oauth: 'OAuth with the identity domain', jwt: "JWT signed with the administrator's key" }[input.credentials.admin!.kind]}, administrator)`;
-  say('Signing in…');
+  const signInTitle = {
+    basic: () => l10n.t('Sign-in (Basic, administrator)'),
+    oauth: () => l10n.t('Sign-in (OAuth with the identity domain, administrator)'),
+    jwt: () => l10n.t("Sign-in (JWT signed with the administrator's key, administrator)"),
+  }[input.credentials.admin!.kind]();
+  say(l10n.t('Signing in…'));
   const signIn = await get(admin, SCIM_USERS_PATH, { filter: scimEq('userName', adminUser), count: 1 });
   const signInRequest = `GET ${SCIM_USERS_PATH}?filter=userName eq "<administrator>"`;
   if (!signIn.ok && signIn.error?.status === 401) {
-    add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'refused', status: 401, detail: `${signIn.error.userMessage()} Nothing else was asked: one failed sign-in only.`, request: signInRequest, steps: [] });
+    add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'refused', status: 401, detail: `${signIn.error.userMessage()} ${l10n.t('Nothing else was asked: one failed sign-in only.')}`, request: signInRequest, steps: [] });
     return finish();
   }
   const unreachable = !signIn.ok && signIn.error ? signIn.error : undefined;
   if (unreachable && (['network', 'tls', 'timeout'].includes(unreachable.reason) || (unreachable.status !== undefined && unreachable.status >= 300 && unreachable.status < 400))) {
-    add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'not-available', ...(unreachable.status !== undefined ? { status: unreachable.status } : {}), detail: `${unreachable.userMessage()} Nothing else was asked.`, request: signInRequest, steps: [] });
+    add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'not-available', ...(unreachable.status !== undefined ? { status: unreachable.status } : {}), detail: `${unreachable.userMessage()} ${l10n.t('Nothing else was asked.')}`, request: signInRequest, steps: [] });
     return finish();
   }
-  add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'confirmed', detail: `The pod accepted the administrator ${adminUser}.`, request: signInRequest, steps: [] });
+  add({ id: 'sign-in', title: signInTitle, basis: 'documented', outcome: 'confirmed', detail: l10n.t('The pod accepted the administrator {0}.', adminUser), request: signInRequest, steps: [] });
 
   // ---------------------------------------------------------------- SCIM
   const scimSteps: Assumption['steps'] = ['learner-identity', 'job-role', 'integration-user'];
@@ -184,42 +190,42 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
     const list = scimListSchema.safeParse(signIn.value);
     const first = list.success ? list.data.Resources?.[0] : undefined;
     if (list.success) {
-      add({ id: 'scim.filter.userName', title: 'SCIM Users: filter userName eq', basis: 'documented', outcome: 'confirmed', detail: 'Users are found by user name (ListResponse with Resources).', request: signInRequest, sample: redactedSample(signIn.value), steps: scimSteps });
+      add({ id: 'scim.filter.userName', title: l10n.t('SCIM Users: filter userName eq'), basis: 'documented', outcome: 'confirmed', detail: l10n.t('Users are found by user name (ListResponse with Resources).'), request: signInRequest, sample: redactedSample(signIn.value), steps: scimSteps });
       const emails = (first as { emails?: { value?: unknown; primary?: unknown }[] } | undefined)?.emails;
       const primary = Array.isArray(emails) ? (emails.find((e) => e?.primary === true) ?? emails[0]) : undefined;
       if (typeof primary?.value === 'string') adminEmail = primary.value;
     } else
-      add({ id: 'scim.filter.userName', title: 'SCIM Users: filter userName eq', basis: 'documented', outcome: 'contradicted', detail: 'The pod answered in a shape we did not expect (no SCIM ListResponse).', request: signInRequest, sample: redactedSample(signIn.value), steps: scimSteps });
-  } else add(refusedAs({ id: 'scim.filter.userName', title: 'SCIM Users: filter userName eq', basis: 'documented', request: signInRequest, steps: scimSteps }, signIn.error!, 'scim-users'));
+      add({ id: 'scim.filter.userName', title: l10n.t('SCIM Users: filter userName eq'), basis: 'documented', outcome: 'contradicted', detail: l10n.t('The pod answered in a shape we did not expect (no SCIM ListResponse).'), request: signInRequest, sample: redactedSample(signIn.value), steps: scimSteps });
+  } else add(refusedAs({ id: 'scim.filter.userName', title: l10n.t('SCIM Users: filter userName eq'), basis: 'documented', request: signInRequest, steps: scimSteps }, signIn.error!, 'scim-users'));
 
   const scimReadable = signIn.ok;
   const scim: NonNullable<Learned['scim']> = {};
   if (scimReadable) {
-    say('SCIM filter forms…');
+    say(l10n.t('SCIM filter forms…'));
     const email = adminEmail ?? input.plan.integrationUser.email;
     let emailForm: EmailFilterForm = 'scan';
     for (const form of ['emails.value', 'emails[type eq "W"].value'] as const) {
       const r = await get(admin, SCIM_USERS_PATH, { filter: scimEq(form, email), count: 1, attributes: 'userName' });
       const request = `GET ${SCIM_USERS_PATH}?filter=${form} eq "<email>"`;
       const id = form === 'emails.value' ? 'scim.filter.email' : 'scim.filter.email.valuePath';
-      const title = `SCIM Users: filter ${form} eq`;
+      const title = l10n.t('SCIM Users: filter {0} eq', form);
       if (r.ok) {
-        add({ id, title, basis: 'inferred', outcome: 'confirmed', detail: 'Users are found by email with this filter.', request, steps: ['learner-identity'] });
+        add({ id, title, basis: 'inferred', outcome: 'confirmed', detail: l10n.t('Users are found by email with this filter.'), request, steps: ['learner-identity'] });
         emailForm = form;
         break;
       }
-      if (r.error?.status === 400) add({ id, title, basis: 'inferred', outcome: 'contradicted', status: 400, detail: `The pod refused it (${r.error.userMessage()}).`, request, steps: ['learner-identity'] });
+      if (r.error?.status === 400) add({ id, title, basis: 'inferred', outcome: 'contradicted', status: 400, detail: l10n.t('The pod refused it ({0}).', r.error.userMessage()), request, steps: ['learner-identity'] });
       else add(refusedAs({ id, title, basis: 'inferred', request, steps: ['learner-identity'] }, r.error!, 'scim-users'));
     }
     scim.emailFilter = emailForm;
-    if (emailForm === 'scan') out[out.length - 1]!.detail += ' No email filter is accepted: lookups by email read every user once.';
+    if (emailForm === 'scan') out[out.length - 1]!.detail += ` ${l10n.t('No email filter is accepted: lookups by email read every user once.')}`;
 
     const orFilter = scimAnyEq('userName', [adminUser, input.plan.integrationUser.userName]);
     const orRead = await get(admin, SCIM_USERS_PATH, { filter: orFilter, count: 2, attributes: 'userName' });
     const orRequest = `GET ${SCIM_USERS_PATH}?filter=userName eq "<a>" or userName eq "<b>"`;
     if (orRead.ok) {
       scim.orFilter = true;
-      add({ id: 'scim.filter.or', title: 'SCIM Users: `or` filters', basis: 'inferred', outcome: 'confirmed', detail: 'Several users are found with one `or` filter.', request: orRequest, steps: ['learner-identity'] });
+      add({ id: 'scim.filter.or', title: l10n.t('SCIM Users: `or` filters'), basis: 'inferred', outcome: 'confirmed', detail: l10n.t('Several users are found with one `or` filter.'), request: orRequest, steps: ['learner-identity'] });
       // The longest batch the pod takes: 50 values, then fewer.
       for (const n of BATCH_TRIES) {
         const filter = scimAnyEq('userName', Array.from({ length: n }, (_, i) => PROBE_VALUE(i)));
@@ -229,52 +235,55 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
           if (n !== BATCH_TRIES[0]) scim.maxFilterLength = filter.length;
           add({
             id: 'scim.filter.batch',
-            title: 'SCIM Users: 50 values per `or` filter',
+            title: l10n.t('SCIM Users: 50 values per `or` filter'),
             basis: 'inferred',
             outcome: n === BATCH_TRIES[0] ? 'confirmed' : 'contradicted',
-            detail: n === BATCH_TRIES[0] ? `A filter of 50 values (${filter.length} characters) was accepted.` : `Longer filters were refused; ${n} values (${filter.length} characters) were accepted: lookups use batches of that size.`,
+            detail:
+              n === BATCH_TRIES[0]
+                ? l10n.t('A filter of 50 values ({0} characters) was accepted.', filter.length)
+                : l10n.t('Longer filters were refused; {0} values ({1} characters) were accepted: lookups use batches of that size.', n, filter.length),
             request: `GET ${SCIM_USERS_PATH}?filter=<${n} userName clauses>`,
             steps: ['learner-identity'],
           });
           break;
         }
         if (r.error?.status !== 400) {
-          add(refusedAs({ id: 'scim.filter.batch', title: 'SCIM Users: 50 values per `or` filter', basis: 'inferred', request: `GET ${SCIM_USERS_PATH}?filter=<${n} userName clauses>`, steps: ['learner-identity'] }, r.error!, 'scim-users'));
+          add(refusedAs({ id: 'scim.filter.batch', title: l10n.t('SCIM Users: 50 values per `or` filter'), basis: 'inferred', request: `GET ${SCIM_USERS_PATH}?filter=<${n} userName clauses>`, steps: ['learner-identity'] }, r.error!, 'scim-users'));
           break;
         }
         if (n === BATCH_TRIES[BATCH_TRIES.length - 1]) {
           scim.batchSize = 1;
-          add({ id: 'scim.filter.batch', title: 'SCIM Users: 50 values per `or` filter', basis: 'inferred', outcome: 'contradicted', status: 400, detail: `Even ${n} values were refused: lookups go one value at a time.`, steps: ['learner-identity'] });
+          add({ id: 'scim.filter.batch', title: l10n.t('SCIM Users: 50 values per `or` filter'), basis: 'inferred', outcome: 'contradicted', status: 400, detail: l10n.t('Even {0} values were refused: lookups go one value at a time.', n), steps: ['learner-identity'] });
         }
       }
     } else if (orRead.error?.status === 400) {
       scim.orFilter = false;
       scim.batchSize = 1;
-      add({ id: 'scim.filter.or', title: 'SCIM Users: `or` filters', basis: 'inferred', outcome: 'contradicted', status: 400, detail: `The pod refused an \`or\` filter (${orRead.error.userMessage()}): lookups go one value at a time.`, request: orRequest, steps: ['learner-identity'] });
-    } else add(refusedAs({ id: 'scim.filter.or', title: 'SCIM Users: `or` filters', basis: 'inferred', request: orRequest, steps: ['learner-identity'] }, orRead.error!, 'scim-users'));
+      add({ id: 'scim.filter.or', title: l10n.t('SCIM Users: `or` filters'), basis: 'inferred', outcome: 'contradicted', status: 400, detail: l10n.t('The pod refused an `or` filter ({0}): lookups go one value at a time.', orRead.error.userMessage()), request: orRequest, steps: ['learner-identity'] });
+    } else add(refusedAs({ id: 'scim.filter.or', title: l10n.t('SCIM Users: `or` filters'), basis: 'inferred', request: orRequest, steps: ['learner-identity'] }, orRead.error!, 'scim-users'));
     learned.scim = scim;
 
     const roleRequest = `GET /hcmRestApi/scim/Roles?filter=name eq "<job role>"`;
     const roles = await get(admin, '/hcmRestApi/scim/Roles', { filter: scimEq('name', input.plan.jobRole.name), count: 1 });
     if (roles.ok) {
       const found = scimListSchema.safeParse(roles.value).data?.Resources?.length ?? 0;
-      add({ id: 'scim.roles', title: 'SCIM Roles: filter name eq', basis: 'documented', outcome: 'confirmed', detail: `Roles are read by code (the plan's job role ${found ? 'exists' : 'does not exist yet'}).`, request: roleRequest, sample: redactedSample(roles.value), steps: ['job-role', 'integration-user'] });
-    } else add(refusedAs({ id: 'scim.roles', title: 'SCIM Roles: filter name eq', basis: 'documented', request: roleRequest, steps: ['job-role', 'integration-user'] }, roles.error!, 'scim-roles'));
+      add({ id: 'scim.roles', title: l10n.t('SCIM Roles: filter name eq'), basis: 'documented', outcome: 'confirmed', detail: found ? l10n.t("Roles are read by code (the plan's job role exists).") : l10n.t("Roles are read by code (the plan's job role does not exist yet)."), request: roleRequest, sample: redactedSample(roles.value), steps: ['job-role', 'integration-user'] });
+    } else add(refusedAs({ id: 'scim.roles', title: l10n.t('SCIM Roles: filter name eq'), basis: 'documented', request: roleRequest, steps: ['job-role', 'integration-user'] }, roles.error!, 'scim-roles'));
   }
 
   // ---------------------------------------------------------------- ADF envelope, framework version, userAccounts
-  say('ADF resources…');
+  say(l10n.t('ADF resources…'));
   const accountsRequest = `GET ${USER_ACCOUNTS_PATH}?q=Username = '<administrator>'&limit=1 (REST-Framework-Version ${admin.frameworkVersion})`;
   const accounts = await get(admin, USER_ACCOUNTS_PATH, { q: adfEq('Username', adminUser, admin.frameworkVersion), limit: 1, onlyData: true });
   if (accounts.ok) {
     const env = collectionSchema.safeParse(accounts.value);
     add({
       id: 'adf.envelope',
-      title: 'ADF collection envelope and REST framework version',
+      title: l10n.t('ADF collection envelope and REST framework version'),
       basis: 'documented',
       outcome: env.success ? 'confirmed' : 'contradicted',
       detail: env.success
-        ? `A collection {items, hasMore, ...} answered a framework-version ${admin.frameworkVersion} query (q with "Attr = 'value'").`
+        ? l10n.t('A collection {items, hasMore, ...} answered a framework-version {0} query (q with "Attr = \'value\'").', admin.frameworkVersion)
         : 'The pod answered in a shape we did not expect (no ADF items array).',
       request: accountsRequest,
       sample: redactedSample(accounts.value),
@@ -284,22 +293,22 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
     const missing = item && typeof item === 'object' ? ['Username', 'PersonId', 'GUID'].filter((k) => !Object.keys(item).some((x) => x.toLowerCase() === k.toLowerCase())) : [];
     add({
       id: 'userAccounts',
-      title: 'userAccounts readable (person link, roles)',
+      title: l10n.t('userAccounts readable (person link, roles)'),
       basis: 'documented',
       outcome: missing.length ? 'contradicted' : 'confirmed',
-      detail: missing.length ? `The account has no ${missing.join(', ')} field.` : 'The integration user\'s person link and roles can be read.',
+      detail: missing.length ? l10n.t('The account has no {0} field.', missing.join(', ')) : l10n.t("The integration user's person link and roles can be read."),
       request: accountsRequest,
       steps: ['integration-user'],
     });
   } else {
     const e = accounts.error!;
     if (e.status === 400)
-      add({ id: 'adf.envelope', title: 'ADF collection envelope and REST framework version', basis: 'documented', outcome: 'contradicted', status: 400, detail: `The pod refused a framework-version ${admin.frameworkVersion} q (${e.userMessage()}).`, request: accountsRequest, steps: ['integration-user'] });
-    add(refusedAs({ id: 'userAccounts', title: 'userAccounts readable (person link, roles)', basis: 'documented', request: accountsRequest, steps: ['integration-user'] }, e, 'user-accounts'));
+      add({ id: 'adf.envelope', title: l10n.t('ADF collection envelope and REST framework version'), basis: 'documented', outcome: 'contradicted', status: 400, detail: l10n.t('The pod refused a framework-version {0} q ({1}).', admin.frameworkVersion, e.userMessage()), request: accountsRequest, steps: ['integration-user'] });
+    add(refusedAs({ id: 'userAccounts', title: l10n.t('userAccounts readable (person link, roles)'), basis: 'documented', request: accountsRequest, steps: ['integration-user'] }, e, 'user-accounts'));
   }
 
   // ---------------------------------------------------------------- Learning resources
-  say('Learning resources…');
+  say(l10n.t('Learning resources…'));
   const fieldAliases: Record<string, Record<string, string>> = {};
   const fieldsOf = <K extends string>(
     resource: string,
@@ -312,7 +321,7 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
     documented = false,
   ) => {
     if (!items.length) {
-      add({ id, title, basis: documented ? 'documented' : 'inferred', outcome: 'not-available', detail: 'The answer had no item to read field names from.', steps });
+      add({ id, title, basis: documented ? 'documented' : 'inferred', outcome: 'not-available', detail: l10n.t('The answer had no item to read field names from.'), steps });
       return;
     }
     const shape = readItems(items, spec, required);
@@ -327,8 +336,14 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
       basis: documented ? 'documented' : 'inferred',
       outcome,
       detail: shape.missing.length
-        ? `The pod answered in a shape we did not expect: no ${shape.missing.join(', ')} field under any known name. Found: ${Object.entries(used).map(([k, v]) => `${k} as ${v}`).join(', ') || 'none of ours'}.`
-        : `Fields read as ${Object.entries(used).map(([k, v]) => `${k}=${v}`).join(', ')}${differs.length ? ` (${differs.length} under another name than ours; remembered for status)` : ''}.`,
+        ? l10n.t(
+            'The pod answered in a shape we did not expect: no {0} field under any known name. Found: {1}.',
+            shape.missing.join(', '),
+            Object.entries(used).map(([k, v]) => l10n.t('{0} as {1}', k, v)).join(', ') || l10n.t('none of ours'),
+          )
+        : differs.length
+          ? l10n.t('Fields read as {0} ({1} under another name than ours; remembered for status).', Object.entries(used).map(([k, v]) => `${k}=${v}`).join(', '), differs.length)
+          : l10n.t('Fields read as {0}.', Object.entries(used).map(([k, v]) => `${k}=${v}`).join(', ')),
       sample: shape.sample,
       steps,
     });
@@ -338,18 +353,18 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
   const selfPaced = await get(admin, SELF_PACED_ITEMS_PATH, { limit: 1, onlyData: true });
   if (selfPaced.ok) {
     const items = collectionSchema.safeParse(selfPaced.value).data?.items ?? [];
-    add({ id: 'learning.selfPacedItems', title: 'learningSelfPacedItems readable', basis: 'inferred', outcome: 'confirmed', detail: 'It answers (a weak sign that self-paced learning is enabled).', request: selfPacedRequest, steps: ['self-paced-learning'] });
+    add({ id: 'learning.selfPacedItems', title: l10n.t('learningSelfPacedItems readable'), basis: 'inferred', outcome: 'confirmed', detail: l10n.t('It answers (a weak sign that self-paced learning is enabled).'), request: selfPacedRequest, steps: ['self-paced-learning'] });
     fieldsOf('learningSelfPacedItems', 'learning.selfPacedItems.fields', 'learningSelfPacedItems field names', items, SELF_PACED_ITEM_SHAPE, ['title'], ['self-paced-learning', 'completions']);
-  } else add(refusedAs({ id: 'learning.selfPacedItems', title: 'learningSelfPacedItems readable', basis: 'inferred', request: selfPacedRequest, steps: ['self-paced-learning'] }, selfPaced.error!, 'learning-self-paced-items', ' That does not mean self-paced learning is off.'));
+  } else add(refusedAs({ id: 'learning.selfPacedItems', title: l10n.t('learningSelfPacedItems readable'), basis: 'inferred', request: selfPacedRequest, steps: ['self-paced-learning'] }, selfPaced.error!, 'learning-self-paced-items', l10n.t('That does not mean self-paced learning is off.')));
 
   const providersRequest = `GET ${DIGITAL_LEARNING_PROVIDERS_PATH}`;
   const providers = await get(admin, DIGITAL_LEARNING_PROVIDERS_PATH, { limit: 25, onlyData: true });
   let providerItems: unknown[] | undefined;
   if (providers.ok) {
     providerItems = collectionSchema.safeParse(providers.value).data?.items ?? [];
-    add({ id: 'learning.digitalLearningProviders', title: 'digitalLearningProviders readable by the administrator', basis: 'documented', outcome: 'confirmed', detail: 'The administrator may read it (so it holds the Learning Content Provider duty).', request: providersRequest, steps: ['external-provider'] });
+    add({ id: 'learning.digitalLearningProviders', title: l10n.t('digitalLearningProviders readable by the administrator'), basis: 'documented', outcome: 'confirmed', detail: l10n.t('The administrator may read it (so it holds the Learning Content Provider duty).'), request: providersRequest, steps: ['external-provider'] });
   } else {
-    const a = refusedAs({ id: 'learning.digitalLearningProviders', title: 'digitalLearningProviders readable by the administrator', basis: 'documented', request: providersRequest, steps: ['external-provider'] }, providers.error!, 'digital-learning-providers');
+    const a = refusedAs({ id: 'learning.digitalLearningProviders', title: l10n.t('digitalLearningProviders readable by the administrator'), basis: 'documented', request: providersRequest, steps: ['external-provider'] }, providers.error!, 'digital-learning-providers');
     // As the provider would read it: the verification kit's JWT (or the OAuth application), once.
     if (a.outcome === 'refused' && a.status === 403) {
       const asProvider = await providerIdentity(input, settings);
@@ -357,9 +372,9 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
         const r = await get(asProvider.client, DIGITAL_LEARNING_PROVIDERS_PATH, { limit: 25, onlyData: true });
         if (r.ok) {
           providerItems = collectionSchema.safeParse(r.value).data?.items ?? [];
-          a.detail += ` Read instead ${asProvider.how}: the status reads it that way.`;
-        } else a.detail += ` Read ${asProvider.how} too: ${r.error!.userMessage()}`;
-      } else a.detail += ' Apply api-authentication (JWT) or store the OAuth client secret so that status can read it as the integration user.';
+          a.detail += ` ${l10n.t('Read instead {0}: the status reads it that way.', asProvider.how)}`;
+        } else a.detail += ` ${l10n.t('Read {0} too: {1}', asProvider.how, r.error!.userMessage())}`;
+      } else a.detail += ` ${l10n.t('Apply api-authentication (JWT) or store the OAuth client secret so that status can read it as the integration user.')}`;
     }
     add(a);
   }
@@ -368,40 +383,40 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
   const typeRequest = `GET ${LEARNING_ITEM_TYPE_PROVIDERS_PATH}`;
   const types = await get(admin, LEARNING_ITEM_TYPE_PROVIDERS_PATH, { limit: 25, onlyData: true });
   if (types.ok) {
-    add({ id: 'learning.learningItemTypeProviders', title: 'learningItemTypeProviders readable', basis: 'documented', outcome: 'confirmed', detail: 'It answers.', request: typeRequest, steps: ['external-provider'] });
+    add({ id: 'learning.learningItemTypeProviders', title: l10n.t('learningItemTypeProviders readable'), basis: 'documented', outcome: 'confirmed', detail: l10n.t('It answers.'), request: typeRequest, steps: ['external-provider'] });
     fieldsOf('learningItemTypeProviders', 'learning.learningItemTypeProviders.fields', 'learningItemTypeProviders field names', collectionSchema.safeParse(types.value).data?.items ?? [], ITEM_TYPE_PROVIDER_SHAPE, [], ['external-provider']);
-  } else add(refusedAs({ id: 'learning.learningItemTypeProviders', title: 'learningItemTypeProviders readable', basis: 'documented', request: typeRequest, steps: ['external-provider'] }, types.error!, 'learning-item-type-providers'));
+  } else add(refusedAs({ id: 'learning.learningItemTypeProviders', title: l10n.t('learningItemTypeProviders readable'), basis: 'documented', request: typeRequest, steps: ['external-provider'] }, types.error!, 'learning-item-type-providers'));
 
   const recordsRequest = `GET ${LEARNER_LEARNING_RECORDS_PATH}?expand=completionDetails&limit=1`;
   const records = await get(admin, LEARNER_LEARNING_RECORDS_PATH, { expand: 'completionDetails', limit: 1, onlyData: true });
   if (records.ok) {
     const items = collectionSchema.safeParse(records.value).data?.items ?? [];
-    add({ id: 'learning.learnerLearningRecords', title: 'learnerLearningRecords readable by the administrator', basis: 'inferred', outcome: 'confirmed', detail: 'The administrator may read learner records (Oracle documents it for learners only).', request: recordsRequest, steps: ['completions'] });
+    add({ id: 'learning.learnerLearningRecords', title: l10n.t('learnerLearningRecords readable by the administrator'), basis: 'inferred', outcome: 'confirmed', detail: l10n.t('The administrator may read learner records (Oracle documents it for learners only).'), request: recordsRequest, steps: ['completions'] });
     fieldsOf('learnerLearningRecords', 'learning.learnerLearningRecords.fields', 'learnerLearningRecords field names (documented camelCase)', items, LEARNER_RECORD_SHAPE, ['assignmentRecordId'], ['completions'], true);
     const detail = items[0] && typeof items[0] === 'object' ? (items[0] as Record<string, unknown>).completionDetails : undefined;
     if (detail !== undefined) {
       const list = Array.isArray(detail) ? detail : ((detail as { items?: unknown[] })?.items ?? []);
       if (list.length) fieldsOf('completionDetails', 'learning.completionDetails.fields', 'completionDetails field names', list, COMPLETION_DETAIL_SHAPE, [], ['completions']);
     }
-  } else add(refusedAs({ id: 'learning.learnerLearningRecords', title: 'learnerLearningRecords readable by the administrator', basis: 'inferred', request: recordsRequest, steps: ['completions'] }, records.error!, 'learner-learning-records'));
+  } else add(refusedAs({ id: 'learning.learnerLearningRecords', title: l10n.t('learnerLearningRecords readable by the administrator'), basis: 'inferred', request: recordsRequest, steps: ['completions'] }, records.error!, 'learner-learning-records'));
   if (Object.keys(fieldAliases).length) learned.fieldAliases = fieldAliases;
 
   // ---------------------------------------------------------------- ESS
-  say('Scheduled processes…');
+  say(l10n.t('Scheduled processes…'));
   const essSteps: Assumption['steps'] = ['scheduled-processes', 'reconcile-user-groups'];
   const essRequest = `GET ${ESS_REQUESTS_PATH} (no paging parameter: none is documented for it)`;
   const ess = await get(admin, ESS_REQUESTS_PATH);
   if (ess.ok) {
     const page = collectionSchema.safeParse(ess.value);
-    if (!page.success) add({ id: 'ess.query', title: 'ESS: query job requests', basis: 'documented', outcome: 'contradicted', detail: 'The pod answered in a shape we did not expect (no items array).', request: essRequest, sample: redactedSample(ess.value), steps: essSteps });
+    if (!page.success) add({ id: 'ess.query', title: l10n.t('ESS: query job requests'), basis: 'documented', outcome: 'contradicted', detail: l10n.t('The pod answered in a shape we did not expect (no items array).'), request: essRequest, sample: redactedSample(ess.value), steps: essSteps });
     else {
       const parsed = page.data.items.map((i) => essRequestSchema.safeParse(i)).filter((r) => r.success).map((r) => r.data as EssRequest);
       add({
         id: 'ess.query',
-        title: 'ESS: query job requests',
+        title: l10n.t('ESS: query job requests'),
         basis: 'documented',
         outcome: 'confirmed',
-        detail: `${page.data.items.length} request(s) in the pod's own page${page.data.hasMore ? ' (hasMore: more exist)' : ''}.`,
+        detail: page.data.hasMore ? l10n.t("{0} request(s) in the pod's own page (hasMore: more exist).", page.data.items.length) : l10n.t("{0} request(s) in the pod's own page.", page.data.items.length),
         request: essRequest,
         sample: page.data.items.length ? redactedSample(page.data.items[0]) : undefined,
         steps: essSteps,
@@ -409,13 +424,13 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
       const q = await get(admin, ESS_REQUESTS_PATH, { q: 'state eq "WAIT"' });
       add(
         q.ok
-          ? { id: 'ess.query.q', title: 'ESS: q filter (SCIM syntax)', basis: 'documented', outcome: 'confirmed', detail: 'A q filter on state was accepted.', request: `GET ${ESS_REQUESTS_PATH}?q=state eq "WAIT"`, steps: essSteps }
-          : refusedAs({ id: 'ess.query.q', title: 'ESS: q filter (SCIM syntax)', basis: 'documented', request: `GET ${ESS_REQUESTS_PATH}?q=state eq "WAIT"`, steps: essSteps }, q.error!, 'ess-requests'),
+          ? { id: 'ess.query.q', title: l10n.t('ESS: q filter (SCIM syntax)'), basis: 'documented', outcome: 'confirmed', detail: l10n.t('A q filter on state was accepted.'), request: `GET ${ESS_REQUESTS_PATH}?q=state eq "WAIT"`, steps: essSteps }
+          : refusedAs({ id: 'ess.query.q', title: l10n.t('ESS: q filter (SCIM syntax)'), basis: 'documented', request: `GET ${ESS_REQUESTS_PATH}?q=state eq "WAIT"`, steps: essSteps }, q.error!, 'ess-requests'),
       );
       essFindings(parsed, page.data.items, add, learned, essSteps);
       jobIdFindings(input, parsed, add, learned);
     }
-  } else add(refusedAs({ id: 'ess.query', title: 'ESS: query job requests', basis: 'documented', request: essRequest, steps: essSteps }, ess.error!, 'ess-requests'));
+  } else add(refusedAs({ id: 'ess.query', title: l10n.t('ESS: query job requests'), basis: 'documented', request: essRequest, steps: essSteps }, ess.error!, 'ess-requests'));
 
   return finish();
 
@@ -423,7 +438,7 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
     admin.close();
     const summary = { confirmed: 0, contradicted: 0, refused: 0, 'not-available': 0 } as Record<ProbeOutcome, number>;
     for (const a of out) summary[a.outcome]++;
-    learned.summary = `${summary.confirmed} confirmed, ${summary.contradicted} contradicted, ${summary.refused} refused, ${summary['not-available']} not available`;
+    learned.summary = l10n.t('{0} confirmed, {1} contradicted, {2} refused, {3} not available', summary.confirmed, summary.contradicted, summary.refused, summary['not-available']);
     return { environment, url: env.config.url, at, requests, assumptions: out, missingPrivileges: missingPrivileges(input.plan, out), learned, summary };
   }
 }
@@ -435,14 +450,14 @@ async function providerIdentity(input: ProbeInput, settings: ClientSettings): Pr
     const kit = await loadKit(input.planDir, input.environment);
     if (!kit) return undefined;
     const token = await signOracleJwt({ privateKeyPem: kit.privateKeyPem, certificatePem: kit.certificatePem, issuer: kit.issuer, userName: plan.integrationUser.userName });
-    return { client: clientFor(plan, input.planDir, input.environment, { kind: 'bearer', token }, settings), how: `as ${plan.integrationUser.userName} with a JWT of the api-authentication verification kit (basis: documented, the duty grants it)` };
+    return { client: clientFor(plan, input.planDir, input.environment, { kind: 'bearer', token }, settings), how: l10n.t('as {0} with a JWT of the api-authentication verification kit (basis: documented, the duty grants it)', plan.integrationUser.userName) };
   }
   const secret = input.credentials.providerClient;
   if (plan.auth === 'oauth' && plan.oauth && secret) {
     const o = plan.oauth;
     return {
       client: clientFor(plan, input.planDir, input.environment, { kind: 'oauth', tokenUrl: o.tokenUrl, clientId: secret.clientId || o.clientId, clientSecret: secret.clientSecret, scope: o.scope }, settings),
-      how: `as the OAuth application ${o.clientId}`,
+      how: l10n.t('as the OAuth application {0}', o.clientId),
     };
   }
   return undefined;
@@ -451,18 +466,18 @@ async function providerIdentity(input: ProbeInput, settings: ClientSettings): Pr
 /** requestType words and schedule definitions seen on the pod's requests. */
 function essFindings(requests: EssRequest[], raw: unknown[], add: (a: Assumption) => void, learned: Learned, steps: Assumption['steps']): void {
   if (!requests.length) {
-    add({ id: 'ess.requestType', title: 'ESS: requestType words', basis: 'inferred', outcome: 'not-available', detail: 'No request to read words from (submit one process in Scheduled Processes and probe again).', steps });
+    add({ id: 'ess.requestType', title: l10n.t('ESS: requestType words'), basis: 'inferred', outcome: 'not-available', detail: l10n.t('No request to read words from (submit one process in Scheduled Processes and probe again).'), steps });
     return;
   }
   const withSchedule = requests.filter((r) => r.scheduleField === 'present');
   const carriesField = requests.some((r) => r.scheduleField !== 'absent');
   add({
     id: 'ess.scheduleDefinition',
-    title: 'ESS: requests show their schedule definition',
+    title: l10n.t('ESS: requests show their schedule definition'),
     basis: 'documented',
     outcome: carriesField ? 'confirmed' : 'contradicted',
     detail: carriesField
-      ? `${withSchedule.length} of ${requests.length} request(s) carry a schedule definition: schedules are recognised by it.`
+      ? l10n.t('{0} of {1} request(s) carry a schedule definition: schedules are recognised by it.', withSchedule.length, requests.length)
       : 'No request carries a scheduleDefinition field: schedules can only be recognised by a requestType word, and where there is none, apply submits nothing.',
     sample: redactedSample(raw[0]),
     steps,
@@ -478,17 +493,22 @@ function essFindings(requests: EssRequest[], raw: unknown[], add: (a: Assumption
   }
   const words = [...recurring, ...oneOff];
   if (!requests.some((r) => r.requestType)) {
-    add({ id: 'ess.requestType', title: 'ESS: requestType words', basis: 'inferred', outcome: 'not-available', detail: 'The answers carry no requestType: schedules are recognised by their schedule definition only.', steps });
+    add({ id: 'ess.requestType', title: l10n.t('ESS: requestType words'), basis: 'inferred', outcome: 'not-available', detail: l10n.t('The answers carry no requestType: schedules are recognised by their schedule definition only.'), steps });
     return;
   }
   const unknown = words.filter((w) => !known.has(w.toUpperCase()));
   learned.ess = { ...(recurring.size ? { recurringWords: [...recurring].slice(0, 20) } : {}), ...(oneOff.size ? { oneOffWords: [...oneOff].slice(0, 20) } : {}) };
   add({
     id: 'ess.requestType',
-    title: 'ESS: requestType words',
+    title: l10n.t('ESS: requestType words'),
     basis: 'inferred',
     outcome: unknown.length ? 'contradicted' : 'confirmed',
-    detail: `Schedules say ${[...recurring].join(', ') || '(none seen)'}; one-off requests say ${[...oneOff].join(', ') || '(none seen)'}${unknown.length ? `. ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} new to us: remembered for status` : ''}.`,
+    detail: l10n.t(
+      'Schedules say {0}; one-off requests say {1}{2}.',
+      [...recurring].join(', ') || l10n.t('(none seen)'),
+      [...oneOff].join(', ') || l10n.t('(none seen)'),
+      !unknown.length ? '' : unknown.length > 1 ? l10n.t('. {0} are new to us: remembered for status', unknown.join(', ')) : l10n.t('. {0} is new to us: remembered for status', unknown.join(', ')),
+    ),
     steps,
   });
 }
@@ -510,39 +530,45 @@ function jobIdFindings(input: ProbeInput, requests: EssRequest[], add: (a: Assum
       if (!configured) ids[key] = hit.jobDefinitionId;
       add({
         id: `ess.jobId.${key}`,
-        title: `Job id of "${process.name}"`,
+        title: l10n.t('Job id of "{0}"', process.name),
         basis: isStandIn(hit.jobDefinitionId) ? 'stand-in' : 'inferred',
         outcome: 'confirmed',
-        detail: `${hit.jobDefinitionId} (${configured ? 'as configured in the plan' : 'discovered from a request submitted in the pod; remembered for status'}).`,
+        detail: configured ? l10n.t('{0} (as configured in the plan).', hit.jobDefinitionId) : l10n.t('{0} (discovered from a request submitted in the pod; remembered for status).', hit.jobDefinitionId),
         steps,
       });
     } else
       add({
         id: `ess.jobId.${key}`,
-        title: `Job id of "${process.name}"`,
+        title: l10n.t('Job id of "{0}"', process.name),
         basis: 'inferred',
         outcome: 'not-available',
-        detail: configured ? `${configured} (configured) is not among the recent requests.` : `No recent request of it: submit "${process.name}" once in Scheduled Processes, or set scheduledProcesses.${key} in the plan.`,
+        detail: configured
+          ? l10n.t('{0} (configured) is not among the recent requests.', configured)
+          : l10n.t('No recent request of it: submit "{0}" once in Scheduled Processes, or set scheduledProcesses.{1} in the plan.', process.name, key),
         steps,
       });
   }
   if (Object.keys(ids).length) learned.jobDefinitionIds = ids;
 }
 
-const STEP_TITLES: Record<MissingPrivilege['step'], string> = {
-  'provider-account': 'Provider account',
-  sso: 'SSO',
-  'learner-identity': 'Learner identity',
-  'self-paced-learning': 'Self-paced learning',
-  'job-role': 'Job role',
-  'integration-user': 'Integration user',
-  'external-provider': 'External provider',
-  'provider-credentials': 'Provider credentials',
-  'api-authentication': 'API authentication',
-  'scheduled-processes': 'Scheduled processes',
-  'reconcile-user-groups': 'Reconcile user groups',
-  completions: 'Reading completions back (troubleshooting)',
-};
+/** A step's short title, in the language configured when the probe runs. */
+function stepTitle(step: MissingPrivilege['step']): string {
+  const titles: Record<MissingPrivilege['step'], string> = {
+    'provider-account': l10n.t('Provider account'),
+    sso: l10n.t('SSO'),
+    'learner-identity': l10n.t('Learner identity'),
+    'self-paced-learning': l10n.t('Self-paced learning'),
+    'job-role': l10n.t('Job role'),
+    'integration-user': l10n.t('Integration user'),
+    'external-provider': l10n.t('External provider'),
+    'provider-credentials': l10n.t('Provider credentials'),
+    'api-authentication': l10n.t('API authentication'),
+    'scheduled-processes': l10n.t('Scheduled processes'),
+    'reconcile-user-groups': l10n.t('Reconcile user groups'),
+    completions: l10n.t('Reading completions back (troubleshooting)'),
+  };
+  return titles[step];
+}
 
 /** Per step: what the administrator lacks, from the refused reads. */
 function missingPrivileges(plan: PlanFile, assumptions: Assumption[]): MissingPrivilege[] {
@@ -551,7 +577,7 @@ function missingPrivileges(plan: PlanFile, assumptions: Assumption[]): MissingPr
     if (a.outcome !== 'refused' || !a.privilege || a.status === 401) continue;
     for (const step of a.steps) {
       if (step === 'reconcile-user-groups' && plan.visibility !== 'private') continue;
-      const m: MissingPrivilege = byStep.get(step) ?? { step, title: STEP_TITLES[step], needs: a.privilege, because: [] };
+      const m: MissingPrivilege = byStep.get(step) ?? { step, title: stepTitle(step), needs: a.privilege, because: [] };
       if (!m.needs.includes(a.privilege)) m.needs += `; ${a.privilege}`;
       m.because.push(a.request ?? a.title);
       byStep.set(step, m);

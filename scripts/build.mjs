@@ -260,7 +260,8 @@ jobs.push(bundle('cli-commands', {
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
   banner: { js: esmPrelude },
-  plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires, sandboxDeps],
+  // No command makes a JSON Schema (scripts/gen-schema.ts does, from the sources): zod's generator stays out of the shared chunk.
+  plugins: [lazyPackages, axiosNodeOnly, xapiValidationRequires, sandboxDeps, zodWithoutJsonSchema],
 }));
 // The webview pages (the Inspector, the step page, the identity check): one bundle each, always
 // minified (what the webview loads at every show), with no zod (their protocols are hand-checked).

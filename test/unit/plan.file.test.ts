@@ -87,7 +87,10 @@ describe('provider profiles', () => {
     assert.equal(notApplicableReason(biz, 'oauth', 'external-provider'), undefined);
     assert.match(getProfile('bizlibrary', 'oauth').steps.find((s) => s.id === 'external-provider')!.oracleAsks, /client ID and client secret/);
     assert.throws(() => getProfile('go1', 'jwt'), /does not document the "jwt" variant/);
-    assert.ok(PROVIDER_PROFILES.find((p) => p.id === 'linkedin-learning')!.notes?.[0]?.includes('own client application'));
+    // LinkedIn's own client application is a checklist item of its Configure External Providers step, and only of its.
+    const providerChecklist = (id: 'linkedin-learning' | 'coursera', auth: 'oauth') => getProfile(id, auth).steps.find((s) => s.id === 'external-provider')!.guidance.checklist.join(' ');
+    assert.match(providerChecklist('linkedin-learning', 'oauth'), /own client application, created in the LinkedIn Learning admin center/);
+    assert.doesNotMatch(providerChecklist('coursera', 'oauth'), /client application/);
   });
 
   it('the job-role guidance carries the LBAC / IP caution, and deep links are paths on the pod', () => {

@@ -18,8 +18,11 @@ export interface ProviderProfile {
   auths: AuthVariant[];
   /** The name under which Oracle lists the provider on Configure External Providers. */
   oracleProviderName: string;
-  /** Extra guidance that only this provider needs (e.g. LinkedIn's own client app). */
-  notes?: string[];
+  /**
+   * Checklist items of Configure External Providers that only this provider needs (LinkedIn's own
+   * client application). A function: translated when the steps are built, after the bundle is set.
+   */
+  providerPageNotes?: () => string[];
 }
 
 export const GUIDE_URL = 'https://docs.oracle.com/en/cloud/saas/talent-management/faiol/integrate-content-providers-with-oracle-learning.pdf';
@@ -38,7 +41,8 @@ export const PROVIDER_PROFILES: readonly ProviderProfile[] = [
     family: 'xapi',
     auths: ['oauth'],
     oracleProviderName: 'LinkedIn Learning',
-    notes: [l10n.t('LinkedIn Learning also needs its own client application, created in the LinkedIn Learning admin center; enter its client ID and secret on Configure External Providers.')],
+    // LinkedIn Learning's client ID and secret are made in its admin settings (LinkedIn Learning API docs, "request access") [3P].
+    providerPageNotes: () => [l10n.t('LinkedIn Learning also needs its own client application, created in the LinkedIn Learning admin center; enter its client ID and secret on Configure External Providers.')],
   },
   { id: 'bizlibrary', displayName: 'BizLibrary', family: 'aicc', auths: ['oauth'], oracleProviderName: 'BizLibrary' },
   { id: 'intuition', displayName: 'Intuition', family: 'aicc', auths: ['oauth'], oracleProviderName: 'Intuition' },
@@ -156,6 +160,7 @@ function xapiSteps(p: ProviderProfile, auth: AuthVariant): Record<StepId, StepTe
       guidance: {
         checklist: [
           l10n.t('Open Configure External Providers and select {0}.', p.oracleProviderName),
+          ...(p.providerPageNotes?.() ?? []),
           l10n.t('Enter the integration user, the learning catalog profile and the visibility (public or private) from the plan.'),
           l10n.t('Click Validate, then review the attribute mappings and save.'),
         ],

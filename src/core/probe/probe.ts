@@ -284,7 +284,7 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
       outcome: env.success ? 'confirmed' : 'contradicted',
       detail: env.success
         ? l10n.t('A collection {items, hasMore, ...} answered a framework-version {0} query (q with "Attr = \'value\'").', admin.frameworkVersion)
-        : 'The pod answered in a shape we did not expect (no ADF items array).',
+        : l10n.t('The pod answered in a shape we did not expect (no ADF items array).'),
       request: accountsRequest,
       sample: redactedSample(accounts.value),
       steps: ['integration-user'],
@@ -354,7 +354,7 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
   if (selfPaced.ok) {
     const items = collectionSchema.safeParse(selfPaced.value).data?.items ?? [];
     add({ id: 'learning.selfPacedItems', title: l10n.t('learningSelfPacedItems readable'), basis: 'inferred', outcome: 'confirmed', detail: l10n.t('It answers (a weak sign that self-paced learning is enabled).'), request: selfPacedRequest, steps: ['self-paced-learning'] });
-    fieldsOf('learningSelfPacedItems', 'learning.selfPacedItems.fields', 'learningSelfPacedItems field names', items, SELF_PACED_ITEM_SHAPE, ['title'], ['self-paced-learning', 'completions']);
+    fieldsOf('learningSelfPacedItems', 'learning.selfPacedItems.fields', l10n.t('{0} field names', 'learningSelfPacedItems'), items, SELF_PACED_ITEM_SHAPE, ['title'], ['self-paced-learning', 'completions']);
   } else add(refusedAs({ id: 'learning.selfPacedItems', title: l10n.t('learningSelfPacedItems readable'), basis: 'inferred', request: selfPacedRequest, steps: ['self-paced-learning'] }, selfPaced.error!, 'learning-self-paced-items', l10n.t('That does not mean self-paced learning is off.')));
 
   const providersRequest = `GET ${DIGITAL_LEARNING_PROVIDERS_PATH}`;
@@ -378,13 +378,13 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
     }
     add(a);
   }
-  if (providerItems) fieldsOf('digitalLearningProviders', 'learning.digitalLearningProviders.fields', 'digitalLearningProviders field names', providerItems, PROVIDER_SHAPE, ['name'], ['external-provider']);
+  if (providerItems) fieldsOf('digitalLearningProviders', 'learning.digitalLearningProviders.fields', l10n.t('{0} field names', 'digitalLearningProviders'), providerItems, PROVIDER_SHAPE, ['name'], ['external-provider']);
 
   const typeRequest = `GET ${LEARNING_ITEM_TYPE_PROVIDERS_PATH}`;
   const types = await get(admin, LEARNING_ITEM_TYPE_PROVIDERS_PATH, { limit: 25, onlyData: true });
   if (types.ok) {
     add({ id: 'learning.learningItemTypeProviders', title: l10n.t('learningItemTypeProviders readable'), basis: 'documented', outcome: 'confirmed', detail: l10n.t('It answers.'), request: typeRequest, steps: ['external-provider'] });
-    fieldsOf('learningItemTypeProviders', 'learning.learningItemTypeProviders.fields', 'learningItemTypeProviders field names', collectionSchema.safeParse(types.value).data?.items ?? [], ITEM_TYPE_PROVIDER_SHAPE, [], ['external-provider']);
+    fieldsOf('learningItemTypeProviders', 'learning.learningItemTypeProviders.fields', l10n.t('{0} field names', 'learningItemTypeProviders'), collectionSchema.safeParse(types.value).data?.items ?? [], ITEM_TYPE_PROVIDER_SHAPE, [], ['external-provider']);
   } else add(refusedAs({ id: 'learning.learningItemTypeProviders', title: l10n.t('learningItemTypeProviders readable'), basis: 'documented', request: typeRequest, steps: ['external-provider'] }, types.error!, 'learning-item-type-providers'));
 
   const recordsRequest = `GET ${LEARNER_LEARNING_RECORDS_PATH}?expand=completionDetails&limit=1`;
@@ -392,11 +392,11 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeReport> 
   if (records.ok) {
     const items = collectionSchema.safeParse(records.value).data?.items ?? [];
     add({ id: 'learning.learnerLearningRecords', title: l10n.t('learnerLearningRecords readable by the administrator'), basis: 'inferred', outcome: 'confirmed', detail: l10n.t('The administrator may read learner records (Oracle documents it for learners only).'), request: recordsRequest, steps: ['completions'] });
-    fieldsOf('learnerLearningRecords', 'learning.learnerLearningRecords.fields', 'learnerLearningRecords field names (documented camelCase)', items, LEARNER_RECORD_SHAPE, ['assignmentRecordId'], ['completions'], true);
+    fieldsOf('learnerLearningRecords', 'learning.learnerLearningRecords.fields', l10n.t('{0} field names (documented camelCase)', 'learnerLearningRecords'), items, LEARNER_RECORD_SHAPE, ['assignmentRecordId'], ['completions'], true);
     const detail = items[0] && typeof items[0] === 'object' ? (items[0] as Record<string, unknown>).completionDetails : undefined;
     if (detail !== undefined) {
       const list = Array.isArray(detail) ? detail : ((detail as { items?: unknown[] })?.items ?? []);
-      if (list.length) fieldsOf('completionDetails', 'learning.completionDetails.fields', 'completionDetails field names', list, COMPLETION_DETAIL_SHAPE, [], ['completions']);
+      if (list.length) fieldsOf('completionDetails', 'learning.completionDetails.fields', l10n.t('{0} field names', 'completionDetails'), list, COMPLETION_DETAIL_SHAPE, [], ['completions']);
     }
   } else add(refusedAs({ id: 'learning.learnerLearningRecords', title: l10n.t('learnerLearningRecords readable by the administrator'), basis: 'inferred', request: recordsRequest, steps: ['completions'] }, records.error!, 'learner-learning-records'));
   if (Object.keys(fieldAliases).length) learned.fieldAliases = fieldAliases;
@@ -478,7 +478,7 @@ function essFindings(requests: EssRequest[], raw: unknown[], add: (a: Assumption
     outcome: carriesField ? 'confirmed' : 'contradicted',
     detail: carriesField
       ? l10n.t('{0} of {1} request(s) carry a schedule definition: schedules are recognised by it.', withSchedule.length, requests.length)
-      : 'No request carries a scheduleDefinition field: schedules can only be recognised by a requestType word, and where there is none, apply submits nothing.',
+      : l10n.t('No request carries a scheduleDefinition field: schedules can only be recognised by a requestType word, and where there is none, apply submits nothing.'),
     sample: redactedSample(raw[0]),
     steps,
   });

@@ -47,14 +47,27 @@ export interface XapiChunkJob {
   format: XapiFormat;
 }
 
-export function formatResults(results: XapiStatementResult[], format: XapiFormat): XapiTextBatch {
-  let valid = 0;
-  const texts: string[] = [];
-  for (const r of results) {
-    if (r.valid) valid++;
-    texts.push(format === 'json' ? xapiResultJsonText(r) : xapiHuman(r));
+/** Prints results one by one into a batch (its text and counts). */
+class BatchPrinter {
+  private readonly texts: string[] = [];
+  private valid = 0;
+  constructor(private readonly format: XapiFormat) {}
+
+  add(r: XapiStatementResult): void {
+    if (r.valid) this.valid++;
+    this.texts.push(this.format === 'json' ? xapiResultJsonText(r) : xapiHuman(r));
   }
-  return { text: texts.join(format === 'json' ? ',' : ''), total: results.length, valid, invalid: results.length - valid };
+
+  batch(): XapiTextBatch {
+    const total = this.texts.length;
+    return { text: this.texts.join(this.format === 'json' ? ',' : ''), total, valid: this.valid, invalid: total - this.valid };
+  }
+}
+
+export function formatResults(results: XapiStatementResult[], format: XapiFormat): XapiTextBatch {
+  const printer = new BatchPrinter(format);
+  for (const r of results) printer.add(r);
+  return printer.batch();
 }
 
 const LF = 10;
@@ -101,23 +114,17 @@ export function batchBytes(b: XapiTextBatch): XapiBytesBatch {
 /** A chunk of whole NDJSON lines inspected and printed (a worker's job). */
 export function chunkText(job: Omit<XapiChunkJob, 'id'>): XapiTextBatch {
   const buf = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
-  const texts: string[] = [];
+  const printer = new BatchPrinter(job.format);
   let line = job.firstLine;
   let index = job.firstIndex;
-  let valid = 0;
   // Bytes below 0x80 read the same as UTF-8 and as Latin-1, which decodes without checking sequences.
   const encoding = isAscii(buf) ? 'latin1' : 'utf8';
-  const json = job.format === 'json';
   eachLine(buf, (s, e) => {
-    if (!isBlank(buf, s, e)) {
-      // Printed at once: the parsed statement dies young (a cheap scavenge), not with the whole chunk.
-      const r = inspectLine(buf.toString(encoding, s, e), index++, line, job.options);
-      if (r.valid) valid++;
-      texts.push(json ? xapiResultJsonText(r) : xapiHuman(r));
-    }
+    // Printed at once: the parsed statement dies young (a cheap scavenge), not with the whole chunk.
+    if (!isBlank(buf, s, e)) printer.add(inspectLine(buf.toString(encoding, s, e), index++, line, job.options));
     line++;
   });
-  return { text: texts.join(json ? ',' : ''), total: texts.length, valid, invalid: texts.length - valid };
+  return printer.batch();
 }
 
 function threadCount(env: NodeJS.ProcessEnv): number {

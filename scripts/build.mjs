@@ -217,10 +217,11 @@ const axiosNodeOnly = {
 const ZOD_TYPE_ONLY = ['infer', 'input', 'output'];
 /** Used by scripts/gen-schema.ts only (src/core/plan/planSchemaJson.ts), never by the extension's bundles. */
 const ZOD_BUILD_TIME_ONLY = ['toJSONSchema'];
+/** The TypeScript files under `dir`, recursively. */
+const tsFiles = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? tsFiles(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
 function zodMembers() {
-  const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
   const used = new Set();
-  for (const f of files('src')) {
+  for (const f of tsFiles('src')) {
     const text = readFileSync(f, 'utf8');
     if (/from 'zod[^']*'/.test(text) && !/^import (type )?\* as z from 'zod';$/m.test(text)) throw new Error(`${f} imports zod otherwise than \`import * as z from 'zod'\`: the shared dist/vendor-zod.js would miss it (scripts/build.mjs)`);
     for (const m of text.matchAll(/\bz\.([A-Za-z_$][\w$]*)/g)) if (!ZOD_TYPE_ONLY.includes(m[1]) && !ZOD_BUILD_TIME_ONLY.includes(m[1])) used.add(m[1]);
@@ -339,8 +340,7 @@ if (integrationTests) {
 // @vscode/l10n-dev (a real parser, not a pattern): the source-language bundle translators copy to
 // bundle.l10n.<locale>.json. Skipped when no source changed since the bundle was written.
 if (existsSync('src/extension.ts')) {
-  const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
-  const sources = ['src/extension.ts', ...files('src/views'), ...files('src/commands'), ...files('src/core')];
+  const sources = ['src/extension.ts', ...tsFiles('src/views'), ...tsFiles('src/commands'), ...tsFiles('src/core')];
   const bundlePath = 'l10n/bundle.l10n.json';
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync('scripts/build.mjs').mtimeMs);
   if (!existsSync(bundlePath) || statSync(bundlePath).mtimeMs < newest || production) {
@@ -361,8 +361,7 @@ chmodSync('dist/cli.js', 0o755);
 {
   // Every forge namespace the product names (forge.pki, forge.asn1...) is in the vendor file.
   const used = new Set();
-  const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
-  for (const f of files('src')) for (const m of readFileSync(f, 'utf8').matchAll(/\bforge\.(\w+)/g)) used.add(m[1]);
+  for (const f of tsFiles('src')) for (const m of readFileSync(f, 'utf8').matchAll(/\bforge\.(\w+)/g)) used.add(m[1]);
   const forge = createRequire(import.meta.url)(join(process.cwd(), 'dist', 'cli', vendorFile('node-forge')));
   const missing = [...used].filter((n) => forge[n] === undefined);
   if (missing.length) throw new Error(`dist/cli/${vendorFile('node-forge')} has no forge.${missing.join(', forge.')}: add the module to FORGE_MODULES in scripts/build.mjs`);

@@ -26,6 +26,8 @@ import { cleanLearners, roundTripMs, setUpCourseraIntegration, startPod, type Po
 import type { Figure } from './lib/report';
 
 export const STATUS_LATENCY_MS = 200;
+/** Issue 6: a status (job ids pinned, the last status's state kept) takes at most this many round trips beyond node start-up. */
+export const STATUS_MAX_ROUND_TRIPS = 3;
 /** Issue 13: a first status (nothing pinned, nothing discovered) takes at most this many round trips beyond node start-up. */
 export const FIRST_STATUS_MAX_ROUND_TRIPS = 2.5;
 const RUNS = 3;
@@ -151,8 +153,9 @@ export async function benchStatus(log: (s: string) => void = console.log): Promi
       figure: 'Full `oli status` on 100,000 users, job ids pinned in the plan and the last status\'s state kept: wall time beyond node start-up',
       value: round(beyond, 2),
       unit: 'round trips',
-      bound: 'info (issue 6: <= 3)',
-      pass: true,
+      // Issue 6's bound: reported as met or not, never as information only.
+      bound: `<= ${STATUS_MAX_ROUND_TRIPS}`,
+      pass: beyond <= STATUS_MAX_ROUND_TRIPS,
       detail: `status ${round(large.pinned.wallMs)} ms - \`oli --version\` ${round(large.pinned.startupMs)} ms (run before each status; median of ${RUNS} differences), over one round trip of ${round(rt)} ms (median of 5); on 10 users ${round(trips(small.pinned, small.roundTripMs), 2)}; job ids pinned in the plan`,
       command,
     },

@@ -140,10 +140,11 @@ const zodWithoutJsonSchema = {
 // fastify compiler factories that refuse one (src/sandbox/server.ts): the default compilers (Ajv,
 // fast-json-stringify, about 300 KB with their dependencies) are never required, nor is
 // light-my-request (fastify.inject, for tests that run from the sources) or pino (the sandbox runs
-// with logger: false). The bundles hold a stub that throws in their place. @learninglocker/xapi-validation (the sandbox's xAPI validator) uses
-// three lodash functions: the bundles take them from lodash's own per-function modules instead of
-// the whole library (the same code).
-const XAPI_VALIDATION_LODASH = ['isPlainObject', 'isObject', 'omit'];
+// with logger: false). The bundles hold a stub that throws in their place.
+// @learninglocker/xapi-validation (the sandbox's xAPI validator) uses two lodash functions (its
+// dist/tests/ helpers, never bundled, use omit too): the bundles take them from lodash's own
+// per-function modules instead of the whole library (the same code).
+const XAPI_VALIDATION_LODASH = ['isPlainObject', 'isObject'];
 const sandboxDeps = {
   name: 'oli-sandbox-deps',
   setup(b) {
@@ -157,14 +158,34 @@ const sandboxDeps = {
       loader: 'js',
     }));
     b.onLoad({ filter: /.*/, namespace: 'oli-fastify-stub' }, (args) => ({
-      contents: `module.exports = function () { throw new Error(${JSON.stringify(`${args.path} is not in this build: the sandbox declares no JSON schemas and is not injected into (see scripts/build.mjs)`)}); };`,
+      contents: `module.exports = function () { throw new Error(${JSON.stringify(`${args.path} is not in this build: the sandbox declares no JSON schemas, trusts no proxy and is not injected into (see scripts/build.mjs)`)}); };`,
       loader: 'js',
     }));
+    // find-my-way checks a route's regular expression with safe-regex2 (and its parser, ret) and
+    // fastify's request reads X-Forwarded-For with @fastify/proxy-addr (and ipaddr.js) under
+    // trustProxy: the sandbox declares no route with a regular expression and trusts no proxy. The
+    // stubs throw if that ever changes (the sandbox would then fail at start-up, in every test).
+    // find-my-way checks its own constant expressions with it as it loads: those three (taken from
+    // its source here, the build fails if they change) are answered safe, as its own tests prove.
+    b.onResolve({ filter: /^safe-regex2$/ }, (args) => (/[\\/]find-my-way[\\/]/.test(args.importer) ? { path: args.importer, namespace: 'oli-safe-regex' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'oli-safe-regex' }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const checked = [...src.matchAll(/^if \(!isRegexSafe\((\w+)\)\) \{$/gm)].map((m) => m[1]);
+      const literals = checked.map((name) => new RegExp(`^const ${name} = (/.+/[a-z]*)$`, 'm').exec(src)?.[1]);
+      if (checked.length !== 3 || literals.some((l) => !l) || (src.match(/isRegexSafe\(/g) ?? []).length !== checked.length + 2) {
+        throw new Error('find-my-way changed how it uses safe-regex2: update oli-sandbox-deps in scripts/build.mjs');
+      }
+      return {
+        contents: `const own = new Set(${JSON.stringify(literals)});\nmodule.exports = (re) => { if (re instanceof RegExp && own.has(String(re))) return true; throw new Error('safe-regex2 is not in this build: the sandbox declares no route with a regular expression (see scripts/build.mjs)'); };`,
+        loader: 'js',
+      };
+    });
+    b.onResolve({ filter: /^@fastify\/proxy-addr$/ }, (args) => (/[\\/]fastify[\\/]lib[\\/]/.test(args.importer) ? { path: '@fastify/proxy-addr', namespace: 'oli-fastify-stub' } : undefined));
     b.onResolve({ filter: /^lodash$/ }, (args) => (/[\\/]@learninglocker[\\/]xapi-validation[\\/]/.test(args.importer) ? { path: 'lodash', namespace: 'oli-lodash' } : undefined));
     b.onLoad({ filter: /^lodash$/, namespace: 'oli-lodash' }, () => {
       const used = new Set();
       for (const f of readdirSync('node_modules/@learninglocker/xapi-validation/dist', { recursive: true })) {
-        if (!String(f).endsWith('.js')) continue;
+        if (!String(f).endsWith('.js') || /^tests[\\/]/.test(String(f))) continue;
         for (const m of readFileSync(join('node_modules/@learninglocker/xapi-validation/dist', String(f)), 'utf8').matchAll(/lodash_1\.(\w+)/g)) used.add(m[1]);
       }
       const extra = [...used].filter((n) => !XAPI_VALIDATION_LODASH.includes(n));

@@ -261,27 +261,29 @@ export async function* xapiTextBatches(source: string | Readable, options: Inspe
   let id = 0;
   let line = 1;
   let index = 0;
-  const dispatch = (bytes: Uint8Array) => {
-    const counts = countChunk(bytes);
-    // A copy the worker owns (the read buffers come from a shared pool).
-    const own = new Uint8Array(bytes.byteLength);
-    own.set(bytes);
+  /** Hands a worker whole lines in a buffer of their own (transferred to it). */
+  const dispatch = (own: Uint8Array) => {
+    const counts = countChunk(own);
     const answer = pool.run({ id: id++, bytes: own, firstLine: line, firstIndex: index, options, format });
     answer.catch(() => undefined); // awaited in order below, where a failure is thrown
     queue.push(answer);
     line += counts.lines;
     index += counts.statements;
   };
+  // The bytes after the last line end so far (a copy: the read buffers come from a shared pool).
   let carry: Buffer = Buffer.alloc(0);
   const take = (chunk: Buffer) => {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const last = buf.lastIndexOf(LF);
+    const last = chunk.lastIndexOf(LF);
     if (last < 0) {
-      carry = Buffer.from(buf);
+      carry = Buffer.concat([carry, chunk]);
       return;
     }
-    dispatch(buf.subarray(0, last + 1));
-    carry = Buffer.from(buf.subarray(last + 1));
+    // One copy of each byte: the carried line's start and this chunk's whole lines, into the worker's buffer.
+    const own = new Uint8Array(carry.length + last + 1);
+    own.set(carry, 0);
+    own.set(chunk.subarray(0, last + 1), carry.length);
+    carry = Buffer.from(chunk.subarray(last + 1));
+    dispatch(own);
   };
   try {
     for (const chunk of head) take(chunk);
@@ -292,7 +294,7 @@ export async function* xapiTextBatches(source: string | Readable, options: Inspe
       if (next.done) break;
       take(typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value);
     }
-    if (carry.length) dispatch(carry);
+    if (carry.length) dispatch(new Uint8Array(carry));
     while (queue.length) yield await queue.shift()!;
   } finally {
     if (typeof source === 'string') input.destroy();

@@ -678,7 +678,8 @@ export class OracleClient {
   }
 
   private async attempt(spec: RequestSpec, attempt: number, authorization?: string): Promise<AttemptResult> {
-    const http = await loadAxios();
+    // axios and the agents load with the first request; a proxy setting that cannot be used fails here.
+    const [http, route] = await Promise.all([loadAxios(), this.transport.route(spec.url)]);
     const controller = new AbortController();
     let timedOut = false;
     let answered = false;
@@ -714,13 +715,6 @@ export class OracleClient {
       if (firstByteTimer) clearTimeout(firstByteTimer);
       spec.signal?.removeEventListener('abort', onAbort);
     };
-    let route;
-    try {
-      route = this.transport.route(spec.url);
-    } catch (e) {
-      clearTimers();
-      throw e;
-    }
     const started = performance.now();
     this.stats.requests++;
     if (spec.isTokenRequest) this.stats.tokenRequests++;

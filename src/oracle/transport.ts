@@ -4,14 +4,17 @@
  * HTTPS_PROXY / HTTP_PROXY honouring NO_PROXY). HTTPS goes through the proxy with CONNECT
  * (https-proxy-agent); plain http is sent to the proxy in absolute-URI form. TLS verification is
  * never disabled.
+ *
+ * The settings are checked when the client is made (a bad CA file or proxy URL fails at once);
+ * the agents and the modules under them (node:http, node:https, the CONNECT tunnel: agents.ts) are
+ * loaded with the first request, as axios is, so that a command loads lighter (issue 13).
  */
 import { X509Certificate } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
 import type { AxiosProxyConfig } from 'axios';
-import { HttpsProxyAgent, type HttpsProxyAgentOptions } from 'https-proxy-agent';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 import { CappedReadError, readFileCappedSync } from '../core/io/readCapped';
+import type { Agents } from './agents';
 import { OracleError } from './errors';
 import { redactUrl } from './redact';
 
@@ -59,7 +62,9 @@ export function loadCaBundle(caFile: string): string[] {
       throw configError('caFile', `${caFile} holds a certificate that cannot be parsed`, 'export the CA certificate again as PEM');
     }
   }
-  return [...tls.rootCertificates, ...certs];
+  // node:tls only when a CA file is configured (its roots are the defaults every request starts from).
+  const { rootCertificates } = require('node:tls') as typeof import('node:tls');
+  return [...rootCertificates, ...certs];
 }
 
 /** Whether `host[:port]` matches a NO_PROXY list (`*`, `host`, `.suffix`, `*.suffix`, `host:port`). */
@@ -98,7 +103,7 @@ export function proxyForUrl(target: URL, opts: TransportOptions): URL | undefine
   return parseProxyUrl(proxy);
 }
 
-function parseProxyUrl(proxy: string): URL {
+export function parseProxyUrl(proxy: string): URL {
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`);
@@ -111,63 +116,25 @@ function parseProxyUrl(proxy: string): URL {
   return url;
 }
 
-/** CONNECT-tunnelling agent that also applies the extra CA to the TLS session with the target. */
-class TunnelAgent extends HttpsProxyAgent<string> {
-  constructor(
-    proxy: string,
-    private readonly targetTls: { ca?: string[] },
-    opts: HttpsProxyAgentOptions<string>,
-  ) {
-    super(proxy, opts);
-  }
-
-  override connect(req: http.ClientRequest, opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
-    return super.connect(req, (this.targetTls.ca ? { ...opts, ca: this.targetTls.ca } : opts) as typeof opts);
-  }
-}
-
 export class Transport {
   private readonly ca?: string[];
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
-  private readonly httpsAgent: https.Agent;
-  private readonly tunnels = new Map<string, TunnelAgent>();
+  private agents?: Agents;
+  private loading?: Promise<Agents>;
 
   constructor(private readonly opts: TransportOptions) {
     if (opts.caFile) this.ca = loadCaBundle(opts.caFile);
-    this.httpsAgent = new https.Agent({ keepAlive: true, ...(this.ca && { ca: this.ca }) });
     if (opts.proxy) parseProxyUrl(opts.proxy); // fail early on a bad explicit proxy
   }
 
-  route(target: URL): RouteConfig {
+  /** What a request to `target` goes through (the agents load with the first one). */
+  async route(target: URL): Promise<RouteConfig> {
     const proxy = proxyForUrl(target, this.opts);
-    if (!proxy) return { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, proxy: false };
-    const via = redactUrl(proxy.href);
-    if (target.protocol === 'https:') {
-      let agent = this.tunnels.get(proxy.href);
-      if (!agent) {
-        agent = new TunnelAgent(proxy.href, { ...(this.ca && { ca: this.ca }) }, { keepAlive: true, ...(proxy.protocol === 'https:' && this.ca && { ca: this.ca }) });
-        this.tunnels.set(proxy.href, agent);
-      }
-      return { httpsAgent: agent, proxy: false, via };
-    }
-    const auth = proxy.username ? { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } : undefined;
-    return {
-      httpAgent: this.httpAgent,
-      proxy: {
-        protocol: proxy.protocol.replace(':', ''),
-        host: proxy.hostname.replace(/^\[|\]$/g, ''),
-        port: Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80)),
-        ...(auth && { auth }),
-      },
-      via,
-    };
+    const agents = this.agents ?? (await (this.loading ??= import('./agents').then((m) => (this.agents = new m.Agents(this.ca)))));
+    return agents.route(target, proxy);
   }
 
   /** Closes idle keep-alive sockets. */
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    for (const a of this.tunnels.values()) a.destroy();
-    this.tunnels.clear();
+    this.agents?.close();
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { planCertificate, type PlanCertificate } from '../core/health/certificate';
-import { isOpen, nextStage, STAGE_TITLES } from '../core/rotation/state';
+import { isOpen, nextStage, stageTitle } from '../core/rotation/state';
 import { Disposable } from './disposable';
 import { inspectionSettings } from './httpSettings';
 import type { IntegrationModel } from './integrationModel';
@@ -53,7 +53,7 @@ export class CertificateStatusBar extends Disposable {
       const md = new vscode.MarkdownString(undefined, true);
       md.appendMarkdown(`**${vscode.l10n.t('Inbound certificate of {0}', env ?? '')}**\n\n`);
       md.appendText(vscode.l10n.t('{0} ({1}) expires on {2}; the warning starts {3} days before.', cert.file, cert.info.subject, new Date(cert.info.notAfter).toLocaleString(), cert.warnDays));
-      md.appendMarkdown('\n\n').appendText(stage ? vscode.l10n.t('A rotation is in progress: next, {0}.', STAGE_TITLES[stage]) : vscode.l10n.t('Rotate it: oli rotate-cert --new FILE (register the new certificate next to the old one, verify, update the plan, remove the old alias).'));
+      md.appendMarkdown('\n\n').appendText(stage ? vscode.l10n.t('A rotation is in progress: next, {0}.', stageTitle(stage)) : vscode.l10n.t('Rotate it: oli rotate-cert --new FILE (register the new certificate next to the old one, verify, update the plan, remove the old alias).'));
       this.item.tooltip = md;
     }
     this.item.show();

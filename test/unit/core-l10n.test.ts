@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { runHealth } from '../../src/core/health/health';
+import { ROTATION_STAGES, STAGE_TITLES, stageTitle } from '../../src/core/rotation/state';
 import { getProfile } from '../../src/core/plan/profiles';
 import { loadState, statePath } from '../../src/core/plan/stateStore';
 import { probeEnvironment } from '../../src/core/probe/probe';
@@ -34,6 +35,16 @@ describe('core messages are localisable (@vscode/l10n)', () => {
     assert.equal(french.find((s) => s.id === 'learner-identity')!.title, "Correspondance de l'identité des apprenants");
     // A string the bundle does not translate stays in the source language.
     assert.equal(french.find((s) => s.id === 'job-role')!.title, 'Job role with only the Learning Content Provider duty');
+  });
+
+  it('a certificate rotation stage reads in the display language (health findings, status bar); the record keeps English', () => {
+    for (const stage of ROTATION_STAGES) {
+      assert.equal(stageTitle(stage), STAGE_TITLES[stage], `${stage}: the source text without a bundle`);
+      assert.equal(bundle[STAGE_TITLES[stage]], STAGE_TITLES[stage], `${stage}: extracted into the bundle`);
+    }
+    l10n.config({ contents: { 'Verify with a token signed for the new certificate': 'Vérifier avec un jeton signé pour le nouveau certificat' } });
+    assert.equal(stageTitle('verify'), 'Vérifier avec un jeton signé pour le nouveau certificat');
+    assert.equal(STAGE_TITLES.verify, 'Verify with a token signed for the new certificate');
   });
 });
 

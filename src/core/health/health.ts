@@ -14,7 +14,7 @@ import { readOrRefusal, RESOURCE_ACCESS, type Refusal } from '../../oracle/privi
 import { healthSettingsOf, type HealthSettings, type ScheduledProcessKey } from '../plan/planFile';
 import { neededProcesses, processRequests, readSchedules, type ProcessState } from '../plan/steps/schedules';
 import { EnvironmentSession, type SessionOptions } from '../ops/session';
-import { isOpen, nextStage, STAGE_TITLES } from '../rotation/state';
+import { isOpen, nextStage, stageTitle } from '../rotation/state';
 import { planCertificate } from './certificate';
 import { healthSummary, worstLevel, type HealthFinding, type HealthLevel, type HealthReport, type HealthRun, type ProcessHealth } from './report';
 
@@ -412,7 +412,7 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
     const i = cert.info;
     certificate = { file: cert.file, subject: i.subject, notAfter: i.notAfter, daysLeft: i.daysRemaining, warnDays: cert.warnDays, sha1: i.sha1 };
     const rotation = isOpen(o.state.rotation) ? o.state.rotation : undefined;
-    const rotating = rotation ? ` ${l10n.t('A rotation is in progress (next stage: {0}).', STAGE_TITLES[nextStage(rotation) ?? 'remove-old'])}` : '';
+    const rotating = rotation ? ` ${l10n.t('A rotation is in progress (next stage: {0}).', stageTitle(nextStage(rotation) ?? 'remove-old'))}` : '';
     const provider = ctx.profile.provider.displayName;
     findings.push(
       finding({
@@ -452,7 +452,7 @@ export async function runHealth(o: HealthOptions): Promise<HealthReport> {
           r.newCertificate.subject,
           r.newAlias,
           when(r.newCertificate.notAfter),
-          stage ? STAGE_TITLES[stage] : l10n.t('none'),
+          stage ? stageTitle(stage) : l10n.t('none'),
         ),
         basis: 'documented',
       }),

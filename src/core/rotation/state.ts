@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as z from 'zod';
 
 /** The stages of a certificate rotation, in order (Oracle's way: the new certificate next to the old one, then the old one removed). */
@@ -11,6 +12,25 @@ export const STAGE_TITLES: Record<RotationStage, string> = {
   'update-plan': 'Update the plan to the new certificate',
   'remove-old': 'Remove the old alias once the provider uses the new one (guided)',
 };
+
+/**
+ * A stage's title in the display language (VS Code's; English in the CLI), for what a person reads
+ * (health findings, the certificate's status bar). Histories, reports and errors keep STAGE_TITLES.
+ */
+export function stageTitle(stage: RotationStage): string {
+  switch (stage) {
+    case 'inspect':
+      return l10n.t('Inspect the new certificate');
+    case 'register':
+      return l10n.t('Register it under a new alias, next to the old one (Security Console, guided)');
+    case 'verify':
+      return l10n.t('Verify with a token signed for the new certificate');
+    case 'update-plan':
+      return l10n.t('Update the plan to the new certificate');
+    case 'remove-old':
+      return l10n.t('Remove the old alias once the provider uses the new one (guided)');
+  }
+}
 
 const certificateFacts = z.lazy(() => z.strictObject({
   /** Path as given (relative to the plan folder when inside it). */

@@ -16,7 +16,7 @@ import { savePlan, type PlanFile } from '../../src/core/plan/planFile';
 import { selfSignedRsa } from '../../src/core/plan/oracleJwt';
 import { loadKit } from '../../src/core/plan/verificationKit';
 import type { EnvironmentCredentials } from '../../src/core/model/credentials';
-import { BenchError } from './measure';
+import { BenchError, median } from './measure';
 
 export interface Pod {
   sandbox: SandboxHandle;
@@ -133,6 +133,20 @@ export async function cleanLearners(pod: Pod, n: number): Promise<string[]> {
   const counts = new Map<string, number>();
   for (const e of emails) counts.set(e.toLowerCase(), (counts.get(e.toLowerCase()) ?? 0) + 1);
   return emails.filter((e) => counts.get(e.toLowerCase()) === 1).slice(0, n);
+}
+
+/**
+ * Requests the round-trip reference is the median of, one after another. The sandbox draws each
+ * latency between 0.75 and 1.25 times the set one (seeded): the median of five fell where those
+ * five draws fell (187-189 ms at 200 ms, every run), 25 sit near the set latency.
+ */
+export const ROUND_TRIP_SAMPLES = 25;
+
+/** One round trip: the median of ROUND_TRIP_SAMPLES requests (roundTripMs) made one after another. */
+export async function roundTripReferenceMs(pod: Pod): Promise<number> {
+  const rts: number[] = [];
+  for (let i = 0; i < ROUND_TRIP_SAMPLES; i++) rts.push(await roundTripMs(pod));
+  return median(rts);
 }
 
 /** Wall time of one authenticated request to the pod from this process (one round trip). */

@@ -133,8 +133,9 @@ export class Transport {
     return agents.route(target, proxy);
   }
 
-  /** Closes idle keep-alive sockets. */
+  /** Closes the keep-alive sockets (those of agents still loading as soon as they are made). */
   close(): void {
-    this.agents?.close();
+    if (this.agents) this.agents.close();
+    else void this.loading?.then((a) => a.close(), () => undefined);
   }
 }

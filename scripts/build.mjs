@@ -161,12 +161,12 @@ const sandboxDeps = {
       contents: `module.exports = function () { throw new Error(${JSON.stringify(`${args.path} is not in this build: the sandbox declares no JSON schemas, trusts no proxy and is not injected into (see scripts/build.mjs)`)}); };`,
       loader: 'js',
     }));
-    // find-my-way checks a route's regular expression with safe-regex2 (and its parser, ret) and
-    // fastify's request reads X-Forwarded-For with @fastify/proxy-addr (and ipaddr.js) under
-    // trustProxy: the sandbox declares no route with a regular expression and trusts no proxy. The
-    // stubs throw if that ever changes (the sandbox would then fail at start-up, in every test).
-    // find-my-way checks its own constant expressions with it as it loads: those three (taken from
-    // its source here, the build fails if they change) are answered safe, as its own tests prove.
+    // find-my-way checks a route's regular expression with safe-regex2 (and its parser, ret): the
+    // sandbox declares no route with one. Only find-my-way's own three constant expressions, which it
+    // checks as it loads, are answered safe (taken from its source here; the build fails if that
+    // changes); any other expression throws, so a route with one would fail at start-up, in every test.
+    // fastify reads X-Forwarded-For with @fastify/proxy-addr (and ipaddr.js) only under trustProxy,
+    // which the sandbox never sets: the generic stub above stands in for it.
     b.onResolve({ filter: /^safe-regex2$/ }, (args) => (/[\\/]find-my-way[\\/]/.test(args.importer) ? { path: args.importer, namespace: 'oli-safe-regex' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'oli-safe-regex' }, (args) => {
       const src = readFileSync(args.path, 'utf8');
